@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { AuditEvent } from './src/audit/entities/audit-event.entity';
+import { loadDatabaseConfig } from './src/config/app-config';
+import { buildDataSourceOptions } from './src/database/data-source-options';
+import { Session } from './src/sessions/entities/session.entity';
+import { User } from './src/users/entities/user.entity';
+
+/** The DataSource of the TypeORM CLI (`npm run migration:run|revert|generate`): same settings as the app. */
+export default new DataSource({
+  ...buildDataSourceOptions(loadDatabaseConfig(process.env), [User, Session, AuditEvent]),
+  migrationsRun: false,
+});

@@ -1,0 +1,54 @@
+import fastifyCookie from '@fastify/cookie';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { AppConfig } from './config/app-config';
+import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { requestIdFor } from './common/http/request-id';
+import { createValidationPipe } from './common/http/validation';
+import { ACCESS_COOKIE } from './auth/auth-cookies';
+
+/** Auth payloads are small; a large body is refused before anyone parses it. */
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    // X-Forwarded-For is believed only from TRUSTED_PROXIES; the client is then the right-most untrusted hop.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+  });
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const document = new DocumentBuilder()
+    .setTitle('Aegis')
+    .setDescription(
+      'Identity backend: login, sessions with rotating refresh tokens, users and audit. ' +
+        'Use **Authorize** with the OAuth2 password flow (or paste a bearer token) to call protected routes.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .addCookieAuth(ACCESS_COOKIE)
+    .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', scopes: {} } } })
+    .build();
+  return SwaggerModule.createDocument(app, document);
+}
+
+/** Everything main.ts and the e2e tests share: plugins, request ids, validation, errors, Swagger. */
+export async function configureApp(app: NestFastifyApplication, _config: AppConfig): Promise<void> {
+  await app.register(fastifyCookie);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: false },
+  });
+}

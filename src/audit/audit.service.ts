@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
+import type { RequestMeta } from '../common/http/request-meta';
+import { UnitOfWork } from '../database/unit-of-work';
+import type { AuditAction } from './audit-action';
+import { AuditEvent, type AuditDetails, type AuditOutcome } from './entities/audit-event.entity';
+import { AuditRepository } from './audit.repository';
+
+export interface AuditEntry {
+  action: AuditAction;
+  outcome: AuditOutcome;
+  actorUserId?: string | null;
+  resourceType: string;
+  resourceId?: string | null;
+  details?: AuditDetails;
+  meta?: RequestMeta;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly repository: AuditRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Records an event in the current unit of work: it commits with the change it describes, or not at all. */
+  record(entry: AuditEntry): Promise<void> {
+    return this.repository.insert(this.toEvent(entry));
+  }
+
+  /** Records an event that must survive the request's failure (a refused login, a replayed token). */
+  recordIndependently(entry: AuditEntry): Promise<void> {
+    const event = this.toEvent(entry);
+    return this.unitOfWork.runIndependently(() => this.repository.insert(event));
+  }
+
+  private toEvent(entry: AuditEntry): AuditEvent {
+    const event = new AuditEvent();
+    event.id = randomUUID();
+    event.occurredAt = this.clock.now();
+    event.actorUserId = entry.actorUserId ?? null;
+    event.action = entry.action;
+    event.resourceType = entry.resourceType;
+    event.resourceId = entry.resourceId ?? null;
+    event.outcome = entry.outcome;
+    event.details = entry.details ?? {};
+    event.ip = entry.meta?.ip ?? null;
+    event.userAgent = entry.meta?.userAgent ?? null;
+    event.requestId = entry.meta?.requestId ?? null;
+    return event;
+  }
+}

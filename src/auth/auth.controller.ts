@@ -1,0 +1,140 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiForbiddenResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
+import { UserDto } from '../users/dto/user.dto';
+import { AuthCookies } from './auth-cookies';
+import { AuthService, type VerifiedLogin } from './auth.service';
+import { Authenticated } from './decorators/authenticated.decorator';
+import { CurrentPrincipal } from './decorators/current-principal.decorator';
+import { Public } from './decorators/public.decorator';
+import { CurrentLogin } from './decorators/verified-login.decorator';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { DetailDto } from './dto/detail.dto';
+import { LoginDto } from './dto/login.dto';
+import { LogoutDto } from './dto/logout.dto';
+import { RefreshDto } from './dto/refresh.dto';
+import { TokenResponseDto } from './dto/token-response.dto';
+import { LocalAuthGuard } from './guards/local-auth.guard';
+import { LoginThrottlerGuard } from './guards/login-throttler.guard';
+import type { Principal } from './principal';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly cookies: AuthCookies,
+  ) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(LoginThrottlerGuard, LocalAuthGuard)
+  @ApiOperation({
+    summary: 'Log in: sets the aegis_token and aegis_refresh cookies and returns the access token',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBody({ type: LoginDto })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Incorrect username or password (one body for both)' })
+  @ApiForbiddenResponse({ description: 'Account disabled' })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this IP (Retry-After)' })
+  async login(
+    @Body() body: LoginDto,
+    @CurrentLogin() login: VerifiedLogin,
+    @ClientMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponseDto> {
+    const grant = await this.auth.login(login, meta);
+    this.cookies.issue(reply, grant);
+    return TokenResponseDto.from(grant, body.client === 'api');
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'New access token from the refresh token (cookie or body); works after the access token expired',
+  })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Missing, invalid, reused or expired refresh token' })
+  @ApiForbiddenResponse({ description: 'Password change required' })
+  async refresh(
+    @Body() body: RefreshDto,
+    @Req() request: FastifyRequest,
+    @ClientMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TokenResponseDto> {
+    const grant = await this.auth.refresh(
+      body.refresh_token ?? AuthCookies.refreshToken(request),
+      meta,
+    );
+    this.cookies.issue(reply, grant);
+    return TokenResponseDto.from(grant, body.refresh_token !== undefined);
+  }
+
+  @Post('logout')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'End the session behind every credential sent (cookies, bearer, refresh token)',
+  })
+  @ApiOkResponse({ type: DetailDto })
+  async logout(
+    @Body() body: LogoutDto,
+    @Req() request: FastifyRequest,
+    @ClientMeta() meta: RequestMeta,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DetailDto> {
+    await this.auth.logout(
+      {
+        accessTokens: [AuthCookies.accessToken(request), AuthCookies.bearerToken(request)].filter(
+          (t) => t !== undefined,
+        ),
+        refreshTokens: [AuthCookies.refreshToken(request), body.refresh_token].filter(
+          (t) => t !== undefined,
+        ),
+      },
+      meta,
+    );
+    this.cookies.clear(reply);
+    return { detail: 'Logged out' };
+  }
+
+  @Get('me')
+  @Authenticated({ allowPendingPasswordChange: true })
+  @ApiOperation({ summary: 'The current user' })
+  @ApiOkResponse({ type: UserDto })
+  me(@CurrentPrincipal() principal: Principal): UserDto {
+    return UserDto.from(principal.user);
+  }
+
+  @Post('change-password')
+  @HttpCode(200)
+  @Authenticated({ allowPendingPasswordChange: true })
+  @ApiOperation({ summary: "Change the caller's password; ends every other session of the user" })
+  @ApiOkResponse({ type: DetailDto })
+  @ApiBadRequestResponse({
+    description: 'Wrong current password, or the new one breaks a named rule',
+  })
+  async changePassword(
+    @Body() body: ChangePasswordDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<DetailDto> {
+    await this.auth.changePassword(principal, body.current_password, body.new_password, meta);
+    return { detail: 'Password changed successfully' };
+  }
+}

@@ -1,0 +1,51 @@
+import { DomainError, ErrorKind, type DomainErrorOptions } from '../common/errors/domain-error';
+
+export enum AuthErrorCode {
+  InvalidCredentials = 'INVALID_CREDENTIALS',
+  AccountDisabled = 'ACCOUNT_DISABLED',
+  LoginRateLimited = 'LOGIN_RATE_LIMITED',
+  Unauthenticated = 'UNAUTHENTICATED',
+  InvalidToken = 'INVALID_TOKEN',
+  TokenExpired = 'TOKEN_EXPIRED',
+  SessionEnded = 'SESSION_ENDED',
+  PasswordChangeRequired = 'PASSWORD_CHANGE_REQUIRED',
+  InsufficientRole = 'INSUFFICIENT_ROLE',
+  WrongCurrentPassword = 'WRONG_CURRENT_PASSWORD',
+  PasswordUnchanged = 'PASSWORD_UNCHANGED',
+  CrossOriginRejected = 'CSRF_REJECTED',
+}
+
+const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
+  [AuthErrorCode.InvalidCredentials]: [ErrorKind.Unauthenticated, 'Incorrect username or password'],
+  [AuthErrorCode.AccountDisabled]: [
+    ErrorKind.Forbidden,
+    'Account is disabled. Contact an administrator.',
+  ],
+  [AuthErrorCode.LoginRateLimited]: [
+    ErrorKind.RateLimited,
+    'Too many login attempts, try again later',
+  ],
+  [AuthErrorCode.Unauthenticated]: [ErrorKind.Unauthenticated, 'Authentication required'],
+  [AuthErrorCode.InvalidToken]: [ErrorKind.Unauthenticated, 'Invalid access token'],
+  [AuthErrorCode.TokenExpired]: [ErrorKind.Unauthenticated, 'Access token expired'],
+  [AuthErrorCode.SessionEnded]: [
+    ErrorKind.Unauthenticated,
+    'Session has ended, please log in again',
+  ],
+  [AuthErrorCode.PasswordChangeRequired]: [ErrorKind.Forbidden, 'Password change required'],
+  [AuthErrorCode.InsufficientRole]: [ErrorKind.Forbidden, 'Insufficient role'],
+  [AuthErrorCode.WrongCurrentPassword]: [ErrorKind.Invalid, 'Current password is incorrect'],
+  [AuthErrorCode.PasswordUnchanged]: [
+    ErrorKind.Invalid,
+    'New password must differ from the current one',
+  ],
+  [AuthErrorCode.CrossOriginRejected]: [ErrorKind.Forbidden, 'Cross-origin request rejected'],
+};
+
+/** Authentication and authorisation failures (Twenty's AuthException pattern); the filter maps kind → status. */
+export class AuthError extends DomainError {
+  constructor(code: AuthErrorCode, options?: DomainErrorOptions) {
+    const [kind, title] = CATALOGUE[code];
+    super(kind, code, title, options);
+  }
+}

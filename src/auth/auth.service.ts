@@ -1,0 +1,269 @@
+import { Injectable } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { PasswordHasher } from '../common/crypto/password-hasher';
+import { DomainError } from '../common/errors/domain-error';
+import type { RequestMeta } from '../common/http/request-meta';
+import { SessionRevocationReason } from '../sessions/entities/session.entity';
+import { SessionError } from '../sessions/session.error';
+import { SessionsService } from '../sessions/sessions.service';
+import type { User } from '../users/entities/user.entity';
+import { PasswordPolicy } from '../users/password-policy';
+import { UsersService } from '../users/users.service';
+import { AccessTokenService, isAccessTokenClaims } from './access-token.service';
+import { AuthError, AuthErrorCode } from './auth.error';
+import type { Principal } from './principal';
+
+/** Longer inputs are refused before hashing: nobody types them, and they only cost CPU. */
+export const MAX_PASSWORD_INPUT = 1024;
+const MAX_AUDITED_USERNAME = 128;
+
+/** A password check that succeeded, with a stronger hash to store when the old one used weaker parameters. */
+export interface VerifiedLogin {
+  user: User;
+  upgradedHash?: string;
+}
+
+/** What a login or refresh hands out; the controller turns it into cookies and a body. */
+export interface TokenGrant {
+  accessToken: string;
+  expiresIn: number;
+  /** Absent when a retired refresh token was accepted inside the grace window: the client keeps its successor. */
+  refreshToken?: string;
+  /** Seconds until the session's absolute expiry: the refresh cookie's Max-Age. */
+  refreshExpiresIn: number;
+}
+
+/** Every credential a logout request showed. */
+export interface PresentedCredentials {
+  accessTokens: string[];
+  refreshTokens: string[];
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Checks a username and password. An unknown user still costs one full argon2 verify (against a dummy hash
+   * with the same parameters), so response time does not tell whether an account exists.
+   * Failures are audited in their own transaction before the error is thrown.
+   */
+  async verifyCredentials(
+    loginName: string,
+    password: string,
+    meta: RequestMeta,
+  ): Promise<VerifiedLogin> {
+    const user = await this.users.findByLoginName(loginName);
+    const withinLimit = password.length <= MAX_PASSWORD_INPUT;
+    const valid = await this.hasher.verify(
+      user?.passwordHash ?? this.hasher.dummyHash,
+      withinLimit ? password : '',
+    );
+    const failure = (reason: string) =>
+      this.audit.recordIndependently({
+        action: AuditAction.LoginFailed,
+        outcome: 'failure',
+        actorUserId: user?.id ?? null,
+        resourceType: 'auth',
+        resourceId: user?.id ?? null,
+        details: { username: loginName.slice(0, MAX_AUDITED_USERNAME), reason },
+        meta,
+      });
+
+    if (!user || !valid || !withinLimit) {
+      await failure('invalid_credentials');
+      throw new AuthError(AuthErrorCode.InvalidCredentials);
+    }
+    if (!user.isActive) {
+      await failure('account_disabled');
+      throw new AuthError(AuthErrorCode.AccountDisabled);
+    }
+    const upgradedHash = this.hasher.needsRehash(user.passwordHash)
+      ? await this.hasher.hash(password)
+      : undefined;
+    return { user, upgradedHash };
+  }
+
+  /** Opens a session for a verified login (in the request's unit of work, with its audit row). */
+  async login(verified: VerifiedLogin, meta: RequestMeta): Promise<TokenGrant> {
+    const { user } = verified;
+    if (verified.upgradedHash !== undefined)
+      await this.users.upgradePasswordHash(user, verified.upgradedHash);
+    const { session, refreshToken } = await this.sessions.start(user.id, meta);
+    await this.audit.record({
+      action: AuditAction.LoginSuccess,
+      outcome: 'success',
+      actorUserId: user.id,
+      resourceType: 'auth',
+      resourceId: user.id,
+      details: {
+        username: user.username,
+        session_id: session.id,
+        ...(verified.upgradedHash && { rehashed: true }),
+      },
+      meta,
+    });
+    return this.grant(session, refreshToken);
+  }
+
+  /**
+   * Exchanges a refresh token for a new access token and (normally) a new refresh token. Works with an
+   * expired access token: only the refresh token and the session behind it count.
+   */
+  async refresh(refreshToken: string | undefined, meta: RequestMeta): Promise<TokenGrant> {
+    if (refreshToken === undefined || refreshToken === '')
+      throw new AuthError(AuthErrorCode.Unauthenticated);
+    const presented = await this.sessions.identify(refreshToken);
+    const user = await this.users.findById(presented.session.userId);
+    if (!user || !user.isActive) {
+      await this.sessions.revokeIndependently(
+        presented.session.id,
+        SessionRevocationReason.UserDisabled,
+      );
+      throw new AuthError(AuthErrorCode.SessionEnded);
+    }
+    if (user.mustChangePassword) throw new AuthError(AuthErrorCode.PasswordChangeRequired);
+
+    const outcome = await this.sessions.refresh(presented, meta);
+    await this.audit.record({
+      action: AuditAction.TokenRefreshed,
+      outcome: 'success',
+      actorUserId: user.id,
+      resourceType: 'session',
+      resourceId: outcome.session.id,
+      details: { rotated: outcome.kind === 'rotated' },
+      meta,
+    });
+    return this.grant(
+      outcome.session,
+      outcome.kind === 'rotated' ? outcome.refreshToken : undefined,
+    );
+  }
+
+  /** Ends the session behind every credential shown. Unreadable or foreign credentials are ignored: logout never fails. */
+  async logout(credentials: PresentedCredentials, meta: RequestMeta): Promise<void> {
+    const sessionIds = new Set<string>();
+    for (const token of credentials.accessTokens) {
+      const claims = this.accessTokens.readIgnoringExpiry(token);
+      if (claims) sessionIds.add(claims.sid);
+    }
+    for (const token of credentials.refreshTokens) {
+      const presented = await this.sessions.identify(token).catch((error: unknown) => {
+        if (error instanceof SessionError) return null;
+        throw error;
+      });
+      if (presented) sessionIds.add(presented.session.id);
+    }
+    for (const sessionId of sessionIds) {
+      const session = await this.sessions.findLive(sessionId);
+      if (!session || !(await this.sessions.revoke(session.id, SessionRevocationReason.Logout)))
+        continue;
+      await this.audit.record({
+        action: AuditAction.Logout,
+        outcome: 'success',
+        actorUserId: session.userId,
+        resourceType: 'session',
+        resourceId: session.id,
+        meta,
+      });
+    }
+  }
+
+  /**
+   * Turns verified token claims into a principal, from the database as it is now: the session must be live
+   * and the user active at this moment, whatever the token says.
+   */
+  async authenticate(claims: unknown): Promise<Principal> {
+    if (!isAccessTokenClaims(claims)) throw new AuthError(AuthErrorCode.InvalidToken);
+    if (claims.exp * 1000 <= this.clock.now().getTime())
+      throw new AuthError(AuthErrorCode.TokenExpired);
+    const [session, user] = await Promise.all([
+      this.sessions.findLive(claims.sid),
+      this.users.findById(claims.sub),
+    ]);
+    if (!session || !user || session.userId !== user.id || !user.isActive) {
+      throw new AuthError(AuthErrorCode.SessionEnded);
+    }
+    return { user, session };
+  }
+
+  /**
+   * Changes the caller's password. Every other session of the user ends; the current one goes on.
+   * A refused attempt is audited and survives the request's failure.
+   */
+  async changePassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    meta: RequestMeta,
+  ) {
+    const { user, session } = principal;
+    const refuse = async (error: DomainError): Promise<never> => {
+      await this.audit.recordIndependently({
+        action: AuditAction.PasswordChangeFailed,
+        outcome: 'failure',
+        actorUserId: user.id,
+        resourceType: 'user',
+        resourceId: user.id,
+        details: { reason: error.code.toLowerCase() },
+        meta,
+      });
+      throw error;
+    };
+
+    const currentOk =
+      currentPassword.length <= MAX_PASSWORD_INPUT &&
+      (await this.hasher.verify(user.passwordHash, currentPassword));
+    if (!currentOk) return refuse(new AuthError(AuthErrorCode.WrongCurrentPassword));
+    try {
+      this.policy.assertAcceptable(newPassword, user.username);
+    } catch (error) {
+      if (error instanceof DomainError) return refuse(error);
+      throw error;
+    }
+    if (currentPassword.normalize('NFKC') === newPassword.normalize('NFKC')) {
+      return refuse(new AuthError(AuthErrorCode.PasswordUnchanged));
+    }
+
+    const newHash = await this.hasher.hash(newPassword);
+    await this.users.setPasswordHash(user, newHash);
+    const revoked = await this.sessions.revokeAllForUser(
+      user.id,
+      SessionRevocationReason.PasswordChanged,
+      session.id,
+    );
+    await this.audit.record({
+      action: AuditAction.PasswordChanged,
+      outcome: 'success',
+      actorUserId: user.id,
+      resourceType: 'user',
+      resourceId: user.id,
+      details: { other_sessions_revoked: revoked },
+      meta,
+    });
+  }
+
+  private grant(session: Principal['session'], refreshToken: string | undefined): TokenGrant {
+    const access = this.accessTokens.issue(session);
+    const refreshExpiresIn = Math.max(
+      0,
+      Math.floor((session.absoluteExpiresAt.getTime() - this.clock.now().getTime()) / 1000),
+    );
+    return {
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken,
+      refreshExpiresIn,
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import { AuditAction } from '../../audit/audit-action';
+import { AuditService } from '../../audit/audit.service';
+import { requestMetaOf } from '../../common/http/request-meta';
+import { AuthError, AuthErrorCode } from '../auth.error';
+
+/**
+ * LOGIN_RATE_LIMIT_PER_MINUTE attempts per client IP (resolved through TRUSTED_PROXIES only).
+ * A refused attempt is audited as LOGIN_FAILED / rate_limited and answered 429 with Retry-After.
+ */
+@Injectable()
+export class LoginThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override getTracker(request: Record<string, unknown>): Promise<string> {
+    return Promise.resolve((request as unknown as FastifyRequest).ip);
+  }
+
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const username = (request.body as { username?: unknown } | undefined)?.username;
+    await this.audit.recordIndependently({
+      action: AuditAction.LoginFailed,
+      outcome: 'failure',
+      resourceType: 'auth',
+      details: {
+        ...(typeof username === 'string' && { username: username.slice(0, 128) }),
+        reason: 'rate_limited',
+      },
+      meta: requestMetaOf(request),
+    });
+    throw new AuthError(AuthErrorCode.LoginRateLimited, {
+      retryAfterSeconds: detail.timeToBlockExpire,
+    });
+  }
+}

@@ -1,0 +1,23 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-local';
+import { requestMetaOf } from '../../common/http/request-meta';
+import { AuthService, type VerifiedLogin } from '../auth.service';
+
+/** Username and password from the OAuth2 password form or a JSON body. */
+@Injectable()
+export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
+  constructor(private readonly auth: AuthService) {
+    super({
+      usernameField: 'username',
+      passwordField: 'password',
+      passReqToCallback: true,
+      session: false,
+    });
+  }
+
+  validate(request: FastifyRequest, username: string, password: string): Promise<VerifiedLogin> {
+    return this.auth.verifyCredentials(username, password, requestMetaOf(request));
+  }
+}

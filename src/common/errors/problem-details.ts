@@ -1,0 +1,108 @@
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DomainError, ErrorKind, type FieldError } from './domain-error';
+
+/** RFC 9457 problem details, with a stable machine-readable `code` and the request id. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  request_id: string;
+  errors?: FieldError[];
+}
+
+export interface Problem {
+  body: ProblemDetails;
+  headers: Record<string, string>;
+}
+
+const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  [ErrorKind.Invalid]: HttpStatus.BAD_REQUEST,
+  [ErrorKind.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorKind.Forbidden]: HttpStatus.FORBIDDEN,
+  [ErrorKind.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorKind.Conflict]: HttpStatus.CONFLICT,
+  [ErrorKind.RateLimited]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorKind.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** Client errors raised by the framework (routing, body parsing): generic wording, never library text. */
+const GENERIC_CLIENT_ERRORS: Record<number, [code: string, title: string]> = {
+  400: ['BAD_REQUEST', 'Malformed request'],
+  401: ['UNAUTHENTICATED', 'Authentication required'],
+  403: ['FORBIDDEN', 'Forbidden'],
+  404: ['NOT_FOUND', 'Not found'],
+  405: ['METHOD_NOT_ALLOWED', 'Method not allowed'],
+  406: ['NOT_ACCEPTABLE', 'Not acceptable'],
+  411: ['LENGTH_REQUIRED', 'Length required'],
+  413: ['PAYLOAD_TOO_LARGE', 'Request body too large'],
+  414: ['URI_TOO_LONG', 'URI too long'],
+  415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
+  429: ['RATE_LIMITED', 'Too many requests'],
+};
+
+const logger = new Logger('Errors');
+
+function problemType(code: string): string {
+  return `urn:aegis:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  if (error instanceof HttpException) return error.getStatus();
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * Turns anything thrown while serving a request into a safe problem response.
+ * Only DomainError text reaches the client; everything else is described generically,
+ * and unexpected errors are logged here (with the request id) and answered with a bare 500.
+ */
+export function toProblem(error: unknown, requestId: string): Problem {
+  const headers: Record<string, string> = {};
+  if (error instanceof DomainError) {
+    const status = STATUS_BY_KIND[error.kind];
+    if (error.options.retryAfterSeconds !== undefined) {
+      headers['retry-after'] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
+    }
+    if (status >= 500) logger.warn(`${error.code} (request ${requestId}): ${error.message}`);
+    return {
+      headers,
+      body: {
+        type: problemType(error.code),
+        title: error.title,
+        status,
+        code: error.code,
+        ...(error.options.detail !== undefined && { detail: error.options.detail }),
+        request_id: requestId,
+        ...(error.options.errors !== undefined && { errors: error.options.errors }),
+      },
+    };
+  }
+
+  const status = statusOf(error);
+  const generic = status !== undefined ? GENERIC_CLIENT_ERRORS[status] : undefined;
+  if (status !== undefined && generic !== undefined) {
+    const [code, title] = generic;
+    return {
+      headers,
+      body: { type: problemType(code), title, status, code, request_id: requestId },
+    };
+  }
+
+  logger.error(
+    `Unhandled error (request ${requestId})`,
+    error instanceof Error ? error.stack : String(error),
+  );
+  return {
+    headers,
+    body: {
+      type: problemType('INTERNAL_ERROR'),
+      title: 'Internal server error',
+      status: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'INTERNAL_ERROR',
+      request_id: requestId,
+    },
+  };
+}

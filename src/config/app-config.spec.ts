@@ -1,0 +1,102 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+
+const SECRET = 'x'.repeat(40);
+
+describe('loadConfig', () => {
+  it('gives safe laptop defaults with zero configuration', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aegis-config-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config.port).toBe(3000);
+    expect(config.database.kind).toBe('sqlite');
+    expect(config.database.sqlitePath).toBe(join(dataDir, 'aegis.sqlite'));
+    expect(config.accessTokenTtlMs).toBe(15 * 60_000);
+    expect(config.sessionIdleTtlMs).toBe(60 * 60_000);
+    expect(config.sessionAbsoluteTtlMs).toBe(12 * 3_600_000);
+    expect(config.refreshReuseGraceMs).toBe(10_000);
+    expect(config.secureCookies).toBe(false);
+    expect(config.loginRateLimitPerMinute).toBe(5);
+    expect(config.passwordMinLength).toBe(15);
+    expect(config.argon2).toEqual({ memoryKiB: 19_456, timeCost: 2, parallelism: 1 });
+  });
+
+  it('generates a development JWT secret once and keeps it private in the data folder', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aegis-config-'));
+    const first = loadConfig({ DATA_DIR: dataDir });
+    const second = loadConfig({ DATA_DIR: dataDir });
+    expect(first.jwt.key.export().equals(second.jwt.key.export())).toBe(true);
+    expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(
+      48,
+    );
+    expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses to start in production without a JWT secret', () => {
+    expect(() => loadConfig({ AEGIS_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+  });
+
+  it('refuses a short or example secret in production', () => {
+    expect(() => loadConfig({ AEGIS_ENV: 'production', JWT_SECRET: 'short' })).toThrow(
+      /at least 32 bytes/,
+    );
+    expect(() =>
+      loadConfig({
+        AEGIS_ENV: 'production',
+        JWT_SECRET: 'please-change-this-secret-in-production-0123',
+      }),
+    ).toThrow(/example value/);
+  });
+
+  it('makes cookies Secure automatically in production only, unless SECURE_COOKIES says otherwise', () => {
+    expect(loadConfig({ AEGIS_ENV: 'production', JWT_SECRET: SECRET }).secureCookies).toBe(true);
+    expect(
+      loadConfig({ AEGIS_ENV: 'production', JWT_SECRET: SECRET, SECURE_COOKIES: 'false' })
+        .secureCookies,
+    ).toBe(false);
+    expect(loadConfig({ JWT_SECRET: SECRET, SECURE_COOKIES: 'true' }).secureCookies).toBe(true);
+  });
+
+  it('reports every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        JWT_SECRET: SECRET,
+        PORT: 'abc',
+        ACCESS_TOKEN_TTL: 'soon',
+        PASSWORD_MIN_LENGTH: '6',
+        ARGON2_MEMORY_KIB: '1024',
+        DATABASE_URL: 'mysql://x',
+        TRUSTED_PROXIES: '10.0.0.0/8,not-an-ip',
+        CORS_ORIGINS: 'https://app.example.com/path',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'PORT',
+      'ACCESS_TOKEN_TTL',
+      'PASSWORD_MIN_LENGTH',
+      'ARGON2_MEMORY_KIB',
+      'DATABASE_URL',
+      'TRUSTED_PROXIES',
+      'CORS_ORIGINS',
+    ]) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it('selects PostgreSQL for a postgres:// DATABASE_URL', () => {
+    const config = loadConfig({
+      JWT_SECRET: SECRET,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/aegis',
+    });
+    expect(config.database).toMatchObject({
+      kind: 'postgres',
+      url: 'postgres://postgres@127.0.0.1:5432/aegis',
+    });
+  });
+});

@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config';
+import { buildDataSourceOptions } from './data-source-options';
+import { UnitOfWork } from './unit-of-work';
+import { UnitOfWorkInterceptor } from './unit-of-work.interceptor';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        ...buildDataSourceOptions(config.database),
+        autoLoadEntities: true,
+        // Fail fast at start-up instead of retrying for half a minute with a misconfigured URL.
+        retryAttempts: 0,
+      }),
+    }),
+  ],
+  providers: [UnitOfWork, { provide: APP_INTERCEPTOR, useClass: UnitOfWorkInterceptor }],
+  exports: [UnitOfWork],
+})
+export class DatabaseModule {}

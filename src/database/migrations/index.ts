@@ -1,0 +1,4 @@
+import { InitialSchema1764201600000 } from './1764201600000-initial-schema';
+
+/** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
+export const MIGRATIONS = [InitialSchema1764201600000];

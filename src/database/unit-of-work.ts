@@ -1,0 +1,138 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { AsyncMutex } from './async-mutex';
+
+interface Scope {
+  /** Started lazily by the first database call, so work done before it (hashing) holds no transaction. */
+  transaction?: Promise<OpenTransaction>;
+  onCommit: Array<() => void>;
+  independent: Array<() => Promise<void>>;
+}
+
+interface OpenTransaction {
+  runner: QueryRunner;
+  release?: () => void;
+}
+
+/**
+ * The unit of work: a transaction carried by AsyncLocalStorage, so every repository call made while
+ * serving a state-changing request joins it, and audit rows commit or roll back with the change.
+ *
+ * On SQLite, TypeORM runs every transaction on its single connection, so two interleaved transactions
+ * corrupt each other (STACK.md trap 13): there, transactions are serialised by a FIFO lock.
+ * PostgreSQL gets one pooled connection per transaction and needs no lock.
+ */
+@Injectable()
+export class UnitOfWork {
+  private readonly logger = new Logger(UnitOfWork.name);
+  private readonly storage = new AsyncLocalStorage<Scope>();
+  private readonly sqliteLock?: AsyncMutex;
+
+  constructor(private readonly dataSource: DataSource) {
+    if (dataSource.options.type === 'better-sqlite3') this.sqliteLock = new AsyncMutex();
+  }
+
+  /** Runs `work` as one transaction: committed when it resolves, rolled back when it throws. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    const scope: Scope = { onCommit: [], independent: [] };
+    try {
+      const result = await this.storage.run(scope, work);
+      if (scope.transaction) await this.commit(scope.transaction);
+      for (const callback of scope.onCommit) callback();
+      return result;
+    } catch (error) {
+      if (scope.transaction) await this.rollback(scope.transaction);
+      throw error;
+    } finally {
+      for (const work of scope.independent) {
+        await this.run(work).catch((error: unknown) =>
+          this.logger.error(
+            'An independent write failed',
+            error instanceof Error ? error.stack : String(error),
+          ),
+        );
+      }
+    }
+  }
+
+  /** The EntityManager to use now: the current unit of work's transaction, or the plain connection outside one. */
+  async manager(): Promise<EntityManager> {
+    const scope = this.storage.getStore();
+    if (!scope) return this.dataSource.manager;
+    scope.transaction ??= this.begin();
+    return (await scope.transaction).runner.manager;
+  }
+
+  /**
+   * Runs `work` in its own transaction that commits whatever happens to the current request's transaction:
+   * the audit row of a refused login, the revocation of a session whose refresh token was replayed.
+   * Inside an open transaction it runs right after that transaction ends (a second connection could
+   * wait on rows the first one holds, and on SQLite there is no second connection).
+   */
+  async runIndependently(work: () => Promise<void>): Promise<void> {
+    const scope = this.storage.getStore();
+    if (scope?.transaction) {
+      scope.independent.push(work);
+      return;
+    }
+    await this.run(work);
+  }
+
+  /** Runs `callback` once the current unit of work has committed (at once outside one); dropped on rollback. */
+  onCommit(callback: () => void): void {
+    const scope = this.storage.getStore();
+    if (scope) scope.onCommit.push(callback);
+    else callback();
+  }
+
+  private async begin(): Promise<OpenTransaction> {
+    const release = this.sqliteLock ? await this.sqliteLock.acquire() : undefined;
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction();
+      return { runner, release };
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      release?.();
+      throw error;
+    }
+  }
+
+  private async commit(pending: Promise<OpenTransaction>): Promise<void> {
+    const transaction = await pending;
+    try {
+      await transaction.runner.commitTransaction();
+    } catch (error) {
+      await this.rollback(pending);
+      throw error;
+    }
+    await this.end(transaction);
+  }
+
+  private async rollback(pending: Promise<OpenTransaction>): Promise<void> {
+    const transaction = await pending.catch(() => undefined);
+    if (!transaction) return;
+    if (transaction.runner.isTransactionActive) {
+      await transaction.runner
+        .rollbackTransaction()
+        .catch((error: unknown) =>
+          this.logger.error(
+            'Rollback failed',
+            error instanceof Error ? error.stack : String(error),
+          ),
+        );
+    }
+    await this.end(transaction);
+  }
+
+  private async end(transaction: OpenTransaction): Promise<void> {
+    if (transaction.runner.isReleased) return;
+    try {
+      await transaction.runner.release();
+    } finally {
+      transaction.release?.();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** Why a session ended early. Stored in `revoked_reason`. */
+export enum SessionRevocationReason {
+  Logout = 'logout',
+  RefreshTokenReused = 'refresh_token_reused',
+  PasswordChanged = 'password_changed',
+  UserDisabled = 'user_disabled',
+}
+
+/** One login: the server-side state behind a refresh token. The token itself is never stored, only its SHA-256. */
+@Entity({ name: 'sessions' })
+export class Session {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'varchar', length: 36 })
+  userId!: string;
+
+  @Column({ name: 'refresh_token_hash', type: 'varchar', length: 64 })
+  refreshTokenHash!: string;
+
+  /** The hash retired by the last rotation: recognised for the reuse grace window, then as theft. */
+  @Column({ name: 'previous_refresh_token_hash', type: 'varchar', length: 64, nullable: true })
+  previousRefreshTokenHash!: string | null;
+
+  @Column({ name: 'rotated_at', type: Date, nullable: true })
+  rotatedAt!: Date | null;
+
+  @Column({ name: 'created_at', type: Date })
+  createdAt!: Date;
+
+  @Column({ name: 'last_used_at', type: Date })
+  lastUsedAt!: Date;
+
+  @Column({ name: 'idle_expires_at', type: Date })
+  idleExpiresAt!: Date;
+
+  @Column({ name: 'absolute_expires_at', type: Date })
+  absoluteExpiresAt!: Date;
+
+  @Column({ name: 'revoked_at', type: Date, nullable: true })
+  revokedAt!: Date | null;
+
+  @Column({ name: 'revoked_reason', type: 'varchar', length: 32, nullable: true })
+  revokedReason!: SessionRevocationReason | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip!: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent!: string | null;
+
+  isLiveAt(now: Date): boolean {
+    return this.revokedAt === null && this.idleExpiresAt > now && this.absoluteExpiresAt > now;
+  }
+}

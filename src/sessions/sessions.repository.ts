@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, Not } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Session, SessionRevocationReason } from './entities/session.entity';
+
+export interface Rotation {
+  sessionId: string;
+  presentedHash: string;
+  newHash: string;
+  now: Date;
+  idleExpiresAt: Date;
+}
+
+@Injectable()
+export class SessionsRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  async insert(session: Session): Promise<void> {
+    await (await this.unitOfWork.manager()).insert(Session, session);
+  }
+
+  async findById(id: string): Promise<Session | null> {
+    return (await this.unitOfWork.manager()).findOneBy(Session, { id });
+  }
+
+  /**
+   * Rotation as one conditional statement: it succeeds only if the presented hash is still the current
+   * one and the session is live, so two concurrent refreshes with one token can never both rotate.
+   */
+  async rotate(rotation: Rotation): Promise<boolean> {
+    const manager = await this.unitOfWork.manager();
+    const result = await manager
+      .createQueryBuilder()
+      .update(Session)
+      .set({
+        refreshTokenHash: rotation.newHash,
+        previousRefreshTokenHash: rotation.presentedHash,
+        rotatedAt: rotation.now,
+        lastUsedAt: rotation.now,
+        idleExpiresAt: rotation.idleExpiresAt,
+      })
+      .where('id = :id', { id: rotation.sessionId })
+      .andWhere('refresh_token_hash = :presented', { presented: rotation.presentedHash })
+      .andWhere('revoked_at IS NULL')
+      .andWhere('idle_expires_at > :now', { now: rotation.now })
+      .andWhere('absolute_expires_at > :now', { now: rotation.now })
+      .execute();
+    return result.affected === 1;
+  }
+
+  /** Ends one session; false when it had already ended. */
+  async revoke(id: string, reason: SessionRevocationReason, now: Date): Promise<boolean> {
+    const manager = await this.unitOfWork.manager();
+    const result = await manager.update(
+      Session,
+      { id, revokedAt: IsNull() },
+      { revokedAt: now, revokedReason: reason },
+    );
+    return result.affected === 1;
+  }
+
+  /** Ends every live session of a user, optionally but one; returns how many ended. */
+  async revokeAllForUser(
+    userId: string,
+    reason: SessionRevocationReason,
+    now: Date,
+    exceptSessionId?: string,
+  ): Promise<number> {
+    const manager = await this.unitOfWork.manager();
+    const result = await manager.update(
+      Session,
+      {
+        userId,
+        revokedAt: IsNull(),
+        ...(exceptSessionId !== undefined && { id: Not(exceptSessionId) }),
+      },
+      { revokedAt: now, revokedReason: reason },
+    );
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import type { RequestMeta } from '../common/http/request-meta';
+import { AppConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Session, SessionRevocationReason } from './entities/session.entity';
+import {
+  hashRefreshToken,
+  newRefreshToken,
+  sameHash,
+  sessionIdOfRefreshToken,
+} from './refresh-token';
+import { SessionError, SessionErrorCode } from './session.error';
+import { SessionsRepository } from './sessions.repository';
+
+export interface StartedSession {
+  session: Session;
+  refreshToken: string;
+}
+
+/** A presented refresh token matched to its session (not yet checked for liveness or reuse). */
+export interface PresentedRefreshToken {
+  session: Session;
+  hash: string;
+}
+
+export type RefreshOutcome =
+  /** The token was current: it is retired and `refreshToken` replaces it. */
+  | { kind: 'rotated'; session: Session; refreshToken: string }
+  /** The token was retired moments ago by a concurrent refresh (another tab): access only, no new refresh token. */
+  | { kind: 'grace'; session: Session };
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly sessions: SessionsRepository,
+    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async start(userId: string, meta: RequestMeta): Promise<StartedSession> {
+    const now = this.clock.now();
+    const id = randomUUID();
+    const refresh = newRefreshToken(id);
+    const absoluteExpiresAt = new Date(now.getTime() + this.config.sessionAbsoluteTtlMs);
+    const session = Object.assign(new Session(), {
+      id,
+      userId,
+      refreshTokenHash: refresh.hash,
+      previousRefreshTokenHash: null,
+      rotatedAt: null,
+      createdAt: now,
+      lastUsedAt: now,
+      idleExpiresAt: this.idleExpiry(now, absoluteExpiresAt),
+      absoluteExpiresAt,
+      revokedAt: null,
+      revokedReason: null,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+    });
+    await this.sessions.insert(session);
+    return { session, refreshToken: refresh.token };
+  }
+
+  /** The live session with this id, or null when it is unknown, revoked or expired right now. */
+  async findLive(sessionId: string): Promise<Session | null> {
+    const session = await this.sessions.findById(sessionId);
+    return session?.isLiveAt(this.clock.now()) ? session : null;
+  }
+
+  /** Matches a refresh token to its session by id and current-or-previous hash; anything else is invalid. */
+  async identify(refreshToken: string): Promise<PresentedRefreshToken> {
+    const sessionId = sessionIdOfRefreshToken(refreshToken);
+    const session = sessionId ? await this.sessions.findById(sessionId) : null;
+    const hash = hashRefreshToken(refreshToken);
+    if (
+      !session ||
+      !(
+        sameHash(session.refreshTokenHash, hash) || sameHash(session.previousRefreshTokenHash, hash)
+      )
+    ) {
+      throw new SessionError(SessionErrorCode.InvalidRefreshToken);
+    }
+    return { session, hash };
+  }
+
+  /**
+   * Rotates the refresh token. The conditional UPDATE decides; only when it matched nothing do we look at
+   * why: ended session, or a retired token inside the grace window (two tabs racing), or after it (theft:
+   * the whole session is revoked and audited, and that survives this request's failure).
+   */
+  async refresh(presented: PresentedRefreshToken, meta: RequestMeta): Promise<RefreshOutcome> {
+    const now = this.clock.now();
+    const { session, hash } = presented;
+    const successor = newRefreshToken(session.id);
+    const idleExpiresAt = this.idleExpiry(now, session.absoluteExpiresAt);
+    const rotated = await this.sessions.rotate({
+      sessionId: session.id,
+      presentedHash: hash,
+      newHash: successor.hash,
+      now,
+      idleExpiresAt,
+    });
+    if (rotated) {
+      Object.assign(session, {
+        refreshTokenHash: successor.hash,
+        previousRefreshTokenHash: hash,
+        rotatedAt: now,
+        lastUsedAt: now,
+        idleExpiresAt,
+      });
+      return { kind: 'rotated', session, refreshToken: successor.token };
+    }
+
+    const current = (await this.sessions.findById(session.id)) ?? session;
+    if (current.revokedAt !== null) throw new SessionError(SessionErrorCode.SessionRevoked);
+    if (!current.isLiveAt(now)) throw new SessionError(SessionErrorCode.SessionExpired);
+    if (sameHash(current.previousRefreshTokenHash, hash) && current.rotatedAt !== null) {
+      if (now.getTime() - current.rotatedAt.getTime() <= this.config.refreshReuseGraceMs) {
+        return { kind: 'grace', session: current };
+      }
+      await this.unitOfWork.runIndependently(async () => {
+        await this.sessions.revoke(current.id, SessionRevocationReason.RefreshTokenReused, now);
+        await this.audit.record({
+          action: AuditAction.RefreshTokenReused,
+          outcome: 'failure',
+          actorUserId: current.userId,
+          resourceType: 'session',
+          resourceId: current.id,
+          details: { rotated_at: current.rotatedAt?.toISOString() ?? null, session_revoked: true },
+          meta,
+        });
+      });
+      throw new SessionError(SessionErrorCode.RefreshTokenReused);
+    }
+    throw new SessionError(SessionErrorCode.InvalidRefreshToken);
+  }
+
+  revoke(sessionId: string, reason: SessionRevocationReason): Promise<boolean> {
+    return this.sessions.revoke(sessionId, reason, this.clock.now());
+  }
+
+  /** Revokes in its own transaction, so it holds even though the request that found the reason fails. */
+  revokeIndependently(sessionId: string, reason: SessionRevocationReason): Promise<void> {
+    return this.unitOfWork.runIndependently(async () => {
+      await this.sessions.revoke(sessionId, reason, this.clock.now());
+    });
+  }
+
+  revokeAllForUser(
+    userId: string,
+    reason: SessionRevocationReason,
+    exceptSessionId?: string,
+  ): Promise<number> {
+    return this.sessions.revokeAllForUser(userId, reason, this.clock.now(), exceptSessionId);
+  }
+
+  private idleExpiry(now: Date, absoluteExpiresAt: Date): Date {
+    return new Date(
+      Math.min(now.getTime() + this.config.sessionIdleTtlMs, absoluteExpiresAt.getTime()),
+    );
+  }
+}

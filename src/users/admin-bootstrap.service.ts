@@ -1,0 +1,68 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { AppConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { Role } from './entities/user.entity';
+import { PasswordPolicy } from './password-policy';
+import { UsersService } from './users.service';
+
+/**
+ * First start on an empty database: create the administrator. From AEGIS_ADMIN_USERNAME/PASSWORD when set,
+ * else `admin` with a random password printed once and a forced change at first login.
+ */
+@Injectable()
+export class AdminBootstrapService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('AdminBootstrap');
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly users: UsersService,
+    private readonly policy: PasswordPolicy,
+    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const configured =
+      this.config.admin.username !== undefined && this.config.admin.password !== undefined;
+    const username = this.config.admin.username ?? 'admin';
+    const password = this.config.admin.password ?? randomBytes(18).toString('base64url');
+    if (configured) this.policy.assertAcceptable(password, username, 'AEGIS_ADMIN_PASSWORD');
+
+    const created = await this.unitOfWork
+      .run(async () => {
+        if ((await this.users.count()) > 0) return false;
+        const admin = await this.users.create({
+          username,
+          password,
+          role: Role.Admin,
+          mustChangePassword: !configured,
+        });
+        await this.audit.record({
+          action: AuditAction.UserCreated,
+          outcome: 'success',
+          resourceType: 'user',
+          resourceId: admin.id,
+          details: { username: admin.username, role: admin.role, source: 'bootstrap' },
+        });
+        return true;
+      })
+      .catch((error: unknown) => {
+        // Another instance bootstrapped the same empty database a moment earlier.
+        if (/unique|duplicate/i.test(String(error))) return false;
+        throw error;
+      });
+
+    if (created && !configured) {
+      // Printed once, on purpose: the operator needs it to sign in, and must change it at first login.
+      console.log(
+        `\n  Aegis created the administrator "${username}" with the one-time password:\n\n      ${password}\n\n` +
+          '  Sign in and change it now; it will not be shown again.\n',
+      );
+    } else if (created) {
+      this.logger.log(`Created the administrator "${username}" from AEGIS_ADMIN_USERNAME`);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Role, type User } from '../entities/user.entity';
+
+/** A user as clients see it: never the password hash. */
+export class UserDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ example: 'alice' }) username!: string;
+  @ApiProperty({ enum: Role }) role!: Role;
+  @ApiProperty() is_active!: boolean;
+  @ApiProperty() must_change_password!: boolean;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+
+  static from(user: User): UserDto {
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      is_active: user.isActive,
+      must_change_password: user.mustChangePassword,
+      created_at: user.createdAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { ValidationError } from '../common/errors/domain-error';
+
+export const PASSWORD_MAX_LENGTH = 128;
+
+/**
+ * NIST SP 800-63B-4 for single-factor passwords: a minimum length (default 15), a generous maximum,
+ * no composition rules. Lengths are code points after NFKC, the form that is hashed.
+ */
+@Injectable()
+export class PasswordPolicy {
+  private readonly minLength: number;
+
+  constructor(config: AppConfig) {
+    this.minLength = config.passwordMinLength;
+  }
+
+  /** Throws a 400-mapped error naming the broken rule. */
+  assertAcceptable(password: string, username: string, field = 'new_password'): void {
+    const normalized = password.normalize('NFKC');
+    const length = [...normalized].length;
+    const fail = (code: string, message: string): never => {
+      throw new ValidationError(message, [{ field, messages: [message] }], code);
+    };
+    if (length < this.minLength)
+      fail('PASSWORD_TOO_SHORT', `Password must be at least ${this.minLength} characters`);
+    if (length > PASSWORD_MAX_LENGTH)
+      fail('PASSWORD_TOO_LONG', `Password must be at most ${PASSWORD_MAX_LENGTH} characters`);
+    if (normalized.toLowerCase().includes(username.normalize('NFKC').toLowerCase())) {
+      fail('PASSWORD_CONTAINS_USERNAME', 'Password must not contain the username');
+    }
+  }
+}

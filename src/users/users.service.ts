@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '../common/clock';
+import { PasswordHasher } from '../common/crypto/password-hasher';
+import { ValidationError } from '../common/errors/domain-error';
+import { Role, User } from './entities/user.entity';
+import { normalizeUsername } from './username';
+import { UsersRepository } from './users.repository';
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  mustChangePassword: boolean;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
+  ) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findById(id);
+  }
+
+  /** Looks a login name up by its canonical form; a name that cannot be valid finds nobody. */
+  async findByLoginName(loginName: string): Promise<User | null> {
+    const check = normalizeUsername(loginName);
+    return check.ok ? this.users.findByUsername(check.username) : null;
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  /** Creates a user; the caller has validated the username and the password policy. */
+  async create(input: NewUser): Promise<User> {
+    const check = normalizeUsername(input.username);
+    if (!check.ok) {
+      throw new ValidationError(`username ${check.reason}`, [
+        { field: 'username', messages: [check.reason] },
+      ]);
+    }
+    const now = this.clock.now();
+    const user = Object.assign(new User(), {
+      id: randomUUID(),
+      username: check.username,
+      passwordHash: await this.hasher.hash(input.password),
+      role: input.role,
+      isActive: true,
+      mustChangePassword: input.mustChangePassword,
+      passwordChangedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await this.users.insert(user);
+    return user;
+  }
+
+  /** Stores a new password hash and lifts a pending forced change. */
+  async setPasswordHash(user: User, passwordHash: string): Promise<void> {
+    const now = this.clock.now();
+    await this.users.update(user.id, {
+      passwordHash,
+      mustChangePassword: false,
+      passwordChangedAt: now,
+      updatedAt: now,
+    });
+    Object.assign(user, {
+      passwordHash,
+      mustChangePassword: false,
+      passwordChangedAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** Replaces a hash made with weaker parameters by one with the current parameters (same password). */
+  async upgradePasswordHash(user: User, passwordHash: string): Promise<void> {
+    await this.users.update(user.id, { passwordHash });
+    user.passwordHash = passwordHash;
+  }
+}
