@@ -29,6 +29,8 @@ export class AppConfig {
   dataDir!: string;
   database!: DatabaseConfig;
   redisUrl?: string;
+  /** Prefix of every Redis key Aegis writes, so environments can share one Redis. */
+  redisKeyPrefix!: string;
   jwt!: { key: KeyObject; issuer: string; audience: string };
   accessTokenTtlMs!: number;
   sessionIdleTtlMs!: number;
@@ -188,6 +190,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   config.dataDir = resolve(reader.string('DATA_DIR', './data'));
   config.database = loadDatabaseConfig(env, reader);
   config.redisUrl = reader.raw('REDIS_URL');
+  config.redisKeyPrefix = reader.string('REDIS_KEY_PREFIX', 'aegis:');
   if (config.redisUrl !== undefined && !/^rediss?:\/\//.test(config.redisUrl)) {
     reader.problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   }

@@ -1,0 +1,43 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Authenticated } from '../../src/auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../../src/auth/decorators/current-principal.decorator';
+import { Public } from '../../src/auth/decorators/public.decorator';
+import type { Principal } from '../../src/auth/principal';
+import { Role } from '../../src/users/entities/user.entity';
+
+/**
+ * Routes that exist only in the e2e tests, to exercise the global guards the way later features will:
+ * an ordinary authenticated route, an admin route, an undecorated route (deny by default) and a crash.
+ */
+@Controller('test-probe')
+export class ProbeController {
+  @Get('whoami')
+  @Authenticated()
+  whoami(@CurrentPrincipal() principal: Principal) {
+    return { user_id: principal.user.id, session_id: principal.session.id };
+  }
+
+  @Post('write')
+  @HttpCode(200)
+  @Authenticated()
+  write() {
+    return { ok: true };
+  }
+
+  @Get('admin')
+  @Authenticated({ roles: [Role.Admin] })
+  admin() {
+    return { ok: true };
+  }
+
+  @Get('undecorated')
+  undecorated() {
+    return { ok: true };
+  }
+
+  @Get('crash')
+  @Public()
+  crash(): never {
+    throw new Error('SELECT secret FROM vault /srv/aegis/internal.ts:42');
+  }
+}
