@@ -40,6 +40,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 export async function configureApp(app: NestFastifyApplication, _config: AppConfig): Promise<void> {
   await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();
+  // Only JSON and form bodies are accepted: a text/plain body (a CORS "simple request") is refused with 415.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
