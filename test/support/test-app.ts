@@ -61,19 +61,36 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     env.REDIS_URL = process.env.TEST_REDIS_URL;
     env.REDIS_KEY_PREFIX = `aegis-e2e:${randomBytes(4).toString('hex')}:`;
   }
-  const config = loadConfig(env);
-  const clock = new FakeClock();
-  let builder = Test.createTestingModule({ imports: [testModule(config)] })
-    .overrideProvider(Clock)
-    .useValue(clock);
-  if (options.override) builder = options.override(builder);
-  const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
-    logger: ['error'],
-  });
-  await configureApp(app, config);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  let app: NestFastifyApplication | undefined;
+  try {
+    const config = loadConfig(env);
+    const clock = new FakeClock();
+    let builder = Test.createTestingModule({ imports: [testModule(config)] })
+      .overrideProvider(Clock)
+      .useValue(clock);
+    if (options.override) builder = options.override(builder);
+    const moduleRef = await builder.compile();
+    app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
+      logger: ['error'],
+    });
+    await configureApp(app, config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    return assemble(app, config, clock, database, options);
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    if (!options.database) await database.drop();
+    throw error;
+  }
+}
+
+function assemble(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  clock: FakeClock,
+  database: TestDatabase,
+  options: TestAppOptions,
+): TestApp {
   return {
     app,
     config,

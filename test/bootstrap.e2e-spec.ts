@@ -1,0 +1,78 @@
+import { AuditAction } from '../src/audit/audit-action';
+import { User } from '../src/users/entities/user.entity';
+import { auditEvents } from './support/audit';
+import { createTestDatabase } from './support/test-database';
+import { createTestApp, TEST_ADMIN } from './support/test-app';
+
+describe('first start on an empty database', () => {
+  it('creates "admin" with a random one-time password, printed once, that must be changed', async () => {
+    const database = await createTestDatabase();
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      const t = await createTestApp({ database, env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' } });
+      const printed = log.mock.calls.map((call) => String(call[0])).join('\n');
+      const password = /one-time password:\s+(\S+)/.exec(printed)?.[1];
+      expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+
+      const login = await t.http().post('/auth/login').send({ username: 'admin', password });
+      expect(login.status).toBe(200);
+      const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${login.body.access_token}`);
+      expect(me.body).toMatchObject({ username: 'admin', role: 'admin', must_change_password: true, is_active: true });
+      const created = await auditEvents(t, { action: AuditAction.UserCreated });
+      expect(created).toHaveLength(1);
+      expect(JSON.stringify(created)).not.toContain(password);
+      await t.close();
+
+      // A restart on the same database creates nobody and prints nothing.
+      log.mockClear();
+      const again = await createTestApp({ database, env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' } });
+      expect(log.mock.calls.map((call) => String(call[0])).join('\n')).not.toContain('one-time password');
+      expect(await again.dataSource.getRepository(User).count()).toBe(1);
+      await again.close();
+    } finally {
+      log.mockRestore();
+      await database.drop();
+    }
+  });
+
+  it('uses AEGIS_ADMIN_USERNAME / AEGIS_ADMIN_PASSWORD when set, with no forced change', async () => {
+    const t = await createTestApp();
+    try {
+      const login = await t.http().post('/auth/login').send(TEST_ADMIN);
+      const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${login.body.access_token}`);
+      expect(me.body).toMatchObject({ username: TEST_ADMIN.username, role: 'admin', must_change_password: false });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses to start with an AEGIS_ADMIN_PASSWORD that breaks the password policy', async () => {
+    await expect(createTestApp({ env: { AEGIS_ADMIN_PASSWORD: 'short' } })).rejects.toThrow(/at least 15/);
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('is served at /docs-json with bearer, cookie and OAuth2 password security, and Swagger UI at /docs', async () => {
+    const t = await createTestApp();
+    try {
+      const json = await t.http().get('/docs-json');
+      expect(json.status).toBe(200);
+      const schemes = json.body.components.securitySchemes;
+      expect(schemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+      expect(schemes.cookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'aegis_token' });
+      expect(schemes.oauth2.flows.password.tokenUrl).toBe('/auth/login');
+      expect(json.body.paths['/auth/me'].get.security).toEqual(
+        expect.arrayContaining([{ bearer: [] }, { cookie: [] }, { oauth2: [] }]),
+      );
+      expect(Object.keys(json.body.paths['/auth/login'].post.requestBody.content)).toEqual([
+        'application/x-www-form-urlencoded',
+        'application/json',
+      ]);
+      const ui = await t.http().get('/docs').redirects(1);
+      expect(ui.status).toBe(200);
+      expect(ui.text).toContain('swagger-ui');
+    } finally {
+      await t.close();
+    }
+  });
+});
