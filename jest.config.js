@@ -16,7 +16,7 @@ const swc = [
 const ESM_PACKAGES = ['@nestjs', '@fastify/cookie', 'cookie', 'content-disposition'];
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },
-    transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };

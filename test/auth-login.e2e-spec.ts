@@ -41,12 +41,19 @@ describe('POST /auth/login', () => {
       'max-age': '300',
     });
     expect(cookies.aegis_token.attributes.secure).toBeUndefined();
-    expect(cookies.aegis_refresh.attributes).toMatchObject({ httponly: true, samesite: 'Strict', path: '/auth' });
+    expect(cookies.aegis_refresh.attributes).toMatchObject({
+      httponly: true,
+      samesite: 'Strict',
+      path: '/auth',
+    });
     expect(response.body.refresh_token).toBeUndefined();
   });
 
   it('accepts JSON, matching the username case- and width-insensitively', async () => {
-    const response = await t.http().post('/auth/login').send({ username: 'ＡＬＩＣＥ', password: alice.password });
+    const response = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: 'ＡＬＩＣＥ', password: alice.password });
     expect(response.status).toBe(200);
   });
 
@@ -60,8 +67,14 @@ describe('POST /auth/login', () => {
   });
 
   it('gives an unknown user and a wrong password one identical 401 body', async () => {
-    const unknown = await t.http().post('/auth/login').send({ username: 'nobody-here', password: 'whatever it is' });
-    const wrong = await t.http().post('/auth/login').send({ username: 'alice', password: 'not the password' });
+    const unknown = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: 'nobody-here', password: 'whatever it is' });
+    const wrong = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: 'alice', password: 'not the password' });
     expect(unknown.status).toBe(401);
     expect(wrong.status).toBe(401);
     const strip = ({ request_id: _id, ...rest }: Record<string, unknown>) => rest;
@@ -72,7 +85,11 @@ describe('POST /auth/login', () => {
   });
 
   it('audits failures and successes with the username, client IP and reason', async () => {
-    await t.http().post('/auth/login').set('User-Agent', 'audit-probe/1').send({ username: 'ghost-user', password: 'nope nope' });
+    await t
+      .http()
+      .post('/auth/login')
+      .set('User-Agent', 'audit-probe/1')
+      .send({ username: 'ghost-user', password: 'nope nope' });
     const failed = (await auditEvents(t, { action: AuditAction.LoginFailed })).filter(
       (event) => event.details.username === 'ghost-user',
     );
@@ -86,28 +103,50 @@ describe('POST /auth/login', () => {
     });
     expect(failed[0].requestId).toEqual(expect.any(String));
 
-    const succeeded = await auditEvents(t, { action: AuditAction.LoginSuccess, actorUserId: alice.user.id });
+    const succeeded = await auditEvents(t, {
+      action: AuditAction.LoginSuccess,
+      actorUserId: alice.user.id,
+    });
     expect(succeeded.length).toBeGreaterThanOrEqual(1);
-    expect(succeeded[0]).toMatchObject({ outcome: 'success', ip: '127.0.0.1', details: { username: 'alice' } });
+    expect(succeeded[0]).toMatchObject({
+      outcome: 'success',
+      ip: '127.0.0.1',
+      details: { username: 'alice' },
+    });
   });
 
   it('refuses a disabled account with 403 only when the password is right, and audits it', async () => {
     const bob = await createUser(t, { isActive: false });
-    const wrong = await t.http().post('/auth/login').send({ username: bob.username, password: 'wrong password!' });
+    const wrong = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: bob.username, password: 'wrong password!' });
     expect(wrong.status).toBe(401);
-    const right = await t.http().post('/auth/login').send({ username: bob.username, password: bob.password });
+    const right = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: bob.username, password: bob.password });
     expect(right.status).toBe(403);
     expect(right.body.code).toBe('ACCOUNT_DISABLED');
     expect(setCookiesOf(right)).toEqual({});
-    const events = await auditEvents(t, { action: AuditAction.LoginFailed, actorUserId: bob.user.id });
-    expect(events.map((event) => event.details.reason)).toEqual(['invalid_credentials', 'account_disabled']);
+    const events = await auditEvents(t, {
+      action: AuditAction.LoginFailed,
+      actorUserId: bob.user.id,
+    });
+    expect(events.map((event) => event.details.reason)).toEqual([
+      'invalid_credentials',
+      'account_disabled',
+    ]);
   });
 
   it('runs a full argon2 verify for unknown users (a dummy hash with the same parameters)', async () => {
     const hasher = t.app.get(PasswordHasher);
     const spy = jest.spyOn(hasher, 'verify');
     try {
-      await t.http().post('/auth/login').send({ username: 'no-such-user', password: 'some password' });
+      await t
+        .http()
+        .post('/auth/login')
+        .send({ username: 'no-such-user', password: 'some password' });
       expect(spy).toHaveBeenCalledTimes(1);
       expect(spy.mock.calls[0][0]).toBe(hasher.dummyHash);
       expect(hasher.dummyHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -120,10 +159,20 @@ describe('POST /auth/login', () => {
 
   it('re-hashes a stored hash with weaker parameters on successful login', async () => {
     const carol = await createUser(t);
-    const weak = await argon2.hash(carol.password, { type: argon2.argon2id, memoryCost: 4096, timeCost: 1, parallelism: 1 });
-    await t.app.get(UnitOfWork).run(() => t.app.get(UsersRepository).update(carol.user.id, { passwordHash: weak }));
+    const weak = await argon2.hash(carol.password, {
+      type: argon2.argon2id,
+      memoryCost: 4096,
+      timeCost: 1,
+      parallelism: 1,
+    });
+    await t.app
+      .get(UnitOfWork)
+      .run(() => t.app.get(UsersRepository).update(carol.user.id, { passwordHash: weak }));
 
-    const response = await t.http().post('/auth/login').send({ username: carol.username, password: carol.password });
+    const response = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: carol.username, password: carol.password });
     expect(response.status).toBe(200);
     const stored = await t.dataSource.getRepository(User).findOneByOrFail({ id: carol.user.id });
     expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -142,9 +191,19 @@ describe('POST /auth/login', () => {
   });
 
   it('never returns a password hash', async () => {
-    const login = await t.http().post('/auth/login').send({ username: TEST_ADMIN.username, password: TEST_ADMIN.password });
-    const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${login.body.access_token}`);
-    for (const text of [JSON.stringify(login.body), JSON.stringify(me.body), JSON.stringify(me.headers)]) {
+    const login = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: TEST_ADMIN.username, password: TEST_ADMIN.password });
+    const me = await t
+      .http()
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${login.body.access_token}`);
+    for (const text of [
+      JSON.stringify(login.body),
+      JSON.stringify(me.body),
+      JSON.stringify(me.headers),
+    ]) {
       expect(text).not.toMatch(/argon2|password_hash|passwordHash/);
     }
   });
@@ -159,10 +218,16 @@ describe('POST /auth/login rate limit', () => {
 
   it('answers the sixth attempt in a minute from one IP with 429 and Retry-After, and audits it', async () => {
     for (let attempt = 1; attempt <= 5; attempt++) {
-      const response = await t.http().post('/auth/login').send({ username: 'mallory', password: `guess ${attempt}` });
+      const response = await t
+        .http()
+        .post('/auth/login')
+        .send({ username: 'mallory', password: `guess ${attempt}` });
       expect(response.status).toBe(401);
     }
-    const sixth = await t.http().post('/auth/login').send({ username: TEST_ADMIN.username, password: TEST_ADMIN.password });
+    const sixth = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: TEST_ADMIN.username, password: TEST_ADMIN.password });
     expect(sixth.status).toBe(429);
     expect(sixth.body.code).toBe('LOGIN_RATE_LIMITED');
     expect(Number(sixth.headers['retry-after'])).toBeGreaterThan(0);
@@ -172,7 +237,10 @@ describe('POST /auth/login rate limit', () => {
       (event) => event.details.reason === 'rate_limited',
     );
     expect(limited).toHaveLength(1);
-    expect(limited[0]).toMatchObject({ ip: '127.0.0.1', details: { username: TEST_ADMIN.username } });
+    expect(limited[0]).toMatchObject({
+      ip: '127.0.0.1',
+      details: { username: TEST_ADMIN.username },
+    });
   });
 });
 
@@ -184,7 +252,10 @@ describe('POST /auth/login with SECURE_COOKIES=true', () => {
   afterAll(() => t.close());
 
   it('marks both cookies Secure', async () => {
-    const response = await t.http().post('/auth/login').send({ username: TEST_ADMIN.username, password: TEST_ADMIN.password });
+    const response = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: TEST_ADMIN.username, password: TEST_ADMIN.password });
     const cookies = setCookiesOf(response);
     expect(cookies.aegis_token.attributes.secure).toBe(true);
     expect(cookies.aegis_refresh.attributes.secure).toBe(true);

@@ -24,17 +24,33 @@ describe('POST /auth/logout', () => {
     const response = await t
       .http()
       .post('/auth/logout')
-      .set('Cookie', `${accessCookie(session.accessToken)}; ${refreshCookie(session.refreshToken)}`);
+      .set(
+        'Cookie',
+        `${accessCookie(session.accessToken)}; ${refreshCookie(session.refreshToken)}`,
+      );
 
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ detail: 'Logged out' });
     const cookies = setCookiesOf(response);
-    expect(cookies.aegis_token).toMatchObject({ value: '', attributes: { path: '/', httponly: true } });
-    expect(cookies.aegis_refresh).toMatchObject({ value: '', attributes: { path: '/auth', httponly: true } });
-    expect(new Date(String(cookies.aegis_token.attributes.expires)).getTime()).toBeLessThan(Date.now());
+    expect(cookies.aegis_token).toMatchObject({
+      value: '',
+      attributes: { path: '/', httponly: true },
+    });
+    expect(cookies.aegis_refresh).toMatchObject({
+      value: '',
+      attributes: { path: '/auth', httponly: true },
+    });
+    expect(new Date(String(cookies.aegis_token.attributes.expires)).getTime()).toBeLessThan(
+      Date.now(),
+    );
 
-    expect((await t.http().get('/auth/me').set('Cookie', accessCookie(session.accessToken))).status).toBe(401);
-    expect((await t.http().post('/auth/refresh').set('Cookie', refreshCookie(session.refreshToken))).status).toBe(401);
+    expect(
+      (await t.http().get('/auth/me').set('Cookie', accessCookie(session.accessToken))).status,
+    ).toBe(401);
+    expect(
+      (await t.http().post('/auth/refresh').set('Cookie', refreshCookie(session.refreshToken)))
+        .status,
+    ).toBe(401);
   });
 
   it('by bearer token: the token is refused on the next request', async () => {
@@ -53,7 +69,9 @@ describe('POST /auth/logout', () => {
     const session = await logIn(t, alice);
     await t.http().post('/auth/logout').set('Cookie', refreshCookie(session.refreshToken));
     expect(await revokedAt(session.sessionId)).not.toBeNull();
-    expect((await t.http().get('/auth/me').set('Cookie', accessCookie(session.accessToken))).status).toBe(401);
+    expect(
+      (await t.http().get('/auth/me').set('Cookie', accessCookie(session.accessToken))).status,
+    ).toBe(401);
   });
 
   it('by the refresh token in the body (API clients)', async () => {
@@ -89,7 +107,11 @@ describe('POST /auth/logout', () => {
       (event) => event.resourceId === session.sessionId,
     );
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ actorUserId: alice.user.id, outcome: 'success', ip: '127.0.0.1' });
+    expect(events[0]).toMatchObject({
+      actorUserId: alice.user.id,
+      outcome: 'success',
+      ip: '127.0.0.1',
+    });
   });
 
   it('always answers 200, even with no or forged credentials, and ends nothing it cannot prove', async () => {
@@ -99,7 +121,10 @@ describe('POST /auth/logout', () => {
       t.http().post('/auth/logout'),
       t.http().post('/auth/logout').set('Authorization', 'Bearer not-a-jwt'),
       t.http().post('/auth/logout').set('Authorization', `Bearer ${forged}`),
-      t.http().post('/auth/logout').set('Cookie', refreshCookie(`${session.sessionId}.${'B'.repeat(43)}`)),
+      t
+        .http()
+        .post('/auth/logout')
+        .set('Cookie', refreshCookie(`${session.sessionId}.${'B'.repeat(43)}`)),
     ]) {
       const response = await request;
       expect(response.status).toBe(200);

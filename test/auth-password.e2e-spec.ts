@@ -24,21 +24,41 @@ describe('POST /auth/change-password', () => {
     const current = await logIn(t, alice);
     const other = await logIn(t, alice);
 
-    const response = await change(current.accessToken, { current_password: alice.password, new_password: NEW_PASSWORD });
+    const response = await change(current.accessToken, {
+      current_password: alice.password,
+      new_password: NEW_PASSWORD,
+    });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ detail: 'Password changed successfully' });
 
-    expect((await t.http().get('/auth/me').set('Authorization', `Bearer ${current.accessToken}`)).status).toBe(200);
-    expect((await t.http().get('/auth/me').set('Authorization', `Bearer ${other.accessToken}`)).status).toBe(401);
-    expect((await t.http().post('/auth/refresh').send({ refresh_token: other.refreshToken })).status).toBe(401);
-    expect((await t.http().post('/auth/refresh').send({ refresh_token: current.refreshToken })).status).toBe(200);
+    expect(
+      (await t.http().get('/auth/me').set('Authorization', `Bearer ${current.accessToken}`)).status,
+    ).toBe(200);
+    expect(
+      (await t.http().get('/auth/me').set('Authorization', `Bearer ${other.accessToken}`)).status,
+    ).toBe(401);
+    expect(
+      (await t.http().post('/auth/refresh').send({ refresh_token: other.refreshToken })).status,
+    ).toBe(401);
+    expect(
+      (await t.http().post('/auth/refresh').send({ refresh_token: current.refreshToken })).status,
+    ).toBe(200);
 
-    const oldLogin = await t.http().post('/auth/login').send({ username: alice.username, password: alice.password });
+    const oldLogin = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: alice.username, password: alice.password });
     expect(oldLogin.status).toBe(401);
-    const newLogin = await t.http().post('/auth/login').send({ username: alice.username, password: NEW_PASSWORD });
+    const newLogin = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: alice.username, password: NEW_PASSWORD });
     expect(newLogin.status).toBe(200);
 
-    const events = await auditEvents(t, { action: AuditAction.PasswordChanged, actorUserId: alice.user.id });
+    const events = await auditEvents(t, {
+      action: AuditAction.PasswordChanged,
+      actorUserId: alice.user.id,
+    });
     expect(events).toHaveLength(1);
     expect(events[0].details).toEqual({ other_sessions_revoked: 1 });
   });
@@ -46,33 +66,59 @@ describe('POST /auth/change-password', () => {
   it('refuses a wrong current password with 400 and audits it (the audit survives the failure)', async () => {
     const bob = await createUser(t);
     const session = await logIn(t, bob);
-    const response = await change(session.accessToken, { current_password: 'not my password', new_password: NEW_PASSWORD });
+    const response = await change(session.accessToken, {
+      current_password: 'not my password',
+      new_password: NEW_PASSWORD,
+    });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('WRONG_CURRENT_PASSWORD');
-    const events = await auditEvents(t, { action: AuditAction.PasswordChangeFailed, actorUserId: bob.user.id });
+    const events = await auditEvents(t, {
+      action: AuditAction.PasswordChangeFailed,
+      actorUserId: bob.user.id,
+    });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ outcome: 'failure', details: { reason: 'wrong_current_password' } });
-    expect((await t.http().post('/auth/login').send({ username: bob.username, password: bob.password })).status).toBe(200);
+    expect(events[0]).toMatchObject({
+      outcome: 'failure',
+      details: { reason: 'wrong_current_password' },
+    });
+    expect(
+      (await t.http().post('/auth/login').send({ username: bob.username, password: bob.password }))
+        .status,
+    ).toBe(200);
   });
 
   it.each([
     ['too short', 'short pass', 'PASSWORD_TOO_SHORT', /at least 15/],
     ['too long', 'x'.repeat(129), 'PASSWORD_TOO_LONG', /at most 128/],
     ['containing the username', 'this-is-carol-the-user', 'PASSWORD_CONTAINS_USERNAME', /username/],
-  ])('refuses a new password %s with 400 naming the rule', async (_label, newPassword, code, message) => {
-    const carol = await createUser(t, { username: `carol-${Math.random().toString(36).slice(2, 6)}` });
-    const password = newPassword.replace('carol', carol.username);
-    const session = await logIn(t, carol);
-    const response = await change(session.accessToken, { current_password: carol.password, new_password: password });
-    expect(response.status).toBe(400);
-    expect(response.body.code).toBe(code);
-    expect(response.body.errors[0]).toEqual({ field: 'new_password', messages: [expect.stringMatching(message)] });
-  });
+  ])(
+    'refuses a new password %s with 400 naming the rule',
+    async (_label, newPassword, code, message) => {
+      const carol = await createUser(t, {
+        username: `carol-${Math.random().toString(36).slice(2, 6)}`,
+      });
+      const password = newPassword.replace('carol', carol.username);
+      const session = await logIn(t, carol);
+      const response = await change(session.accessToken, {
+        current_password: carol.password,
+        new_password: password,
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.code).toBe(code);
+      expect(response.body.errors[0]).toEqual({
+        field: 'new_password',
+        messages: [expect.stringMatching(message)],
+      });
+    },
+  );
 
   it('refuses the same password as the new one', async () => {
     const dan = await createUser(t);
     const session = await logIn(t, dan);
-    const response = await change(session.accessToken, { current_password: dan.password, new_password: dan.password });
+    const response = await change(session.accessToken, {
+      current_password: dan.password,
+      new_password: dan.password,
+    });
     expect(response.status).toBe(400);
     expect(response.body.code).toBe('PASSWORD_UNCHANGED');
   });
@@ -82,7 +128,9 @@ describe('POST /auth/change-password', () => {
     const session = await logIn(t, erin);
     const missing = await change(session.accessToken, { current_password: erin.password });
     expect(missing.status).toBe(400);
-    expect(missing.body.errors.map((error: { field: string }) => error.field)).toEqual(['new_password']);
+    expect(missing.body.errors.map((error: { field: string }) => error.field)).toEqual([
+      'new_password',
+    ]);
     const extra = await change(session.accessToken, {
       current_password: erin.password,
       new_password: NEW_PASSWORD,
@@ -92,7 +140,10 @@ describe('POST /auth/change-password', () => {
   });
 
   it('requires authentication', async () => {
-    const response = await t.http().post('/auth/change-password').send({ current_password: 'a', new_password: 'b' });
+    const response = await t
+      .http()
+      .post('/auth/change-password')
+      .send({ current_password: 'a', new_password: 'b' });
     expect(response.status).toBe(401);
   });
 });
@@ -115,7 +166,9 @@ describe('the must-change-password gate', () => {
     const blocked = await t.http().get('/test-probe/whoami').set('Authorization', bearer);
     expect(blocked.status).toBe(403);
     expect(blocked.body.code).toBe('PASSWORD_CHANGE_REQUIRED');
-    expect((await t.http().post('/auth/refresh').send({ refresh_token: session.refreshToken })).status).toBe(403);
+    expect(
+      (await t.http().post('/auth/refresh').send({ refresh_token: session.refreshToken })).status,
+    ).toBe(403);
 
     const changed = await t
       .http()
@@ -123,8 +176,12 @@ describe('the must-change-password gate', () => {
       .set('Authorization', bearer)
       .send({ current_password: frank.password, new_password: NEW_PASSWORD });
     expect(changed.status).toBe(200);
-    expect((await t.http().get('/test-probe/whoami').set('Authorization', bearer)).status).toBe(200);
-    expect((await t.http().get('/auth/me').set('Authorization', bearer)).body.must_change_password).toBe(false);
+    expect((await t.http().get('/test-probe/whoami').set('Authorization', bearer)).status).toBe(
+      200,
+    );
+    expect(
+      (await t.http().get('/auth/me').set('Authorization', bearer)).body.must_change_password,
+    ).toBe(false);
     expect((await t.http().post('/auth/logout').set('Authorization', bearer)).status).toBe(200);
   });
 });
@@ -142,7 +199,8 @@ describe('the unit of work around change-password', () => {
             const real = new AuditRepository(unitOfWork);
             return {
               insert: async (event: AuditEvent) => {
-                if (event.action === failAuditFor) throw new Error('injected audit failure: disk full');
+                if (event.action === failAuditFor)
+                  throw new Error('injected audit failure: disk full');
                 return real.insert(event);
               },
             };
@@ -176,25 +234,44 @@ describe('the unit of work around change-password', () => {
       failAuditFor = undefined;
     }
 
-    expect((await t.http().post('/auth/login').send({ username: gina.username, password: gina.password })).status).toBe(200);
-    expect((await t.http().post('/auth/login').send({ username: gina.username, password: NEW_PASSWORD })).status).toBe(401);
+    expect(
+      (
+        await t
+          .http()
+          .post('/auth/login')
+          .send({ username: gina.username, password: gina.password })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await t.http().post('/auth/login').send({ username: gina.username, password: NEW_PASSWORD }))
+        .status,
+    ).toBe(401);
     // The other session was not revoked either: all of the change rolled back.
-    expect((await t.http().get('/auth/me').set('Authorization', `Bearer ${other.accessToken}`)).status).toBe(200);
-    expect(await auditEvents(t, { action: AuditAction.PasswordChanged, actorUserId: gina.user.id })).toHaveLength(0);
+    expect(
+      (await t.http().get('/auth/me').set('Authorization', `Bearer ${other.accessToken}`)).status,
+    ).toBe(200);
+    expect(
+      await auditEvents(t, { action: AuditAction.PasswordChanged, actorUserId: gina.user.id }),
+    ).toHaveLength(0);
   });
 
   it('rolls a login back (no session, no cookies) when its audit row cannot be written', async () => {
     const hank = await createUser(t);
     failAuditFor = AuditAction.LoginSuccess;
     try {
-      const response = await t.http().post('/auth/login').send({ username: hank.username, password: hank.password });
+      const response = await t
+        .http()
+        .post('/auth/login')
+        .send({ username: hank.username, password: hank.password });
       expect(response.status).toBe(500);
       expect(response.headers['set-cookie']).toBeUndefined();
       expect(response.body.access_token).toBeUndefined();
     } finally {
       failAuditFor = undefined;
     }
-    const sessions = await t.dataSource.query('SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1'.replace('$1', `'${hank.user.id}'`));
+    const sessions = await t.dataSource.query(
+      'SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1'.replace('$1', `'${hank.user.id}'`),
+    );
     expect(Number(sessions[0].n)).toBe(0);
   });
 });

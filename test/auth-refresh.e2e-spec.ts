@@ -18,7 +18,8 @@ describe('POST /auth/refresh', () => {
   });
   afterAll(() => t.close());
 
-  const me = (accessToken: string) => t.http().get('/auth/me').set('Cookie', accessCookie(accessToken));
+  const me = (accessToken: string) =>
+    t.http().get('/auth/me').set('Cookie', accessCookie(accessToken));
   const refreshWith = (refreshToken: string) =>
     t.http().post('/auth/refresh').set('Cookie', refreshCookie(refreshToken));
 
@@ -32,11 +33,23 @@ describe('POST /auth/refresh', () => {
 
     const refreshed = await refreshWith(session.refreshToken);
     expect(refreshed.status).toBe(200);
-    expect(refreshed.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 300 });
+    expect(refreshed.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 300,
+    });
     const cookies = setCookiesOf(refreshed);
     expect(cookies.aegis_token.value).toBe(refreshed.body.access_token);
-    expect(cookies.aegis_token.attributes).toMatchObject({ httponly: true, samesite: 'Strict', path: '/' });
-    expect(cookies.aegis_refresh.attributes).toMatchObject({ httponly: true, samesite: 'Strict', path: '/auth' });
+    expect(cookies.aegis_token.attributes).toMatchObject({
+      httponly: true,
+      samesite: 'Strict',
+      path: '/',
+    });
+    expect(cookies.aegis_refresh.attributes).toMatchObject({
+      httponly: true,
+      samesite: 'Strict',
+      path: '/auth',
+    });
     expect(cookies.aegis_refresh.value).not.toBe(session.refreshToken);
 
     expect((await me(refreshed.body.access_token)).status).toBe(200);
@@ -50,7 +63,9 @@ describe('POST /auth/refresh', () => {
     const second = await refreshWith(successor);
     expect(second.status).toBe(200);
 
-    const row = await t.dataSource.getRepository(Session).findOneByOrFail({ id: session.sessionId });
+    const row = await t.dataSource
+      .getRepository(Session)
+      .findOneByOrFail({ id: session.sessionId });
     const columns = JSON.stringify(row);
     expect(columns).not.toContain(successor.split('.')[1]);
     expect(columns).not.toContain(setCookiesOf(second).aegis_refresh.value.split('.')[1]);
@@ -95,13 +110,18 @@ describe('POST /auth/refresh', () => {
       actorUserId: alice.user.id,
       ip: '127.0.0.1',
     });
-    const row = await t.dataSource.getRepository(Session).findOneByOrFail({ id: session.sessionId });
+    const row = await t.dataSource
+      .getRepository(Session)
+      .findOneByOrFail({ id: session.sessionId });
     expect(row.revokedReason).toBe('refresh_token_reused');
   });
 
   it('two parallel refreshes with one token never yield two valid refresh tokens', async () => {
     const session = await logIn(t, alice);
-    const responses = await Promise.all([refreshWith(session.refreshToken), refreshWith(session.refreshToken)]);
+    const responses = await Promise.all([
+      refreshWith(session.refreshToken),
+      refreshWith(session.refreshToken),
+    ]);
     expect(responses.map((response) => response.status)).toEqual([200, 200]);
     const successors = responses
       .map((response) => setCookiesOf(response).aegis_refresh?.value)
@@ -114,27 +134,45 @@ describe('POST /auth/refresh', () => {
 
   it('many parallel refreshes with one token rotate exactly once', async () => {
     const session = await logIn(t, alice);
-    const responses = await Promise.all(Array.from({ length: 8 }, () => refreshWith(session.refreshToken)));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => refreshWith(session.refreshToken)),
+    );
     expect(responses.every((response) => response.status === 200)).toBe(true);
-    expect(responses.filter((response) => setCookiesOf(response).aegis_refresh !== undefined)).toHaveLength(1);
+    expect(
+      responses.filter((response) => setCookiesOf(response).aegis_refresh !== undefined),
+    ).toHaveLength(1);
   });
 
   it('accepts the refresh token in a JSON body for API clients, and returns its successor in the body', async () => {
-    const login = await t.http().post('/auth/login').send({ username: alice.username, password: alice.password, client: 'api' });
-    const response = await t.http().post('/auth/refresh').send({ refresh_token: login.body.refresh_token });
+    const login = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: alice.username, password: alice.password, client: 'api' });
+    const response = await t
+      .http()
+      .post('/auth/refresh')
+      .send({ refresh_token: login.body.refresh_token });
     expect(response.status).toBe(200);
     expect(response.body.refresh_token).toEqual(expect.any(String));
     expect(response.body.refresh_token).not.toBe(login.body.refresh_token);
-    const next = await t.http().post('/auth/refresh').send({ refresh_token: response.body.refresh_token });
+    const next = await t
+      .http()
+      .post('/auth/refresh')
+      .send({ refresh_token: response.body.refresh_token });
     expect(next.status).toBe(200);
   });
 
   it.each([
     ['no token at all', undefined, 'UNAUTHENTICATED'],
     ['a malformed token', 'garbage', 'INVALID_REFRESH_TOKEN'],
-    ['a forged secret for a real-looking id', `00000000-0000-4000-8000-000000000000.${'A'.repeat(43)}`, 'INVALID_REFRESH_TOKEN'],
+    [
+      'a forged secret for a real-looking id',
+      `00000000-0000-4000-8000-000000000000.${'A'.repeat(43)}`,
+      'INVALID_REFRESH_TOKEN',
+    ],
   ])('refuses %s with 401', async (_label, token, code) => {
-    const response = token === undefined ? await t.http().post('/auth/refresh') : await refreshWith(token);
+    const response =
+      token === undefined ? await t.http().post('/auth/refresh') : await refreshWith(token);
     expect(response.status).toBe(401);
     expect(response.body.code).toBe(code);
   });
@@ -184,7 +222,9 @@ describe('POST /auth/refresh', () => {
 
     const response = await refreshWith(session.refreshToken);
     expect(response.status).toBe(401);
-    const row = await t.dataSource.getRepository(Session).findOneByOrFail({ id: session.sessionId });
+    const row = await t.dataSource
+      .getRepository(Session)
+      .findOneByOrFail({ id: session.sessionId });
     expect(row.revokedAt).not.toBeNull();
     expect(row.revokedReason).toBe('user_disabled');
 

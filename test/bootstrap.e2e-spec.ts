@@ -9,15 +9,26 @@ describe('first start on an empty database', () => {
     const database = await createTestDatabase();
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {
-      const t = await createTestApp({ database, env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' } });
+      const t = await createTestApp({
+        database,
+        env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
+      });
       const printed = log.mock.calls.map((call) => String(call[0])).join('\n');
       const password = /one-time password:\s+(\S+)/.exec(printed)?.[1];
       expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
 
       const login = await t.http().post('/auth/login').send({ username: 'admin', password });
       expect(login.status).toBe(200);
-      const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${login.body.access_token}`);
-      expect(me.body).toMatchObject({ username: 'admin', role: 'admin', must_change_password: true, is_active: true });
+      const me = await t
+        .http()
+        .get('/auth/me')
+        .set('Authorization', `Bearer ${login.body.access_token}`);
+      expect(me.body).toMatchObject({
+        username: 'admin',
+        role: 'admin',
+        must_change_password: true,
+        is_active: true,
+      });
       const created = await auditEvents(t, { action: AuditAction.UserCreated });
       expect(created).toHaveLength(1);
       expect(JSON.stringify(created)).not.toContain(password);
@@ -25,8 +36,13 @@ describe('first start on an empty database', () => {
 
       // A restart on the same database creates nobody and prints nothing.
       log.mockClear();
-      const again = await createTestApp({ database, env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' } });
-      expect(log.mock.calls.map((call) => String(call[0])).join('\n')).not.toContain('one-time password');
+      const again = await createTestApp({
+        database,
+        env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
+      });
+      expect(log.mock.calls.map((call) => String(call[0])).join('\n')).not.toContain(
+        'one-time password',
+      );
       expect(await again.dataSource.getRepository(User).count()).toBe(1);
       await again.close();
     } finally {
@@ -39,15 +55,24 @@ describe('first start on an empty database', () => {
     const t = await createTestApp();
     try {
       const login = await t.http().post('/auth/login').send(TEST_ADMIN);
-      const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${login.body.access_token}`);
-      expect(me.body).toMatchObject({ username: TEST_ADMIN.username, role: 'admin', must_change_password: false });
+      const me = await t
+        .http()
+        .get('/auth/me')
+        .set('Authorization', `Bearer ${login.body.access_token}`);
+      expect(me.body).toMatchObject({
+        username: TEST_ADMIN.username,
+        role: 'admin',
+        must_change_password: false,
+      });
     } finally {
       await t.close();
     }
   });
 
   it('refuses to start with an AEGIS_ADMIN_PASSWORD that breaks the password policy', async () => {
-    await expect(createTestApp({ env: { AEGIS_ADMIN_PASSWORD: 'short' } })).rejects.toThrow(/at least 15/);
+    await expect(createTestApp({ env: { AEGIS_ADMIN_PASSWORD: 'short' } })).rejects.toThrow(
+      /at least 15/,
+    );
   });
 });
 

@@ -18,7 +18,9 @@ describe('cross-origin protection of cookie-authenticated writes', () => {
   const write = () => t.http().post('/test-probe/write').set('Cookie', cookie);
 
   it('refuses a cookie write from a foreign origin with 403 CSRF_REJECTED', async () => {
-    const response = await write().set('Origin', 'https://evil.example').set('Sec-Fetch-Site', 'cross-site');
+    const response = await write()
+      .set('Origin', 'https://evil.example')
+      .set('Sec-Fetch-Site', 'cross-site');
     expect(response.status).toBe(403);
     expect(response.body.code).toBe('CSRF_REJECTED');
   });
@@ -45,8 +47,17 @@ describe('cross-origin protection of cookie-authenticated writes', () => {
 
   it('lets same-origin browser requests, allowlisted origins and non-browser clients through', async () => {
     expect((await write().set('Sec-Fetch-Site', 'same-origin')).status).toBe(200);
-    expect((await write().set('Host', 'aegis.internal:8443').set('Origin', 'https://aegis.internal:8443')).status).toBe(200);
-    expect((await write().set('Origin', 'https://app.example.com').set('Sec-Fetch-Site', 'cross-site')).status).toBe(200);
+    expect(
+      (
+        await write()
+          .set('Host', 'aegis.internal:8443')
+          .set('Origin', 'https://aegis.internal:8443')
+      ).status,
+    ).toBe(200);
+    expect(
+      (await write().set('Origin', 'https://app.example.com').set('Sec-Fetch-Site', 'cross-site'))
+        .status,
+    ).toBe(200);
     expect((await write()).status).toBe(200);
   });
 

@@ -43,15 +43,26 @@ describe('the unit of work under concurrent requests', () => {
     const users: UserFixture[] = [];
     for (let i = 0; i < 8; i++) users.push(await createUser(t));
     const responses = await Promise.all([
-      ...users.map((user) => t.http().post('/auth/login').send({ username: user.username, password: user.password })),
-      ...users.map((user) => t.http().post('/auth/login').send({ username: user.username, password: 'wrong password!' })),
+      ...users.map((user) =>
+        t.http().post('/auth/login').send({ username: user.username, password: user.password }),
+      ),
+      ...users.map((user) =>
+        t.http().post('/auth/login').send({ username: user.username, password: 'wrong password!' }),
+      ),
     ]);
-    expect(responses.map((response) => response.status)).toEqual([...users.map(() => 200), ...users.map(() => 401)]);
+    expect(responses.map((response) => response.status)).toEqual([
+      ...users.map(() => 200),
+      ...users.map(() => 401),
+    ]);
 
     for (const user of users) {
       expect(await t.dataSource.getRepository(Session).countBy({ userId: user.user.id })).toBe(1);
-      expect(await auditEvents(t, { action: AuditAction.LoginSuccess, actorUserId: user.user.id })).toHaveLength(1);
-      expect(await auditEvents(t, { action: AuditAction.LoginFailed, actorUserId: user.user.id })).toHaveLength(1);
+      expect(
+        await auditEvents(t, { action: AuditAction.LoginSuccess, actorUserId: user.user.id }),
+      ).toHaveLength(1);
+      expect(
+        await auditEvents(t, { action: AuditAction.LoginFailed, actorUserId: user.user.id }),
+      ).toHaveLength(1);
     }
   });
 
@@ -67,7 +78,10 @@ describe('the unit of work under concurrent requests', () => {
             .http()
             .post('/auth/change-password')
             .set('Authorization', `Bearer ${sessions[index].accessToken}`)
-            .send({ current_password: user.password, new_password: `parallel new passphrase ${index}` }),
+            .send({
+              current_password: user.password,
+              new_password: `parallel new passphrase ${index}`,
+            }),
         ),
       );
       expect(responses.map((response) => response.status)).toEqual([200, 200, 500, 200, 200, 200]);
@@ -78,9 +92,15 @@ describe('the unit of work under concurrent requests', () => {
     for (const [index, user] of users.entries()) {
       const newPassword = `parallel new passphrase ${index}`;
       const expected = index === 2 ? user.password : newPassword;
-      const login = await t.http().post('/auth/login').send({ username: user.username, password: expected });
+      const login = await t
+        .http()
+        .post('/auth/login')
+        .send({ username: user.username, password: expected });
       expect(login.status).toBe(200);
-      const changed = await auditEvents(t, { action: AuditAction.PasswordChanged, actorUserId: user.user.id });
+      const changed = await auditEvents(t, {
+        action: AuditAction.PasswordChanged,
+        actorUserId: user.user.id,
+      });
       expect(changed).toHaveLength(index === 2 ? 0 : 1);
     }
   });

@@ -16,7 +16,9 @@ export const RATE_LIMIT_STORAGE = Symbol('RATE_LIMIT_STORAGE');
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
         config.redisUrl !== undefined
-          ? new ThrottlerStorageRedisService(config.redisUrl, { keyPrefix: `${config.redisKeyPrefix}throttle:` })
+          ? new ThrottlerStorageRedisService(config.redisUrl, {
+              keyPrefix: `${config.redisKeyPrefix}throttle:`,
+            })
           : new ThrottlerStorageService(),
     },
   ],

@@ -12,9 +12,16 @@ export interface LoggedIn {
 }
 
 /** Logs in through the real endpoint (JSON body) and returns the tokens it issued. */
-export async function logIn(t: TestApp, who: Pick<UserFixture, 'username' | 'password'>): Promise<LoggedIn> {
-  const response = await t.http().post('/auth/login').send({ username: who.username, password: who.password });
-  if (response.status !== 200) throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
+export async function logIn(
+  t: TestApp,
+  who: Pick<UserFixture, 'username' | 'password'>,
+): Promise<LoggedIn> {
+  const response = await t
+    .http()
+    .post('/auth/login')
+    .send({ username: who.username, password: who.password });
+  if (response.status !== 200)
+    throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
   const cookies = setCookiesOf(response);
   const body = response.body as { access_token: string; expires_in: number };
   return {

@@ -20,7 +20,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser>(error: unknown, principal: TUser | false, info: unknown): TUser {
-    if (error) throw error;
+    // Passport hands back whatever the strategy threw: our domain errors, rethrown unchanged.
+    if (error) throw error as Error;
     if (!principal) {
       // passport-jwt reports a missing token as an Error with this message, a bad one as a JsonWebTokenError.
       const missing = info instanceof Error && /No auth token/i.test(info.message);

@@ -13,7 +13,8 @@ export class LocalAuthGuard extends AuthGuard('local') {
   }
 
   override handleRequest<TUser>(error: unknown, login: TUser | false): TUser {
-    if (error) throw error;
+    // Passport hands back whatever the strategy threw: our domain errors, rethrown unchanged.
+    if (error) throw error as Error;
     // Unreachable after validateBody (it requires both fields), kept as a hard stop.
     if (!login) throw new Error('Local strategy returned no login');
     return login;

@@ -1,0 +1,260 @@
+import type { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import type { PasswordHasher } from '../common/crypto/password-hasher';
+import { Session } from '../sessions/entities/session.entity';
+import { SessionError, SessionErrorCode } from '../sessions/session.error';
+import type { SessionsService } from '../sessions/sessions.service';
+import { Role, User } from '../users/entities/user.entity';
+import { PasswordPolicy } from '../users/password-policy';
+import type { UsersService } from '../users/users.service';
+import type { AppConfig } from '../config/app-config';
+import type { AccessTokenService } from './access-token.service';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { AuthService } from './auth.service';
+
+const META = { ip: '198.51.100.4', userAgent: 'spec', requestId: 'req-9' };
+const NOW = new Date('2026-11-27T12:00:00Z');
+
+function user(overrides: Partial<User> = {}): User {
+  return Object.assign(new User(), {
+    id: 'u-1',
+    username: 'alice',
+    passwordHash: 'stored-hash',
+    role: Role.User,
+    isActive: true,
+    mustChangePassword: false,
+    passwordChangedAt: NOW,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...overrides,
+  });
+}
+
+function session(overrides: Partial<Session> = {}): Session {
+  return Object.assign(new Session(), {
+    id: 's-1',
+    userId: 'u-1',
+    absoluteExpiresAt: new Date(NOW.getTime() + 3_600_000),
+    idleExpiresAt: new Date(NOW.getTime() + 1_800_000),
+    revokedAt: null,
+    ...overrides,
+  });
+}
+
+function setup() {
+  const users = {
+    findByLoginName: jest.fn(),
+    findById: jest.fn(),
+    upgradePasswordHash: jest.fn(),
+    setPasswordHash: jest.fn(),
+  };
+  const sessions = {
+    start: jest.fn(async () => ({ session: session(), refreshToken: 's-1.secret' })),
+    findLive: jest.fn(),
+    identify: jest.fn(),
+    refresh: jest.fn(),
+    revoke: jest.fn(async () => true),
+    revokeIndependently: jest.fn(),
+    revokeAllForUser: jest.fn(async () => 2),
+  };
+  const hasher = {
+    dummyHash: 'dummy-hash',
+    verify: jest.fn(async () => false),
+    hash: jest.fn(async (password: string) => `hash(${password})`),
+    needsRehash: jest.fn(() => false),
+  };
+  const audit = {
+    record: jest.fn(async () => undefined),
+    recordIndependently: jest.fn(async () => undefined),
+  };
+  const accessTokens = {
+    issue: jest.fn(() => ({ token: 'jwt', expiresIn: 300 })),
+    readIgnoringExpiry: jest.fn(),
+  };
+  const clock = new (class extends Clock {
+    override now() {
+      return new Date(NOW);
+    }
+  })();
+  const service = new AuthService(
+    users as unknown as UsersService,
+    sessions as unknown as SessionsService,
+    accessTokens as unknown as AccessTokenService,
+    hasher as unknown as PasswordHasher,
+    new PasswordPolicy({ passwordMinLength: 15 } as AppConfig),
+    audit as unknown as AuditService,
+    clock,
+  );
+  return { users, sessions, hasher, audit, accessTokens, service };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AuthError) return error.code;
+    return (error as { code?: string }).code ?? String(error);
+  }
+  return 'no error';
+}
+
+describe('AuthService.verifyCredentials', () => {
+  it('verifies an unknown user against the dummy hash, audits, and says only "invalid credentials"', async () => {
+    const { service, users, hasher, audit } = setup();
+    users.findByLoginName.mockResolvedValue(null);
+    expect(await codeOf(service.verifyCredentials('ghost', 'pw', META))).toBe(
+      AuthErrorCode.InvalidCredentials,
+    );
+    expect(hasher.verify).toHaveBeenCalledWith('dummy-hash', 'pw');
+    expect(audit.recordIndependently).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'LOGIN_FAILED',
+        actorUserId: null,
+        details: { username: 'ghost', reason: 'invalid_credentials' },
+        meta: META,
+      }),
+    );
+  });
+
+  it('does not reveal that an account is disabled to someone without its password', async () => {
+    const { service, users } = setup();
+    users.findByLoginName.mockResolvedValue(user({ isActive: false }));
+    expect(await codeOf(service.verifyCredentials('alice', 'wrong', META))).toBe(
+      AuthErrorCode.InvalidCredentials,
+    );
+  });
+
+  it('refuses a disabled account with the right password as ACCOUNT_DISABLED, audited', async () => {
+    const { service, users, hasher, audit } = setup();
+    users.findByLoginName.mockResolvedValue(user({ isActive: false }));
+    hasher.verify.mockResolvedValue(true);
+    expect(await codeOf(service.verifyCredentials('alice', 'right', META))).toBe(
+      AuthErrorCode.AccountDisabled,
+    );
+    expect(audit.recordIndependently).toHaveBeenCalledWith(
+      expect.objectContaining({ details: expect.objectContaining({ reason: 'account_disabled' }) }),
+    );
+  });
+
+  it('still runs a full verify for an over-long password, then refuses it', async () => {
+    const { service, users, hasher } = setup();
+    users.findByLoginName.mockResolvedValue(user());
+    hasher.verify.mockResolvedValue(true);
+    expect(await codeOf(service.verifyCredentials('alice', 'x'.repeat(2000), META))).toBe(
+      AuthErrorCode.InvalidCredentials,
+    );
+    expect(hasher.verify).toHaveBeenCalledWith('stored-hash', '');
+  });
+
+  it('returns a stronger hash when the stored one is weaker than configured', async () => {
+    const { service, users, hasher } = setup();
+    users.findByLoginName.mockResolvedValue(user());
+    hasher.verify.mockResolvedValue(true);
+    hasher.needsRehash.mockReturnValue(true);
+    const verified = await service.verifyCredentials('alice', 'right password', META);
+    expect(verified.upgradedHash).toBe('hash(right password)');
+  });
+});
+
+describe('AuthService.authenticate', () => {
+  const claims = {
+    sub: 'u-1',
+    sid: 's-1',
+    jti: 'j',
+    iat: NOW.getTime() / 1000,
+    exp: NOW.getTime() / 1000 + 60,
+  };
+
+  it('returns the principal from the database when session and user are live', async () => {
+    const { service, users, sessions } = setup();
+    users.findById.mockResolvedValue(user());
+    sessions.findLive.mockResolvedValue(session());
+    await expect(service.authenticate(claims)).resolves.toMatchObject({
+      user: { id: 'u-1' },
+      session: { id: 's-1' },
+    });
+  });
+
+  it.each([
+    ['an expired token', { ...claims, exp: NOW.getTime() / 1000 }, AuthErrorCode.TokenExpired],
+    ['claims missing sid', { sub: 'u-1', jti: 'j', iat: 1, exp: 2e9 }, AuthErrorCode.InvalidToken],
+  ])('refuses %s', async (_label, tokenClaims, code) => {
+    const { service, users, sessions } = setup();
+    users.findById.mockResolvedValue(user());
+    sessions.findLive.mockResolvedValue(session());
+    expect(await codeOf(service.authenticate(tokenClaims))).toBe(code);
+  });
+
+  it.each([
+    ['the session has ended', () => null, () => user()],
+    ['the user is disabled', () => session(), () => user({ isActive: false })],
+    ['the session belongs to someone else', () => session({ userId: 'u-2' }), () => user()],
+    ['the user no longer exists', () => session(), () => null],
+  ])('refuses when %s', async (_label, sessionRow, userRow) => {
+    const { service, users, sessions } = setup();
+    sessions.findLive.mockResolvedValue(sessionRow());
+    users.findById.mockResolvedValue(userRow());
+    expect(await codeOf(service.authenticate(claims))).toBe(AuthErrorCode.SessionEnded);
+  });
+});
+
+describe('AuthService.changePassword', () => {
+  const principal = () => ({ user: user(), session: session() });
+
+  it('stores the new hash, revokes every other session, and audits in the unit of work', async () => {
+    const { service, hasher, users, sessions, audit } = setup();
+    hasher.verify.mockResolvedValue(true);
+    const p = principal();
+    await service.changePassword(p, 'current password', 'a long new passphrase', META);
+    expect(users.setPasswordHash).toHaveBeenCalledWith(p.user, 'hash(a long new passphrase)');
+    expect(sessions.revokeAllForUser).toHaveBeenCalledWith('u-1', 'password_changed', 's-1');
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'PASSWORD_CHANGED',
+        details: { other_sessions_revoked: 2 },
+      }),
+    );
+  });
+
+  it('refuses a wrong current password, audited independently, changing nothing', async () => {
+    const { service, users, audit } = setup();
+    expect(
+      await codeOf(service.changePassword(principal(), 'wrong', 'a long new passphrase', META)),
+    ).toBe(AuthErrorCode.WrongCurrentPassword);
+    expect(users.setPasswordHash).not.toHaveBeenCalled();
+    expect(audit.recordIndependently).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'PASSWORD_CHANGE_FAILED',
+        details: { reason: 'wrong_current_password' },
+      }),
+    );
+  });
+
+  it('refuses a new password that breaks the policy, naming the rule', async () => {
+    const { service, hasher, users } = setup();
+    hasher.verify.mockResolvedValue(true);
+    expect(await codeOf(service.changePassword(principal(), 'current', 'short', META))).toBe(
+      'PASSWORD_TOO_SHORT',
+    );
+    expect(users.setPasswordHash).not.toHaveBeenCalled();
+  });
+});
+
+describe('AuthService.logout', () => {
+  it('revokes each distinct session shown once, ignoring unreadable credentials', async () => {
+    const { service, accessTokens, sessions, audit } = setup();
+    accessTokens.readIgnoringExpiry.mockImplementation((token: string) =>
+      token === 'good' ? { sub: 'u-1', sid: 's-1', jti: 'j', iat: 1, exp: 2 } : null,
+    );
+    sessions.findLive.mockResolvedValue(session());
+    sessions.identify.mockRejectedValue(new SessionError(SessionErrorCode.InvalidRefreshToken));
+    await service.logout(
+      { accessTokens: ['good', 'good', 'garbage'], refreshTokens: ['forged'] },
+      META,
+    );
+    expect(sessions.revoke).toHaveBeenCalledTimes(1);
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'LOGOUT', resourceId: 's-1' }),
+    );
+  });
+});
