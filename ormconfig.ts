@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { AuditEvent } from './src/audit/entities/audit-event.entity';
 import { loadDatabaseConfig } from './src/config/app-config';
+import { loadDotEnv } from './src/config/env-file';
 import { buildDataSourceOptions } from './src/database/data-source-options';
 import { Session } from './src/sessions/entities/session.entity';
 import { User } from './src/users/entities/user.entity';
+
+loadDotEnv();
 
 /** The DataSource of the TypeORM CLI (`npm run migration:run|revert|generate`): same settings as the app. */
 export default new DataSource({

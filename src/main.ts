@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createFastifyAdapter } from './app.setup';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { loadDotEnv } from './config/env-file';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -13,6 +14,7 @@ function levelsUpTo(level: AppConfig['logLevel']): LogLevel[] {
 }
 
 async function bootstrap(): Promise<void> {
+  loadDotEnv();
   const config = loadConfig(process.env);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
