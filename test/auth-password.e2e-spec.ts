@@ -1,10 +1,8 @@
 import { AuditAction } from '../src/audit/audit-action';
-import { AuditRepository } from '../src/audit/audit.repository';
-import { AuditEvent } from '../src/audit/entities/audit-event.entity';
-import { UnitOfWork } from '../src/database/unit-of-work';
 import { logIn } from './factories/session.factory';
 import { createUser } from './factories/user.factory';
 import { auditEvents } from './support/audit';
+import { withFailingAudit } from './support/failing-audit';
 import { createTestApp, type TestApp } from './support/test-app';
 
 const NEW_PASSWORD = 'a brand new passphrase';
@@ -192,20 +190,7 @@ describe('the unit of work around change-password', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      override: (builder) =>
-        builder.overrideProvider(AuditRepository).useFactory({
-          inject: [UnitOfWork],
-          factory: (unitOfWork: UnitOfWork) => {
-            const real = new AuditRepository(unitOfWork);
-            return {
-              insert: async (event: AuditEvent) => {
-                if (event.action === failAuditFor)
-                  throw new Error('injected audit failure: disk full');
-                return real.insert(event);
-              },
-            };
-          },
-        }),
+      override: withFailingAudit((event) => event.action === failAuditFor),
     });
   });
   afterAll(() => t.close());

@@ -1,11 +1,9 @@
 import { AuditAction } from '../src/audit/audit-action';
-import { AuditRepository } from '../src/audit/audit.repository';
-import { AuditEvent } from '../src/audit/entities/audit-event.entity';
-import { UnitOfWork } from '../src/database/unit-of-work';
 import { Session } from '../src/sessions/entities/session.entity';
 import { logIn } from './factories/session.factory';
 import { createUser, type UserFixture } from './factories/user.factory';
 import { auditEvents } from './support/audit';
+import { withFailingAudit } from './support/failing-audit';
 import { createTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -18,23 +16,9 @@ describe('the unit of work under concurrent requests', () => {
 
   beforeAll(async () => {
     t = await createTestApp({
-      override: (builder) =>
-        builder.overrideProvider(AuditRepository).useFactory({
-          inject: [UnitOfWork],
-          factory: (unitOfWork: UnitOfWork) => {
-            const real = new AuditRepository(unitOfWork);
-            return {
-              insert: async (event: AuditEvent) => {
-                // Wait a little first, so the transactions of parallel requests really overlap.
-                await new Promise((resolve) => setTimeout(resolve, 5));
-                if (event.actorUserId === failingActor && event.outcome === 'success') {
-                  throw new Error('injected audit failure');
-                }
-                return real.insert(event);
-              },
-            };
-          },
-        }),
+      override: withFailingAudit(
+        (event) => event.actorUserId === failingActor && event.outcome === 'success',
+      ),
     });
   });
   afterAll(() => t.close());
