@@ -41,6 +41,8 @@ export class AppConfig {
   passwordMinLength!: number;
   argon2!: Argon2Config;
   admin!: { username?: string; password?: string };
+  /** Create the first administrator on an empty database (the service does; the CLI does not). */
+  bootstrapAdmin!: boolean;
   trustedProxies!: string[];
   corsOrigins!: string[];
 }

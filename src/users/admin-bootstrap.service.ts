@@ -25,6 +25,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.bootstrapAdmin) return;
     const configured =
       this.config.admin.username !== undefined && this.config.admin.password !== undefined;
     const username = this.config.admin.username ?? 'admin';

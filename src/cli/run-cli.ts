@@ -1,0 +1,89 @@
+import { NestFactory } from '@nestjs/core';
+import { parseArgs } from 'node:util';
+import { AppModule } from '../app.module';
+import { ConfigError, loadConfig } from '../config/app-config';
+import type { CliCommand, CliOutput } from './cli-command';
+import { COMMANDS } from './commands';
+
+const consoleOutput: CliOutput = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+};
+
+function usage(commands: CliCommand[], output: CliOutput): void {
+  output.err('Usage: npm run cli -- <command> [options]\n\nCommands:');
+  for (const command of commands) {
+    output.err(`  ${command.name.padEnd(22)} ${command.summary}`);
+    for (const [name, option] of Object.entries(command.options)) {
+      const value = option.type === 'string' ? ` <value>` : '';
+      output.err(
+        `      --${name}${value}${option.required ? ' (required)' : ''}  ${option.description}`,
+      );
+    }
+  }
+}
+
+/**
+ * Runs one operator command against the same modules and database as the service (SQLite or PostgreSQL,
+ * from the same environment variables). Returns the exit code.
+ */
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+  output: CliOutput = consoleOutput,
+  commands: CliCommand[] = COMMANDS,
+): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = commands.find((candidate) => candidate.name === name);
+  if (!command) {
+    if (name !== undefined && name !== '--help') output.err(`Unknown command: ${name}\n`);
+    usage(commands, output);
+    return name === '--help' ? 0 : 2;
+  }
+
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: rest,
+      options: Object.fromEntries(
+        Object.entries(command.options).map(([key, option]) => [key, { type: option.type }]),
+      ),
+      strict: true,
+      allowPositionals: false,
+    }).values as Record<string, string | boolean | undefined>;
+  } catch (error) {
+    output.err(`${(error as Error).message}\n`);
+    usage([command], output);
+    return 2;
+  }
+  const missing = Object.entries(command.options).filter(
+    ([key, option]) => option.required && values[key] === undefined,
+  );
+  if (missing.length > 0) {
+    output.err(`Missing option(s): ${missing.map(([key]) => `--${key}`).join(', ')}`);
+    return 2;
+  }
+
+  let config;
+  try {
+    // The CLI never creates the bootstrap administrator: it is the tool for when that went wrong.
+    config = { ...loadConfig(env), bootstrapAdmin: false };
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      output.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const app = await NestFactory.createApplicationContext(AppModule.register(config), {
+    logger: ['error', 'warn'],
+  });
+  try {
+    return await command.run(app, values, output);
+  } catch (error) {
+    output.err(`${command.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await app.close();
+  }
+}
