@@ -8,5 +8,11 @@ export enum AuditAction {
   SessionRevoked = 'SESSION_REVOKED',
   PasswordChanged = 'PASSWORD_CHANGED',
   PasswordChangeFailed = 'PASSWORD_CHANGE_FAILED',
+  PasswordReset = 'PASSWORD_RESET',
   UserCreated = 'USER_CREATED',
+  UserUpdated = 'USER_UPDATED',
+  UserDisabled = 'USER_DISABLED',
+  UserEnabled = 'USER_ENABLED',
+  RoleChanged = 'ROLE_CHANGED',
+  AccessDenied = 'ACCESS_DENIED',
 }
