@@ -36,6 +36,8 @@ export class AppConfig {
   sessionIdleTtlMs!: number;
   sessionAbsoluteTtlMs!: number;
   refreshReuseGraceMs!: number;
+  /** How often rows of ended sessions are deleted; 0 disables the job. */
+  sessionPurgeIntervalMs!: number;
   secureCookies!: boolean;
   loginRateLimitPerMinute!: number;
   passwordMinLength!: number;
@@ -222,6 +224,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   config.sessionIdleTtlMs = reader.duration('SESSION_IDLE_TTL', '60m');
   config.sessionAbsoluteTtlMs = reader.duration('SESSION_ABSOLUTE_TTL', '12h');
   config.refreshReuseGraceMs = reader.duration('REFRESH_REUSE_GRACE', '10s', 0);
+  config.sessionPurgeIntervalMs = reader.duration('SESSION_PURGE_INTERVAL', '15m', 0);
   if (config.sessionIdleTtlMs > config.sessionAbsoluteTtlMs) {
     reader.problems.push('SESSION_IDLE_TTL must not exceed SESSION_ABSOLUTE_TTL');
   }
@@ -249,6 +252,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     parallelism: reader.int('ARGON2_PARALLELISM', OWASP_ARGON2_MIN.parallelism, 1, 16),
   };
+  config.bootstrapAdmin = true;
   config.admin = {
     username: reader.raw('AEGIS_ADMIN_USERNAME'),
     password: env.AEGIS_ADMIN_PASSWORD || undefined,
