@@ -19,6 +19,7 @@ import { RolesGuard } from './guards/roles.guard';
 import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit-storage.module';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
+import { MySessionsController } from './my-sessions.controller';
 
 const ONE_MINUTE_MS = 60_000;
 
@@ -55,7 +56,7 @@ const ONE_MINUTE_MS = 60_000;
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, MySessionsController],
   providers: [
     AuthService,
     AccessTokenService,

@@ -5,8 +5,8 @@ import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { DomainError } from '../common/errors/domain-error';
 import type { RequestMeta } from '../common/http/request-meta';
-import { SessionRevocationReason } from '../sessions/entities/session.entity';
-import { SessionError } from '../sessions/session.error';
+import { SessionRevocationReason, type Session } from '../sessions/entities/session.entity';
+import { SessionError, SessionNotFoundError } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
 import type { User } from '../users/entities/user.entity';
 import { PasswordPolicy } from '../users/password-policy';
@@ -251,6 +251,48 @@ export class AuthService {
       details: { other_sessions_revoked: revoked },
       meta,
     });
+  }
+
+  listMySessions(principal: Principal): Promise<Session[]> {
+    return this.sessions.listLive(principal.user.id);
+  }
+
+  /** Ends one of the caller's own sessions; someone else's (or an ended one) is "not found". */
+  async endMySession(principal: Principal, sessionId: string, meta: RequestMeta): Promise<void> {
+    const { user } = principal;
+    if (
+      !(await this.sessions.revokeOfUser(user.id, sessionId, SessionRevocationReason.RevokedByUser))
+    ) {
+      throw new SessionNotFoundError();
+    }
+    await this.audit.record({
+      action: AuditAction.SessionRevoked,
+      outcome: 'success',
+      actorUserId: user.id,
+      resourceType: 'session',
+      resourceId: sessionId,
+      details: { by: 'self', current: sessionId === principal.session.id },
+      meta,
+    });
+  }
+
+  /** Ends every session of the caller, the current one included. */
+  async logoutAll(principal: Principal, meta: RequestMeta): Promise<number> {
+    const { user } = principal;
+    const revoked = await this.sessions.revokeAllForUser(
+      user.id,
+      SessionRevocationReason.LogoutAll,
+    );
+    await this.audit.record({
+      action: AuditAction.Logout,
+      outcome: 'success',
+      actorUserId: user.id,
+      resourceType: 'user',
+      resourceId: user.id,
+      details: { scope: 'all', sessions_revoked: revoked },
+      meta,
+    });
+    return revoked;
   }
 
   private grant(session: Principal['session'], refreshToken: string | undefined): TokenGrant {

@@ -1,4 +1,5 @@
+import { USER_COMMANDS } from '../users/users.commands';
 import type { CliCommand } from './cli-command';
 
 /** Every CLI command. Feature commands are added here. */
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [...USER_COMMANDS];

@@ -20,3 +20,10 @@ export class SessionError extends DomainError {
     super(ErrorKind.Unauthenticated, code, TITLES[code]);
   }
 }
+
+/** A session id that is not one of the caller's live sessions (someone else's answers the same: 404). */
+export class SessionNotFoundError extends DomainError {
+  constructor() {
+    super(ErrorKind.NotFound, 'SESSION_NOT_FOUND', 'Session not found');
+  }
+}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, Not } from 'typeorm';
+import { IsNull, MoreThan, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 
@@ -46,6 +46,63 @@ export class SessionsRepository {
       .andWhere('absolute_expires_at > :now', { now: rotation.now })
       .execute();
     return result.affected === 1;
+  }
+
+  /** The user's sessions that are neither revoked nor expired at `now`, most recently used first. */
+  async findLiveForUser(userId: string, now: Date): Promise<Session[]> {
+    return (await this.unitOfWork.manager()).find(Session, {
+      where: {
+        userId,
+        revokedAt: IsNull(),
+        idleExpiresAt: MoreThan(now),
+        absoluteExpiresAt: MoreThan(now),
+      },
+      order: { lastUsedAt: 'DESC', id: 'ASC' },
+    });
+  }
+
+  /** Ends one live session of this user; false when there is none (unknown, someone else's, already ended). */
+  async revokeLiveOfUser(
+    userId: string,
+    id: string,
+    reason: SessionRevocationReason,
+    now: Date,
+  ): Promise<boolean> {
+    const manager = await this.unitOfWork.manager();
+    const result = await manager.update(
+      Session,
+      {
+        id,
+        userId,
+        revokedAt: IsNull(),
+        idleExpiresAt: MoreThan(now),
+        absoluteExpiresAt: MoreThan(now),
+      },
+      { revokedAt: now, revokedReason: reason },
+    );
+    return result.affected === 1;
+  }
+
+  /** Deletes sessions that ended (expired or revoked) before `endedBefore`; returns how many. */
+  async deleteEndedBefore(endedBefore: Date): Promise<number> {
+    const manager = await this.unitOfWork.manager();
+    const result = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(Session)
+      .where('absolute_expires_at < :before', { before: endedBefore })
+      .orWhere('idle_expires_at < :before', { before: endedBefore })
+      .orWhere('revoked_at < :before', { before: endedBefore })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  async countLive(now: Date): Promise<number> {
+    return (await this.unitOfWork.manager()).countBy(Session, {
+      revokedAt: IsNull(),
+      idleExpiresAt: MoreThan(now),
+      absoluteExpiresAt: MoreThan(now),
+    });
   }
 
   /** Ends one session; false when it had already ended. */

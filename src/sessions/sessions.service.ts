@@ -141,6 +141,24 @@ export class SessionsService {
     throw new SessionError(SessionErrorCode.InvalidRefreshToken);
   }
 
+  listLive(userId: string): Promise<Session[]> {
+    return this.sessions.findLiveForUser(userId, this.clock.now());
+  }
+
+  /** Ends a live session only if it belongs to `userId` (false otherwise: callers answer 404). */
+  revokeOfUser(
+    userId: string,
+    sessionId: string,
+    reason: SessionRevocationReason,
+  ): Promise<boolean> {
+    return this.sessions.revokeLiveOfUser(userId, sessionId, reason, this.clock.now());
+  }
+
+  /** Deletes rows of sessions that ended more than `keepEndedMs` ago. */
+  purgeEnded(keepEndedMs: number): Promise<number> {
+    return this.sessions.deleteEndedBefore(new Date(this.clock.now().getTime() - keepEndedMs));
+  }
+
   revoke(sessionId: string, reason: SessionRevocationReason): Promise<boolean> {
     return this.sessions.revoke(sessionId, reason, this.clock.now());
   }

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config/app-config';
 import { ValidationError } from '../common/errors/domain-error';
+import { commonPasswordCount } from './common-passwords';
 import { PasswordPolicy } from './password-policy';
 
 const policy = new PasswordPolicy({ passwordMinLength: 15 } as AppConfig);
@@ -44,6 +45,21 @@ describe('PasswordPolicy', () => {
     expect(codeOf(() => policy.assertAcceptable('my name is ＡＬＩＣＥ, ok?', 'alice'))).toBe(
       'PASSWORD_CONTAINS_USERNAME',
     );
+  });
+
+  it('rejects a password from the common/breached list, in any case', () => {
+    const lenient = new PasswordPolicy({ passwordMinLength: 8 } as AppConfig);
+    expect(codeOf(() => lenient.assertAcceptable('password1', 'alice'))).toBe(
+      'PASSWORD_TOO_COMMON',
+    );
+    expect(codeOf(() => lenient.assertAcceptable('QWERTYUIOP', 'alice'))).toBe(
+      'PASSWORD_TOO_COMMON',
+    );
+    expect(codeOf(() => lenient.assertAcceptable('uncommon-horse-9', 'alice'))).toBeUndefined();
+  });
+
+  it('bundles at least 10,000 common passwords', () => {
+    expect(commonPasswordCount()).toBeGreaterThanOrEqual(10_000);
   });
 
   it('names the field and the rule in the error', () => {

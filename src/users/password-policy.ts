@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { ValidationError } from '../common/errors/domain-error';
+import { isCommonPassword } from './common-passwords';
 
 export const PASSWORD_MAX_LENGTH = 128;
 
 /**
  * NIST SP 800-63B-4 for single-factor passwords: a minimum length (default 15), a generous maximum,
- * no composition rules. Lengths are code points after NFKC, the form that is hashed.
+ * no composition rules, and no password from a list of common or breached ones.
+ * Lengths are code points after NFKC, the form that is hashed. One policy for create, reset and change.
  */
 @Injectable()
 export class PasswordPolicy {
@@ -27,8 +29,12 @@ export class PasswordPolicy {
       fail('PASSWORD_TOO_SHORT', `Password must be at least ${this.minLength} characters`);
     if (length > PASSWORD_MAX_LENGTH)
       fail('PASSWORD_TOO_LONG', `Password must be at most ${PASSWORD_MAX_LENGTH} characters`);
-    if (normalized.toLowerCase().includes(username.normalize('NFKC').toLowerCase())) {
+    const lower = normalized.toLowerCase();
+    if (lower.includes(username.normalize('NFKC').toLowerCase())) {
       fail('PASSWORD_CONTAINS_USERNAME', 'Password must not contain the username');
+    }
+    if (isCommonPassword(lower)) {
+      fail('PASSWORD_TOO_COMMON', 'Password is on a list of common or breached passwords');
     }
   }
 }

@@ -1,6 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
-import { User } from './entities/user.entity';
+import { Role, User } from './entities/user.entity';
+
+export interface UserListQuery {
+  /** Canonical (normalised) username prefix. */
+  usernamePrefix?: string;
+  role?: Role;
+  isActive?: boolean;
+  /** Exclusive: the last username of the previous page. */
+  afterUsername?: string;
+  limit: number;
+}
+
+const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char}`);
 
 @Injectable()
 export class UsersRepository {
@@ -24,5 +36,38 @@ export class UsersRepository {
 
   async update(id: string, changes: Partial<Omit<User, 'id'>>): Promise<void> {
     await (await this.unitOfWork.manager()).update(User, { id }, changes);
+  }
+
+  /** One page in username order (unique, so the order is stable and the cursor exact). */
+  async list(query: UserListQuery): Promise<User[]> {
+    const builder = (await this.unitOfWork.manager()).createQueryBuilder(User, 'u');
+    if (query.usernamePrefix !== undefined) {
+      builder.andWhere("u.username LIKE :prefix ESCAPE '\\'", {
+        prefix: `${escapeLike(query.usernamePrefix)}%`,
+      });
+    }
+    if (query.role !== undefined) builder.andWhere('u.role = :role', { role: query.role });
+    if (query.isActive !== undefined)
+      builder.andWhere('u.is_active = :active', { active: query.isActive });
+    if (query.afterUsername !== undefined)
+      builder.andWhere('u.username > :after', { after: query.afterUsername });
+    return builder.orderBy('u.username', 'ASC').take(query.limit).getMany();
+  }
+
+  /**
+   * The ids of the active administrators, locked until the end of the transaction on PostgreSQL, so two
+   * concurrent demotions cannot each see the other as "another admin" and leave none. (SQLite transactions
+   * are already serialised by the unit of work.)
+   */
+  async lockActiveAdmins(): Promise<string[]> {
+    const manager = await this.unitOfWork.manager();
+    const builder = manager
+      .createQueryBuilder(User, 'u')
+      .select('u.id', 'id')
+      .where('u.role = :role', { role: Role.Admin })
+      .andWhere('u.is_active = :active', { active: true });
+    if (manager.dataSource.options.type === 'postgres') builder.setLock('pessimistic_write');
+    const rows = await builder.getRawMany<{ id: string }>();
+    return rows.map((row) => row.id);
   }
 }

@@ -9,6 +9,7 @@ import { UsersRepository } from './users.repository';
 
 export interface NewUser {
   username: string;
+  displayName?: string | null;
   password: string;
   role: Role;
   mustChangePassword: boolean;
@@ -48,6 +49,7 @@ export class UsersService {
     const user = Object.assign(new User(), {
       id: randomUUID(),
       username: check.username,
+      displayName: input.displayName ?? null,
       passwordHash: await this.hasher.hash(input.password),
       role: input.role,
       isActive: true,

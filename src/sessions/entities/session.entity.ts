@@ -6,6 +6,10 @@ export enum SessionRevocationReason {
   RefreshTokenReused = 'refresh_token_reused',
   PasswordChanged = 'password_changed',
   UserDisabled = 'user_disabled',
+  PasswordReset = 'password_reset',
+  RevokedByUser = 'revoked_by_user',
+  RevokedByAdmin = 'revoked_by_admin',
+  LogoutAll = 'logout_all',
 }
 
 /** One login: the server-side state behind a refresh token. The token itself is never stored, only its SHA-256. */

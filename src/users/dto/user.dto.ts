@@ -5,6 +5,8 @@ import { Role, type User } from '../entities/user.entity';
 export class UserDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'alice' }) username!: string;
+  @ApiProperty({ type: String, nullable: true, example: 'Alice Example' }) display_name!:
+    string | null;
   @ApiProperty({ enum: Role }) role!: Role;
   @ApiProperty() is_active!: boolean;
   @ApiProperty() must_change_password!: boolean;
@@ -14,6 +16,7 @@ export class UserDto {
     return {
       id: user.id,
       username: user.username,
+      display_name: user.displayName,
       role: user.role,
       is_active: user.isActive,
       must_change_password: user.mustChangePassword,

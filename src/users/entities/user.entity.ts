@@ -14,6 +14,9 @@ export class User {
   @Column({ type: 'varchar', length: 64 })
   username!: string;
 
+  @Column({ name: 'display_name', type: 'varchar', length: 128, nullable: true })
+  displayName!: string | null;
+
   /** Argon2id, encoded. Never leaves the service: responses use UserDto. */
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash!: string;

@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Session } from '../entities/session.entity';
+
+/** A live session as its owner or an administrator sees it: never a token or hash. */
+export class SessionDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) created_at!: string;
+  @ApiProperty({ format: 'date-time', description: 'Login or last refresh' }) last_used_at!: string;
+  @ApiProperty({ format: 'date-time' }) expires_at!: string;
+  @ApiProperty({ type: String, nullable: true }) ip!: string | null;
+  @ApiProperty({ type: String, nullable: true }) user_agent!: string | null;
+  @ApiPropertyOptional({ description: 'True on the session making this request' })
+  current?: boolean;
+
+  static from(session: Session, currentSessionId?: string): SessionDto {
+    return {
+      id: session.id,
+      created_at: session.createdAt.toISOString(),
+      last_used_at: session.lastUsedAt.toISOString(),
+      expires_at: new Date(
+        Math.min(session.idleExpiresAt.getTime(), session.absoluteExpiresAt.getTime()),
+      ).toISOString(),
+      ip: session.ip,
+      user_agent: session.userAgent,
+      ...(currentSessionId !== undefined && { current: session.id === currentSessionId }),
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { Role } from '../entities/user.entity';
+
+export const DISPLAY_NAME_RULE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+
+export class CreateUserDto {
+  @ApiProperty({
+    example: 'alice',
+    description: '3–64 characters; compared after NFKC and lower-casing',
+  })
+  @IsString()
+  @MaxLength(256)
+  username!: string;
+
+  @ApiProperty({ enum: Role })
+  @IsEnum(Role)
+  role!: Role;
+
+  @ApiPropertyOptional({ example: 'Alice Example' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  @Matches(DISPLAY_NAME_RULE, {
+    message: 'display_name must not contain control or formatting characters',
+  })
+  display_name?: string;
+
+  @ApiPropertyOptional({
+    format: 'password',
+    description:
+      'Omit to have a one-time password generated and returned once. Either way the user must change it.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  password?: string;
+}

@@ -1,0 +1,322 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService, type AuditEntry } from '../audit/audit.service';
+import type { AuditDetails } from '../audit/entities/audit-event.entity';
+import { Clock } from '../common/clock';
+import { PasswordHasher } from '../common/crypto/password-hasher';
+import { ValidationError } from '../common/errors/domain-error';
+import type { RequestMeta } from '../common/http/request-meta';
+import { AppConfig } from '../config/app-config';
+import { SessionRevocationReason } from '../sessions/entities/session.entity';
+import type { Session } from '../sessions/entities/session.entity';
+import { SessionsService } from '../sessions/sessions.service';
+import { Role, type User } from './entities/user.entity';
+import { PasswordPolicy } from './password-policy';
+import { UserError, UserErrorCode } from './user.error';
+import { normalizeUsername } from './username';
+import { UsersRepository } from './users.repository';
+import { UsersService } from './users.service';
+
+/** Who performs an administrative action: an admin over HTTP, or an operator at the CLI. */
+export interface Actor {
+  userId: string | null;
+  meta?: RequestMeta;
+  /** Extra audit details about the actor (e.g. the CLI's OS user). */
+  details?: AuditDetails;
+}
+
+export interface CreateUserInput {
+  username: string;
+  role: Role;
+  displayName?: string | null;
+  password?: string;
+}
+
+export interface UserChanges {
+  role?: Role;
+  isActive?: boolean;
+  displayName?: string | null;
+}
+
+export interface UserPage {
+  items: User[];
+  nextCursor: string | null;
+}
+
+export interface UserListFilter {
+  usernamePrefix?: string;
+  role?: Role;
+  isActive?: boolean;
+  cursor?: string;
+  limit: number;
+}
+
+/** A user with a password generated for them, shown exactly once. */
+export interface UserWithOneTimePassword {
+  user: User;
+  oneTimePassword?: string;
+}
+
+const ONE_TIME_PASSWORD_MIN_LENGTH = 24;
+
+/**
+ * What administrators do to accounts. Every change is audited in the same transaction with its before/after
+ * values; ending sessions goes through SessionsService, so a disabled or reset account is refused on its
+ * very next request.
+ */
+@Injectable()
+export class UserAdministrationService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly usersService: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly policy: PasswordPolicy,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(actor: Actor, input: CreateUserInput): Promise<UserWithOneTimePassword> {
+    const check = normalizeUsername(input.username);
+    if (!check.ok) {
+      throw new ValidationError(`username ${check.reason}`, [
+        { field: 'username', messages: [check.reason] },
+      ]);
+    }
+    const oneTimePassword =
+      input.password === undefined ? this.generatePassword(check.username) : undefined;
+    const password = input.password ?? oneTimePassword!;
+    this.policy.assertAcceptable(password, check.username, 'password');
+    if (await this.users.findByUsername(check.username))
+      throw new UserError(UserErrorCode.UsernameTaken);
+
+    const user = await this.usersService
+      .create({
+        username: check.username,
+        displayName: input.displayName ?? null,
+        password,
+        role: input.role,
+        mustChangePassword: true,
+      })
+      .catch((error: unknown) => {
+        // Two admins creating the same name at once: the unique index decides.
+        if (/unique|duplicate/i.test(String(error)))
+          throw new UserError(UserErrorCode.UsernameTaken);
+        throw error;
+      });
+    await this.record(actor, AuditAction.UserCreated, user, {
+      username: user.username,
+      role: user.role,
+      display_name: user.displayName,
+      password_generated: oneTimePassword !== undefined,
+    });
+    return { user, oneTimePassword };
+  }
+
+  async list(filter: UserListFilter): Promise<UserPage> {
+    const prefix = filter.usernamePrefix?.normalize('NFKC').toLowerCase();
+    const items = await this.users.list({
+      usernamePrefix: prefix,
+      role: filter.role,
+      isActive: filter.isActive,
+      afterUsername: filter.cursor !== undefined ? decodeCursor(filter.cursor) : undefined,
+      limit: filter.limit + 1,
+    });
+    const hasMore = items.length > filter.limit;
+    const page = hasMore ? items.slice(0, filter.limit) : items;
+    return {
+      items: page,
+      nextCursor: hasMore ? encodeCursor(page[page.length - 1].username) : null,
+    };
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw new UserError(UserErrorCode.UserNotFound);
+    return user;
+  }
+
+  async getByUsername(username: string): Promise<User> {
+    const user = await this.usersService.findByLoginName(username);
+    if (!user) throw new UserError(UserErrorCode.UserNotFound);
+    return user;
+  }
+
+  /** Applies role, active flag and display name changes; each change is audited with before/after. */
+  async update(actor: Actor, id: string, changes: UserChanges): Promise<User> {
+    const user = await this.get(id);
+    const roleChanges = changes.role !== undefined && changes.role !== user.role;
+    const activeChanges = changes.isActive !== undefined && changes.isActive !== user.isActive;
+    const nameChanges =
+      changes.displayName !== undefined && changes.displayName !== user.displayName;
+    if (
+      user.role === Role.Admin &&
+      user.isActive &&
+      (changes.role === Role.User || changes.isActive === false)
+    ) {
+      await this.assertAnotherActiveAdmin(user.id);
+    }
+    if (!roleChanges && !activeChanges && !nameChanges) return user;
+
+    const before = { role: user.role, isActive: user.isActive, displayName: user.displayName };
+    const now = this.clock.now();
+    Object.assign(user, {
+      role: changes.role ?? user.role,
+      isActive: changes.isActive ?? user.isActive,
+      displayName: changes.displayName !== undefined ? changes.displayName : user.displayName,
+      updatedAt: now,
+    });
+    await this.users.update(user.id, {
+      role: user.role,
+      isActive: user.isActive,
+      displayName: user.displayName,
+      updatedAt: now,
+    });
+
+    if (roleChanges) {
+      await this.record(actor, AuditAction.RoleChanged, user, {
+        role_before: before.role,
+        role_after: user.role,
+      });
+    }
+    if (activeChanges && !user.isActive) {
+      const revoked = await this.sessions.revokeAllForUser(
+        user.id,
+        SessionRevocationReason.UserDisabled,
+      );
+      await this.record(actor, AuditAction.UserDisabled, user, {
+        is_active_before: true,
+        is_active_after: false,
+        sessions_revoked: revoked,
+      });
+    } else if (activeChanges) {
+      await this.record(actor, AuditAction.UserEnabled, user, {
+        is_active_before: false,
+        is_active_after: true,
+      });
+    }
+    if (nameChanges) {
+      await this.record(actor, AuditAction.UserUpdated, user, {
+        display_name_before: before.displayName,
+        display_name_after: user.displayName,
+      });
+    }
+    return user;
+  }
+
+  /** A new one-time password (returned once), a forced change, and every session of the user ended. */
+  async resetPassword(actor: Actor, id: string): Promise<UserWithOneTimePassword> {
+    const user = await this.get(id);
+    const oneTimePassword = this.generatePassword(user.username);
+    const passwordHash = await this.hasher.hash(oneTimePassword);
+    const now = this.clock.now();
+    await this.users.update(user.id, {
+      passwordHash,
+      mustChangePassword: true,
+      passwordChangedAt: now,
+      updatedAt: now,
+    });
+    Object.assign(user, {
+      passwordHash,
+      mustChangePassword: true,
+      passwordChangedAt: now,
+      updatedAt: now,
+    });
+    const revoked = await this.sessions.revokeAllForUser(
+      user.id,
+      SessionRevocationReason.PasswordReset,
+    );
+    await this.record(actor, AuditAction.PasswordReset, user, { sessions_revoked: revoked });
+    return { user, oneTimePassword };
+  }
+
+  async listSessions(id: string): Promise<Session[]> {
+    await this.get(id);
+    return this.sessions.listLive(id);
+  }
+
+  async revokeSessions(actor: Actor, id: string): Promise<number> {
+    const user = await this.get(id);
+    const revoked = await this.sessions.revokeAllForUser(
+      user.id,
+      SessionRevocationReason.RevokedByAdmin,
+    );
+    await this.record(actor, AuditAction.SessionRevoked, user, {
+      scope: 'all',
+      sessions_revoked: revoked,
+    });
+    return revoked;
+  }
+
+  async revokeSession(actor: Actor, id: string, sessionId: string): Promise<void> {
+    const user = await this.get(id);
+    if (
+      !(await this.sessions.revokeOfUser(
+        user.id,
+        sessionId,
+        SessionRevocationReason.RevokedByAdmin,
+      ))
+    ) {
+      throw new UserError(
+        UserErrorCode.SessionNotFound,
+        'No live session with this id for this user',
+      );
+    }
+    await this.record(actor, AuditAction.SessionRevoked, user, {
+      scope: 'one',
+      session_id: sessionId,
+    });
+  }
+
+  private async assertAnotherActiveAdmin(userId: string): Promise<void> {
+    const admins = await this.users.lockActiveAdmins();
+    if (!admins.some((adminId) => adminId !== userId)) throw new UserError(UserErrorCode.LastAdmin);
+  }
+
+  private generatePassword(username: string): string {
+    const length = Math.max(ONE_TIME_PASSWORD_MIN_LENGTH, this.config.passwordMinLength);
+    for (;;) {
+      const candidate = randomBytes(length).toString('base64url').slice(0, length);
+      try {
+        this.policy.assertAcceptable(candidate, username, 'password');
+        return candidate;
+      } catch {
+        // A random string that happens to contain the username: draw again.
+      }
+    }
+  }
+
+  private record(
+    actor: Actor,
+    action: AuditAction,
+    target: User,
+    details: AuditDetails,
+  ): Promise<void> {
+    const entry: AuditEntry = {
+      action,
+      outcome: 'success',
+      actorUserId: actor.userId,
+      resourceType: 'user',
+      resourceId: target.id,
+      details: { ...actor.details, target_username: target.username, ...details },
+      meta: actor.meta,
+    };
+    return this.audit.record(entry);
+  }
+}
+
+function encodeCursor(username: string): string {
+  return Buffer.from(username, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const username = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (cursor === '' || encodeCursor(username) !== cursor) {
+    throw new ValidationError('Invalid cursor', [
+      { field: 'cursor', messages: ['cursor is not one this API issued'] },
+    ]);
+  }
+  return username;
+}

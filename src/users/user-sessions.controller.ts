@@ -1,0 +1,63 @@
+import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import {
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { SessionDto } from '../sessions/dto/session.dto';
+import { actorOf } from './actor';
+import { RevokedSessionsDto } from './dto/revoked-sessions.dto';
+import { Role } from './entities/user.entity';
+import { UserAdministrationService } from './user-administration.service';
+
+@ApiTags('users')
+@Controller('users/:id/sessions')
+@Authenticated({ roles: [Role.Admin] })
+@ApiNotFoundResponse({
+  type: ProblemDetailsDto,
+  description: 'USER_NOT_FOUND or SESSION_NOT_FOUND',
+})
+export class UserSessionsController {
+  constructor(private readonly administration: UserAdministrationService) {}
+
+  @Get()
+  @ApiOperation({ summary: "A user's live sessions" })
+  @ApiOkResponse({ type: [SessionDto] })
+  async list(@Param('id', UuidParamPipe) id: string): Promise<SessionDto[]> {
+    return (await this.administration.listSessions(id)).map((session) => SessionDto.from(session));
+  }
+
+  @Delete()
+  @ApiOperation({
+    summary: 'End every session of a user (their tokens are refused on the next request)',
+  })
+  @ApiOkResponse({ type: RevokedSessionsDto })
+  async revokeAll(
+    @Param('id', UuidParamPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<RevokedSessionsDto> {
+    return { revoked: await this.administration.revokeSessions(actorOf(principal, meta), id) };
+  }
+
+  @Delete(':sid')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End one session of a user' })
+  @ApiNoContentResponse()
+  async revokeOne(
+    @Param('id', UuidParamPipe) id: string,
+    @Param('sid', UuidParamPipe) sessionId: string,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<void> {
+    await this.administration.revokeSession(actorOf(principal, meta), id, sessionId);
+  }
+}

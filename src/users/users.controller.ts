@@ -1,0 +1,159 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { ValidationError } from '../common/errors/domain-error';
+import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { actorOf } from './actor';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQuery } from './dto/list-users.query';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserPageDto } from './dto/user-page.dto';
+import { UserWithPasswordDto } from './dto/user-with-password.dto';
+import { UserDto } from './dto/user.dto';
+import { Role } from './entities/user.entity';
+import { UserAdministrationService } from './user-administration.service';
+
+const DEFAULT_PAGE_SIZE = 50;
+
+// The auth decorators are plain metadata functions: importing them creates no module dependency on auth.
+@ApiTags('users')
+@Controller('users')
+@Authenticated({ roles: [Role.Admin] })
+@ApiBadRequestResponse({
+  type: ProblemDetailsDto,
+  description: 'Invalid input (fields named in `errors`)',
+})
+export class UsersController {
+  constructor(private readonly administration: UserAdministrationService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user (must change the password at first login)' })
+  @ApiCreatedResponse({ type: UserWithPasswordDto })
+  @ApiConflictResponse({
+    type: ProblemDetailsDto,
+    description: 'USERNAME_TAKEN (after normalisation)',
+  })
+  async create(
+    @Body() body: CreateUserDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<UserWithPasswordDto> {
+    const created = await this.administration.create(actorOf(principal, meta), {
+      username: body.username,
+      role: body.role,
+      displayName: body.display_name,
+      password: body.password,
+    });
+    return UserWithPasswordDto.from(created);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List users in username order, filtered, one page at a time' })
+  @ApiOkResponse({ type: UserPageDto })
+  async list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
+    const page = await this.administration.list({
+      usernamePrefix: query.username_prefix,
+      role: query.role,
+      isActive: query.active,
+      cursor: query.cursor,
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+    });
+    return { items: page.items.map((user) => UserDto.from(user)), next_cursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One user' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ProblemDetailsDto })
+  async get(@Param('id', UuidParamPipe) id: string): Promise<UserDto> {
+    return UserDto.from(await this.administration.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change role, active flag or display name (disabling ends every session)',
+  })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ProblemDetailsDto })
+  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'LAST_ADMIN' })
+  async update(
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: UpdateUserDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<UserDto> {
+    if (
+      body.role === undefined &&
+      body.is_active === undefined &&
+      body.display_name === undefined
+    ) {
+      throw new ValidationError('Nothing to change: send role, is_active or display_name');
+    }
+    const user = await this.administration.update(actorOf(principal, meta), id, {
+      role: body.role,
+      isActive: body.is_active,
+      displayName: body.display_name,
+    });
+    return UserDto.from(user);
+  }
+
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'New one-time password (returned once); ends every session; forces a change',
+  })
+  @ApiOkResponse({ type: UserWithPasswordDto })
+  @ApiNotFoundResponse({ type: ProblemDetailsDto })
+  async resetPassword(
+    @Param('id', UuidParamPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<UserWithPasswordDto> {
+    return UserWithPasswordDto.from(
+      await this.administration.resetPassword(actorOf(principal, meta), id),
+    );
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable the account and end every session at once' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ProblemDetailsDto })
+  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'LAST_ADMIN' })
+  async disable(
+    @Param('id', UuidParamPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<UserDto> {
+    return UserDto.from(
+      await this.administration.update(actorOf(principal, meta), id, { isActive: false }),
+    );
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable the account' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ProblemDetailsDto })
+  async enable(
+    @Param('id', UuidParamPipe) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<UserDto> {
+    return UserDto.from(
+      await this.administration.update(actorOf(principal, meta), id, { isActive: true }),
+    );
+  }
+}
