@@ -7,9 +7,7 @@ let commonPasswords: Set<string> | undefined;
  * Loaded once, on first use.
  */
 export function isCommonPassword(normalizedLowerCase: string): boolean {
-  commonPasswords ??= new Set(
-    (dictionary['passwords-common'] as string[]).map((entry) => entry.toLowerCase()),
-  );
+  commonPasswords ??= new Set(dictionary['passwords-common'].map((entry) => entry.toLowerCase()));
   return commonPasswords.has(normalizedLowerCase);
 }
 

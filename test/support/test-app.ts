@@ -54,7 +54,17 @@ function testModule(config: AppConfig): DynamicModule {
   return { ...app, imports: [...(app.imports ?? []), ProbeModule] };
 }
 
+/**
+ * Passport keeps strategies in one process-wide registry, so a second app would silently take over the first
+ * one's authentication (and database). Test apps therefore never overlap in time.
+ */
+let openApps = 0;
+
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  if (openApps > 0)
+    throw new Error(
+      'Another test app is still open: close it first (passport strategies are global)',
+    );
   const database = options.database ?? (await createTestDatabase());
   const env: Record<string, string> = { ...BASE_ENV, ...database.env, ...options.env };
   if (process.env.TEST_REDIS_URL) {
@@ -76,6 +86,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     await configureApp(app, config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
+    openApps++;
     return assemble(app, config, clock, database, options);
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -99,6 +110,7 @@ function assemble(
     dataSource: app.get(DataSource),
     http: () => request(app.getHttpServer()),
     close: async () => {
+      openApps--;
       await app.close();
       if (!options.database) await database.drop();
     },

@@ -23,9 +23,13 @@ export interface AuthenticatedOptions {
  * them in OpenAPI from the same place, so the document cannot disagree with the guards.
  */
 export function Authenticated(options: AuthenticatedOptions = {}) {
+  // Metadata is set only when given, so a bare @Authenticated() on a handler never overrides class-level roles.
   return applyDecorators(
-    SetMetadata(REQUIRED_ROLES, options.roles ?? []),
-    SetMetadata(ALLOWS_PENDING_PASSWORD_CHANGE, options.allowPendingPasswordChange ?? false),
+    ...(options.roles?.length ? [SetMetadata(REQUIRED_ROLES, options.roles)] : []),
+    ...(options.allowPendingPasswordChange
+      ? [SetMetadata(ALLOWS_PENDING_PASSWORD_CHANGE, true)]
+      : []),
+
     ApiBearerAuth(),
     ApiCookieAuth(),
     ApiOAuth2([]),

@@ -9,7 +9,10 @@ import { AuthError, AuthErrorCode } from '../auth.error';
 import { REQUIRED_ROLES } from '../decorators/authenticated.decorator';
 import type { Principal } from '../principal';
 
-/** Enforces `@Authenticated({ roles })` with the role read from the database on this request. */
+/**
+ * Enforces `@Authenticated({ roles })` with the role read from the database on this request.
+ * A refusal is audited (ACCESS_DENIED) in its own transaction: the refusal is the event.
+ */
 @Injectable()
 export class RolesGuard implements CanActivate {
   constructor(
@@ -23,11 +26,23 @@ export class RolesGuard implements CanActivate {
       context.getClass(),
     ]);
     if (!roles || roles.length === 0) return true;
-    const principal = context
-      .switchToHttp()
-      .getRequest<FastifyRequest & { user?: Principal }>().user;
-    if (!principal || !roles.includes(principal.user.role))
-      throw new AuthError(AuthErrorCode.InsufficientRole);
-    return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const principal = request.user;
+    if (principal && roles.includes(principal.user.role)) return true;
+
+    await this.audit.recordIndependently({
+      action: AuditAction.AccessDenied,
+      outcome: 'failure',
+      actorUserId: principal?.user.id ?? null,
+      resourceType: 'route',
+      resourceId: `${request.method} ${request.routeOptions.url ?? request.url}`.slice(0, 128),
+      details: {
+        reason: 'insufficient_role',
+        required_roles: roles.join(','),
+        role: principal?.user.role ?? null,
+      },
+      meta: requestMetaOf(request),
+    });
+    throw new AuthError(AuthErrorCode.InsufficientRole);
   }
 }

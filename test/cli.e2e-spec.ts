@@ -1,0 +1,94 @@
+import { AuditAction } from '../src/audit/audit-action';
+import { runCli } from '../src/cli/run-cli';
+import { auditEvents } from './support/audit';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { createTestApp } from './support/test-app';
+
+/** The operator CLI against a real database (SQLite file or PostgreSQL), in-process. */
+describe('npm run cli -- users:*', () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    env = {
+      ...database.env,
+      JWT_SECRET: 'cli-secret-that-is-long-enough-0123456789',
+      LOG_LEVEL: 'error',
+    };
+  });
+  afterAll(() => database.drop());
+
+  async function cli(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, env, {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('creates an admin on an empty database (no bootstrap admin), printing the one-time password once', async () => {
+    const created = await cli('users:create', '--username', 'Rescue-Admin', '--role', 'admin');
+    expect(created.code).toBe(0);
+    const password = /One-time password[^:]*: (\S+)/.exec(created.out)?.[1];
+    expect(password).toBeDefined();
+
+    const listed = await cli('users:list');
+    expect(listed.code).toBe(0);
+    expect(listed.out.split('\n')).toEqual([
+      'username\trole\tactive\tmust_change_password\tid',
+      expect.stringMatching(/^rescue-admin\tadmin\ttrue\ttrue\t[0-9a-f-]{36}$/),
+    ]);
+    expect(listed.out).not.toContain(password);
+
+    const t = await createTestApp({
+      database,
+      env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
+    });
+    try {
+      const login = await t.http().post('/auth/login').send({ username: 'rescue-admin', password });
+      expect(login.status).toBe(200);
+      const events = await auditEvents(t, { action: AuditAction.UserCreated });
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        actorUserId: null,
+        details: { source: 'cli', role: 'admin' },
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('resets a password: new one-time password, old one and every session gone', async () => {
+    const before = await cli('users:reset-password', '--username', 'RESCUE-ADMIN');
+    expect(before.code).toBe(0);
+    const password = /One-time password[^:]*: (\S+)/.exec(before.out)?.[1];
+    const t = await createTestApp({
+      database,
+      env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
+    });
+    try {
+      expect(
+        (await t.http().post('/auth/login').send({ username: 'rescue-admin', password })).status,
+      ).toBe(200);
+      expect(await auditEvents(t, { action: AuditAction.PasswordReset })).toHaveLength(1);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('explains bad usage with exit code 2 and unknown users with exit code 1', async () => {
+    expect((await cli('users:create', '--role', 'admin')).code).toBe(2);
+    expect((await cli('users:create', '--username', 'x-user', '--role', 'root')).code).toBe(2);
+    expect((await cli('users:frobnicate')).code).toBe(2);
+    expect((await cli('users:create', '--username', 'abc', '--bogus')).code).toBe(2);
+    const missing = await cli('users:reset-password', '--username', 'nobody-here');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('User not found');
+    const duplicate = await cli('users:create', '--username', 'rescue-admin');
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.err).toMatch(/already exists/);
+  });
+});
