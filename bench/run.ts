@@ -1,0 +1,337 @@
+import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { BENCH_ADMIN, startServer, type BenchDatabase, type BenchServer } from './server';
+
+/**
+ * `npm run bench`: the scenarios of BENCHMARKS.md on a production build, as ratios measured in the same run
+ * (this machine is shared and noisy), plus absolute figures for the record. `--smoke` runs each scenario
+ * briefly so CI keeps the harness working; it asserts nothing about speed.
+ */
+const smoke = process.argv.includes('--smoke');
+const ROUNDS = smoke ? 1 : 3;
+const SECONDS = smoke ? 1 : 5;
+const MEMORY_REQUESTS = smoke ? 2_000 : 100_000;
+const READ_CONNECTIONS = 50;
+const LOGIN_CONCURRENCY = 4;
+const ARGON2 = { memoryKiB: 19_456, timeCost: 2, parallelism: 1 };
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+}
+
+const stats = (values: number[]): Stats => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    median: sorted[Math.floor(sorted.length / 2)],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+  };
+};
+const round2 = (value: number) => Math.round(value * 100) / 100;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function json<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  if (!response.ok)
+    throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+async function login(
+  server: BenchServer,
+): Promise<{ access_token: string; refresh_token: string }> {
+  return json(`${server.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...BENCH_ADMIN, client: 'api' }),
+  });
+}
+
+async function rate(
+  options: autocannon.Options,
+): Promise<{ perSecond: number; p99: number; failures: number }> {
+  const result = await autocannon({ timeout: 30, ...options });
+  return {
+    perSecond: result['2xx'] / result.duration,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function authenticatedRead(server: BenchServer) {
+  const { access_token } = await login(server);
+  const me: number[] = [];
+  const live: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const liveRate = await rate({
+      url: `${server.url}/health/live`,
+      connections: READ_CONNECTIONS,
+      duration: SECONDS,
+    });
+    const meRate = await rate({
+      url: `${server.url}/auth/me`,
+      connections: READ_CONNECTIONS,
+      duration: SECONDS,
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    if (meRate.failures > 0) throw new Error(`/auth/me failed ${meRate.failures} times`);
+    live.push(liveRate.perSecond);
+    me.push(meRate.perSecond);
+    ratios.push(meRate.perSecond / liveRate.perSecond);
+  }
+  return { meRps: stats(me), liveRps: stats(live), ratio: stats(ratios), bar: 0.5, goal: 0.8 };
+}
+
+function argon2Baseline(seconds: number): number {
+  const output = execFileSync(
+    process.execPath,
+    [
+      resolve(__dirname, 'argon2-baseline.js'),
+      String(LOGIN_CONCURRENCY),
+      String(seconds),
+      String(ARGON2.memoryKiB),
+      String(ARGON2.timeCost),
+      String(ARGON2.parallelism),
+    ],
+    { encoding: 'utf8' },
+  );
+  return (JSON.parse(output) as { perSecond: number }).perSecond;
+}
+
+async function logins(server: BenchServer) {
+  const body = JSON.stringify({ ...BENCH_ADMIN });
+  const service: number[] = [];
+  const raw: number[] = [];
+  const ratios: number[] = [];
+  const p99: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const baseline = argon2Baseline(SECONDS);
+    const measured = await rate({
+      url: `${server.url}/auth/login`,
+      method: 'POST',
+      connections: LOGIN_CONCURRENCY,
+      duration: SECONDS,
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    if (measured.failures > 0) throw new Error(`login failed ${measured.failures} times`);
+    raw.push(baseline);
+    service.push(measured.perSecond);
+    p99.push(measured.p99);
+    ratios.push(measured.perSecond / baseline);
+  }
+  return {
+    loginsPerSecond: stats(service),
+    rawVerifyPerSecond: stats(raw),
+    ratio: stats(ratios),
+    p99Ms: stats(p99),
+    bar: 0.85,
+  };
+}
+
+/** Each request presents the current refresh token of one session and puts its successor back in the pool. */
+async function refreshes(server: BenchServer) {
+  const connections = 50;
+  const pool: string[] = [];
+  for (let i = 0; i < connections * 2; i++) pool.push((await login(server)).refresh_token);
+  const perSecond: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const measured = await rate({
+      url: `${server.url}/auth/refresh`,
+      connections,
+      duration: SECONDS,
+      requests: [
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({ refresh_token: pool.shift() }),
+          }),
+          onResponse: (status, body) => {
+            if (status === 200)
+              pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
+          },
+        },
+      ],
+    });
+    if (measured.failures > 0) throw new Error(`refresh failed ${measured.failures} times`);
+    perSecond.push(measured.perSecond);
+  }
+  return { rotationsPerSecond: stats(perSecond), bar: 2_000 };
+}
+
+/** /health/live latency while a login storm keeps every argon2 thread busy. */
+async function isolation(server: BenchServer) {
+  const p99: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const storm = rate({
+      url: `${server.url}/auth/login`,
+      method: 'POST',
+      connections: 16,
+      duration: SECONDS,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(BENCH_ADMIN),
+    });
+    await new Promise((done) => setTimeout(done, 300));
+    const probe = await rate({
+      url: `${server.url}/health/live`,
+      connections: 2,
+      duration: Math.max(1, SECONDS - 1),
+    });
+    await storm;
+    p99.push(probe.p99);
+  }
+  return { healthP99DuringLoginStormMs: stats(p99), bar: 25 };
+}
+
+async function memory(server: BenchServer) {
+  const { access_token, refresh_token } = await login(server);
+  let refreshToken = refresh_token;
+  const mixed: autocannon.Request[] = [
+    { method: 'GET', path: '/auth/me', headers: { authorization: `Bearer ${access_token}` } },
+    { method: 'GET', path: '/health/live' },
+    { method: 'GET', path: '/auth/me', headers: { authorization: 'Bearer invalid' } },
+    {
+      method: 'POST',
+      path: '/auth/refresh',
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (request) => ({
+        ...request,
+        body: JSON.stringify({ refresh_token: refreshToken }),
+      }),
+      onResponse: (status, body) => {
+        if (status === 200)
+          refreshToken = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+      },
+    },
+  ];
+  const afterWarmUp = server.rssBytes();
+  const afterRounds: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    await autocannon({
+      url: server.url,
+      connections: 1,
+      amount: MEMORY_REQUESTS,
+      requests: mixed,
+      timeout: 30,
+    });
+    afterRounds.push(server.rssBytes());
+  }
+  const mb = (bytes: number) => round2(bytes / 1024 / 1024);
+  return {
+    rssAfterWarmUpMb: mb(afterWarmUp),
+    rssAfterEachRoundMb: afterRounds.map(mb),
+    requestsPerRound: MEMORY_REQUESTS,
+    growthFirstToLastRoundMb: mb(afterRounds[2] - afterRounds[0]),
+    bar: { maxRssMb: 200 },
+  };
+}
+
+async function postgresDatabase(
+  adminUrl: string,
+): Promise<{ database: BenchDatabase; drop: () => Promise<void> }> {
+  const name = `aegis_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const env: Record<string, string> = { DATABASE_URL: url.toString() };
+  if (process.env.BENCH_REDIS_URL) {
+    env.REDIS_URL = process.env.BENCH_REDIS_URL;
+    env.REDIS_KEY_PREFIX = `${name}:`;
+  }
+  return {
+    database: { kind: 'postgres', env },
+    drop: async () => {
+      const client = new Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function suite(database: BenchDatabase) {
+  log(`\n## ${database.kind}${smoke ? ' (smoke)' : ''}`);
+  const startups: number[] = [];
+  for (let i = 0; i < (smoke ? 1 : 3); i++) {
+    const probe = await startServer(database);
+    startups.push(probe.startupMs);
+    await probe.stop();
+  }
+  const server = await startServer(database);
+  try {
+    // Warm-up: JIT, connection pools, the dummy hash.
+    await rate({ url: `${server.url}/health/live`, connections: 10, duration: 1 });
+    await login(server);
+    const results = {
+      startup: { toFirstReadyMs: stats(startups) },
+      authenticatedRead: (log('authenticated read…'), await authenticatedRead(server)),
+      login: (log('login…'), await logins(server)),
+      refresh: (log('refresh…'), await refreshes(server)),
+      isolation: (log('isolation…'), await isolation(server)),
+      memory: (log('memory…'), await memory(server)),
+    };
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const report: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    smoke,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      memoryGb: round2(totalmem() / 1024 ** 3),
+      node: process.version,
+    },
+    argon2: ARGON2,
+    sqlite: await suite({ kind: 'sqlite', env: {} }),
+  };
+  if (process.env.BENCH_DATABASE_URL) {
+    const { database, drop } = await postgresDatabase(process.env.BENCH_DATABASE_URL);
+    try {
+      report.postgres = await suite(database);
+    } finally {
+      await drop();
+    }
+  }
+  report.totalSeconds = round2((Date.now() - started) / 1000);
+  const output = JSON.stringify(report, null, 2);
+  console.log(output);
+  if (!smoke) {
+    const directory = resolve(__dirname, '../../bench/results');
+    mkdirSync(directory, { recursive: true });
+    writeFileSync(resolve(directory, 'latest.json'), `${output}\n`);
+    log(`wrote ${resolve(directory, 'latest.json')}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
