@@ -78,7 +78,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
     const grant = await this.auth.refresh(
-      body.refresh_token ?? AuthCookies.refreshToken(request),
+      body.refresh_token ?? this.cookies.refreshToken(request),
       meta,
     );
     this.cookies.issue(reply, grant);
@@ -100,10 +100,10 @@ export class AuthController {
   ): Promise<DetailDto> {
     await this.auth.logout(
       {
-        accessTokens: [AuthCookies.accessToken(request), AuthCookies.bearerToken(request)].filter(
+        accessTokens: [this.cookies.accessToken(request), AuthCookies.bearerToken(request)].filter(
           (t) => t !== undefined,
         ),
-        refreshTokens: [AuthCookies.refreshToken(request), body.refresh_token].filter(
+        refreshTokens: [this.cookies.refreshToken(request), body.refresh_token].filter(
           (t) => t !== undefined,
         ),
       },
