@@ -174,7 +174,9 @@ describe('AuthService.verifyCredentials', () => {
     users.findByLoginName.mockResolvedValue(user());
     hasher.verify.mockResolvedValue(true);
     lockout.beginAttempt.mockResolvedValue({ allowed: false, retryAfterSeconds: 30 });
-    const error = await service.verifyCredentials('alice', 'right', META).catch((e) => e);
+    const error = (await service
+      .verifyCredentials('alice', 'right', META)
+      .catch((caught: unknown) => caught)) as AuthError;
     expect(error).toBeInstanceOf(AuthError);
     expect(error.code).toBe(AuthErrorCode.AccountThrottled);
     expect(error.options.retryAfterSeconds).toBe(30);

@@ -14,10 +14,12 @@ import { CurrentPrincipal } from './decorators/current-principal.decorator';
 import { LoginLockoutService } from './login-lockout.service';
 import type { Principal } from './principal';
 
-const userId = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    new ValidationError('id must be a UUID', [{ field: 'id', messages: ['id must be a UUID'] }]),
-});
+function userIdPipe(): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new ValidationError('id must be a UUID', [{ field: 'id', messages: ['id must be a UUID'] }]),
+  });
+}
 
 /** Administration of per-account login lockouts (the rest of /users is the users feature's). */
 @ApiTags('users')
@@ -35,7 +37,7 @@ export class LoginLockoutController {
   @ApiBadRequestResponse({ description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such user' })
   async clear(
-    @Param('id', userId) id: string,
+    @Param('id', userIdPipe()) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
   ): Promise<void> {

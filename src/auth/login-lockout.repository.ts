@@ -13,8 +13,7 @@ export interface LockoutPolicy {
 
 /** An attempt was counted (it may go ahead), or the account is locked until `lockedUntilMs`. */
 export type AttemptReservation =
-  | { allowed: true; failures: number }
-  | { allowed: false; lockedUntilMs: number };
+  { allowed: true; failures: number } | { allowed: false; lockedUntilMs: number };
 
 @Injectable()
 export class LoginLockoutRepository {
@@ -61,7 +60,7 @@ export class LoginLockoutRepository {
         firstLockedUntil: firstLocks ? nowMs + policy.baseMs : null,
       },
     );
-    const rows = (await manager.query(sql, parameters)) as Array<{ failures: number | string }>;
+    const rows = await manager.query<Array<{ failures: number | string }>>(sql, parameters);
     if (rows.length === 1) return { allowed: true, failures: Number(rows[0].failures) };
     const row = await manager.findOneBy(LoginLockout, { accountKey });
     // The row that refused the attempt can only have been deleted (a success, an admin) since: retry-able now.

@@ -141,7 +141,12 @@ function isIpOrCidr(entry: string): boolean {
 function isOrigin(entry: string): boolean {
   try {
     const url = new URL(entry);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;
+    // Matched exactly: a "*" would never match anything, so it is refused rather than silently useless.
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.origin === entry &&
+      !url.hostname.includes('*')
+    );
   } catch {
     return false;
   }

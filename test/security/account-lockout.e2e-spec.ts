@@ -96,7 +96,7 @@ describe('security: per-account login backoff', () => {
     const carol = await createUser(t);
     await failFiveTimes(carol);
     const locks: number[] = [];
-    for (let lock = 30; locks.length < 9; ) {
+    for (let lock = 30; locks.length < 9;) {
       const refused = await login(carol.username, carol.password);
       expectProblem(refused, 429, 'ACCOUNT_THROTTLED');
       locks.push(Number(refused.headers['retry-after']));
@@ -116,9 +116,7 @@ describe('security: per-account login backoff', () => {
       responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) => login(dave.username, `parallel guess ${i}`)),
       );
-      expect(verify.mock.calls.filter(([hash]) => hash === dave.user.passwordHash)).toHaveLength(
-        5,
-      );
+      expect(verify.mock.calls.filter(([hash]) => hash === dave.user.passwordHash)).toHaveLength(5);
     } finally {
       verify.mockRestore();
     }
@@ -187,10 +185,7 @@ describe('security: per-account login backoff', () => {
     });
 
     const clear = (userId: string, token = adminToken) =>
-      t
-        .http()
-        .delete(`/users/${userId}/login-lockout`)
-        .set('Authorization', `Bearer ${token}`);
+      t.http().delete(`/users/${userId}/login-lockout`).set('Authorization', `Bearer ${token}`);
 
     it('can clear a lockout at once, audited; the user logs in with the right password', async () => {
       const gina = await createUser(t);

@@ -86,8 +86,8 @@ describe('security: per-IP login limit behind a trusted proxy', () => {
 
   it('ignores X-Forwarded-For sent by a peer that is not one of the trusted proxies', async () => {
     // Fastify's inject lets the test choose the socket peer: here a client reaching the service directly.
-    const response = await t
-      .app.getHttpAdapter()
+    const response = await t.app
+      .getHttpAdapter()
       .getInstance()
       .inject({
         method: 'POST',
@@ -98,8 +98,6 @@ describe('security: per-IP login limit behind a trusted proxy', () => {
       });
     expect(response.statusCode).toBe(401);
     const rows = await auditEvents(t, { action: AuditAction.LoginFailed });
-    expect(rows.find((row) => row.details.username === 'direct-peer-probe')?.ip).toBe(
-      '192.0.2.50',
-    );
+    expect(rows.find((row) => row.details.username === 'direct-peer-probe')?.ip).toBe('192.0.2.50');
   });
 });

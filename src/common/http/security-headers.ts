@@ -56,7 +56,7 @@ export async function registerSecurityHeaders(
         route.config = {
           ...route.config,
           helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } },
-        } as typeof route.config;
+        };
       }
     });
 }
