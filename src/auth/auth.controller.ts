@@ -49,7 +49,10 @@ export class AuthController {
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ description: 'Incorrect username or password (one body for both)' })
   @ApiForbiddenResponse({ description: 'Account disabled' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this IP (Retry-After)' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many attempts from this IP, or too many failures for this account (Retry-After)',
+  })
   async login(
     @Body() body: LoginDto,
     @CurrentLogin() login: VerifiedLogin,
@@ -128,6 +131,9 @@ export class AuthController {
   @ApiOkResponse({ type: DetailDto })
   @ApiBadRequestResponse({
     description: 'Wrong current password, or the new one breaks a named rule',
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many failed password attempts for this account (Retry-After)',
   })
   async changePassword(
     @Body() body: ChangePasswordDto,

@@ -4,6 +4,7 @@ import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOperation,
+  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { ValidationError } from '../common/errors/domain-error';
@@ -33,6 +34,7 @@ export class LoginLockoutController {
   @ApiOperation({
     summary: "Clear a user's login lockout (consecutive failed password attempts); idempotent",
   })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The user' })
   @ApiNoContentResponse({ description: 'The user can try to log in again at once' })
   @ApiBadRequestResponse({ description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such user' })

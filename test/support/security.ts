@@ -7,7 +7,10 @@ import { cookieNamesOf } from '../factories/session.factory';
 import { setCookiesOf } from './cookies';
 import type { TestApp } from './test-app';
 
-/** Anything that looks like a stack frame, a source path or an exception name. */
+/** A stack frame or a source position, in any response. */
+export const STACK_TRACE = /\bat [^\n]*:\d+:\d+|\.(ts|js):\d+|node_modules\//;
+
+/** In an error body, also: internal paths, exception names, SQL. */
 export const LEAK =
   /\bat [^\n]*:\d+:\d+|\.(ts|js):\d+|node_modules|\/srv\/|[A-Z][a-zA-Z]*Error\b|SELECT |QueryFailed/;
 
