@@ -3,11 +3,14 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
+import { registerCors } from './common/http/cors';
 import { requestIdFor } from './common/http/request-id';
+import { registerSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
-import { ACCESS_COOKIE } from './auth/auth-cookies';
+import { authCookieNames } from './auth/auth-cookies';
+import { applyAuthRouteLimits } from './auth/auth-route-limits';
 
-/** Auth payloads are small; a large body is refused before anyone parses it. */
+/** Payloads are small; a large body is refused before anyone parses it (/auth/* has a tighter limit). */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -21,7 +24,10 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
-export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+export function buildOpenApiDocument(
+  app: NestFastifyApplication,
+  accessCookieName = authCookieNames(false).access,
+): OpenAPIObject {
   const document = new DocumentBuilder()
     .setTitle('Aegis')
     .setDescription(
@@ -30,27 +36,42 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     )
     .setVersion('0.1.0')
     .addBearerAuth()
-    .addCookieAuth(ACCESS_COOKIE)
+    .addCookieAuth(accessCookieName)
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', scopes: {} } } })
     .build();
   return SwaggerModule.createDocument(app, document);
 }
 
-/** Everything main.ts and the e2e tests share: plugins, request ids, validation, errors, Swagger. */
-export async function configureApp(app: NestFastifyApplication, _config: AppConfig): Promise<void> {
+/**
+ * Everything main.ts and the e2e tests share: plugins, security headers, CORS, request ids, validation,
+ * errors, Swagger. Call before app.init() (route hooks must exist before the routes).
+ */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   await app.register(fastifyCookie);
+  await registerSecurityHeaders(app, {
+    production: config.env === 'production',
+    docsPath: '/docs',
+  });
   const fastify = app.getHttpAdapter().getInstance();
+  applyAuthRouteLimits(fastify);
   // Only JSON and form bodies are accepted: a text/plain body (a CORS "simple request") is refused with 415.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();
   });
+  await registerCors(app, config.corsOrigins);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
-    jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: false },
-  });
+  SwaggerModule.setup(
+    'docs',
+    app,
+    buildOpenApiDocument(app, authCookieNames(config.secureCookies).access),
+    {
+      jsonDocumentUrl: 'docs-json',
+      // No validator badge: it would send the document's URL to validator.swagger.io (and break the CSP).
+      swaggerOptions: { persistAuthorization: false, validatorUrl: null },
+    },
+  );
 }

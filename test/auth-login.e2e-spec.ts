@@ -243,21 +243,3 @@ describe('POST /auth/login rate limit', () => {
     });
   });
 });
-
-describe('POST /auth/login with SECURE_COOKIES=true', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ env: { SECURE_COOKIES: 'true' } });
-  });
-  afterAll(() => t.close());
-
-  it('marks both cookies Secure', async () => {
-    const response = await t
-      .http()
-      .post('/auth/login')
-      .send({ username: TEST_ADMIN.username, password: TEST_ADMIN.password });
-    const cookies = setCookiesOf(response);
-    expect(cookies.aegis_token.attributes.secure).toBe(true);
-    expect(cookies.aegis_refresh.attributes.secure).toBe(true);
-  });
-});

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import type { Session } from '../sessions/entities/session.entity';
+import { AccessTokenKeys } from './access-token-keys';
+import { AuthError, AuthErrorCode } from './auth.error';
 import type { AccessTokenClaims } from './principal';
 
 export interface IssuedAccessToken {
@@ -12,11 +14,26 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-/** Signs and reads access JWTs: HS256 pinned, `iss`/`aud` checked, lifetime never beyond the session's. */
+/** The one algorithm Aegis signs with and accepts (RFC 8725 §3.1: never let the token choose). */
+export const ACCESS_TOKEN_ALGORITHM = 'HS256';
+/** Explicit typing (RFC 8725 §3.11, RFC 9068): no other kind of JWT signed with the key passes as an access token. */
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/**
+ * The only header parameters Aegis writes. Anything else (`jku`, `jwk`, `x5u`, `x5c`, `crit`, …) names key
+ * material or extensions Aegis never uses: such a token was not minted here and is refused outright.
+ */
+const HEADER_PARAMETERS = new Set(['alg', 'typ', 'kid']);
+
+/**
+ * Signs and reads access JWTs: HS256 only, typed `at+jwt`, `kid` picking the key (rollover), `iss`/`aud`
+ * checked, lifetime never beyond the session's. Time claims are checked against the injectable Clock in
+ * AuthService.authenticate.
+ */
 @Injectable()
 export class AccessTokenService {
   constructor(
     private readonly jwt: JwtService,
+    private readonly keys: AccessTokenKeys,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -25,34 +42,94 @@ export class AccessTokenService {
     const now = Math.floor(this.clock.now().getTime() / 1000);
     const sessionEnd = Math.floor(session.absoluteExpiresAt.getTime() / 1000);
     const exp = Math.min(now + Math.floor(this.config.accessTokenTtlMs / 1000), sessionEnd);
-    const claims: AccessTokenClaims = {
+    const claims: Omit<AccessTokenClaims, 'iss' | 'aud'> = {
       sub: session.userId,
       sid: session.id,
       jti: randomUUID(),
       iat: now,
+      nbf: now,
       exp,
     };
-    return { token: this.jwt.sign(claims), expiresIn: exp - now };
+    const token = this.jwt.sign(claims, {
+      secret: this.keys.signing.key as unknown as string, // a KeyObject: STACK.md trap 8
+      algorithm: ACCESS_TOKEN_ALGORITHM,
+      keyid: this.keys.signing.kid,
+      header: { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE }, // typ replaces jsonwebtoken's "JWT"
+      issuer: this.config.jwt.issuer,
+      audience: this.config.jwt.audience,
+    });
+    return { token, expiresIn: exp - now };
+  }
+
+  /**
+   * The key to verify `token` with, chosen by its `kid` after its header passed inspection (one algorithm,
+   * the access-token type, no foreign parameters). Throws INVALID_TOKEN otherwise.
+   */
+  verificationKeyFor(token: string): KeyObject {
+    const header = this.headerOf(token);
+    const key =
+      header !== undefined &&
+      Object.keys(header).every((name) => HEADER_PARAMETERS.has(name)) &&
+      header.alg === ACCESS_TOKEN_ALGORITHM &&
+      header.typ === ACCESS_TOKEN_TYPE &&
+      typeof header.kid === 'string'
+        ? this.keys.forKid(header.kid)
+        : undefined;
+    if (key === undefined) throw new AuthError(AuthErrorCode.InvalidToken);
+    return key;
+  }
+
+  /** Options for verifying the signature, algorithm, issuer and audience; times are the Clock's business. */
+  get verifyOptions() {
+    return {
+      algorithms: [ACCESS_TOKEN_ALGORITHM] as [typeof ACCESS_TOKEN_ALGORITHM],
+      issuer: this.config.jwt.issuer,
+      audience: this.config.jwt.audience,
+      ignoreExpiration: true,
+      ignoreNotBefore: true,
+    };
   }
 
   /** Claims of an authentic token even if it has expired (logout may revoke with an expired token); else null. */
   readIgnoringExpiry(token: string): AccessTokenClaims | null {
     try {
-      const claims = this.jwt.verify<Partial<AccessTokenClaims>>(token, { ignoreExpiration: true });
+      const claims = this.jwt.verify<Partial<AccessTokenClaims>>(token, {
+        ...this.verifyOptions,
+        secret: this.verificationKeyFor(token) as unknown as string,
+      });
       return isAccessTokenClaims(claims) ? claims : null;
     } catch {
       return null;
     }
   }
+
+  private headerOf(token: string): Record<string, unknown> | undefined {
+    try {
+      const decoded: unknown = this.jwt.decode(token, { complete: true });
+      const header = (decoded as { header?: unknown } | null)?.header;
+      return typeof header === 'object' && header !== null
+        ? (header as Record<string, unknown>)
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
+/** Every claim Aegis puts in an access token is required: a token missing one was not minted here. */
 export function isAccessTokenClaims(value: unknown): value is AccessTokenClaims {
   const claims = value as Partial<AccessTokenClaims> | null;
   return (
     typeof claims?.sub === 'string' &&
+    claims.sub !== '' &&
     typeof claims.sid === 'string' &&
+    claims.sid !== '' &&
     typeof claims.jti === 'string' &&
-    typeof claims.iat === 'number' &&
-    typeof claims.exp === 'number'
+    claims.jti !== '' &&
+    typeof claims.iss === 'string' &&
+    (typeof claims.aud === 'string' || Array.isArray(claims.aud)) &&
+    Number.isInteger(claims.iat) &&
+    Number.isInteger(claims.nbf) &&
+    Number.isInteger(claims.exp)
   );
 }

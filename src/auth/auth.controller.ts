@@ -49,7 +49,10 @@ export class AuthController {
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiUnauthorizedResponse({ description: 'Incorrect username or password (one body for both)' })
   @ApiForbiddenResponse({ description: 'Account disabled' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts from this IP (Retry-After)' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'Too many attempts from this IP, or too many failures for this account (Retry-After)',
+  })
   async login(
     @Body() body: LoginDto,
     @CurrentLogin() login: VerifiedLogin,
@@ -78,7 +81,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
     const grant = await this.auth.refresh(
-      body.refresh_token ?? AuthCookies.refreshToken(request),
+      body.refresh_token ?? this.cookies.refreshToken(request),
       meta,
     );
     this.cookies.issue(reply, grant);
@@ -100,10 +103,10 @@ export class AuthController {
   ): Promise<DetailDto> {
     await this.auth.logout(
       {
-        accessTokens: [AuthCookies.accessToken(request), AuthCookies.bearerToken(request)].filter(
+        accessTokens: [this.cookies.accessToken(request), AuthCookies.bearerToken(request)].filter(
           (t) => t !== undefined,
         ),
-        refreshTokens: [AuthCookies.refreshToken(request), body.refresh_token].filter(
+        refreshTokens: [this.cookies.refreshToken(request), body.refresh_token].filter(
           (t) => t !== undefined,
         ),
       },
@@ -128,6 +131,9 @@ export class AuthController {
   @ApiOkResponse({ type: DetailDto })
   @ApiBadRequestResponse({
     description: 'Wrong current password, or the new one breaks a named rule',
+  })
+  @ApiTooManyRequestsResponse({
+    description: 'Too many failed password attempts for this account (Retry-After)',
   })
   async changePassword(
     @Body() body: ChangePasswordDto,

@@ -4,6 +4,7 @@ export enum AuthErrorCode {
   InvalidCredentials = 'INVALID_CREDENTIALS',
   AccountDisabled = 'ACCOUNT_DISABLED',
   LoginRateLimited = 'LOGIN_RATE_LIMITED',
+  AccountThrottled = 'ACCOUNT_THROTTLED',
   Unauthenticated = 'UNAUTHENTICATED',
   InvalidToken = 'INVALID_TOKEN',
   TokenExpired = 'TOKEN_EXPIRED',
@@ -13,6 +14,7 @@ export enum AuthErrorCode {
   WrongCurrentPassword = 'WRONG_CURRENT_PASSWORD',
   PasswordUnchanged = 'PASSWORD_UNCHANGED',
   CrossOriginRejected = 'CSRF_REJECTED',
+  UserNotFound = 'USER_NOT_FOUND',
 }
 
 const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
@@ -24,6 +26,10 @@ const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
   [AuthErrorCode.LoginRateLimited]: [
     ErrorKind.RateLimited,
     'Too many login attempts, try again later',
+  ],
+  [AuthErrorCode.AccountThrottled]: [
+    ErrorKind.RateLimited,
+    'Too many failed password attempts for this account, try again later',
   ],
   [AuthErrorCode.Unauthenticated]: [ErrorKind.Unauthenticated, 'Authentication required'],
   [AuthErrorCode.InvalidToken]: [ErrorKind.Unauthenticated, 'Invalid access token'],
@@ -40,6 +46,7 @@ const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
     'New password must differ from the current one',
   ],
   [AuthErrorCode.CrossOriginRejected]: [ErrorKind.Forbidden, 'Cross-origin request rejected'],
+  [AuthErrorCode.UserNotFound]: [ErrorKind.NotFound, 'User not found'],
 };
 
 /** Authentication and authorisation failures (Twenty's AuthException pattern); the filter maps kind → status. */

@@ -3,20 +3,26 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { AppConfig } from '../config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
+import { AccessTokenKeys } from './access-token-keys';
 import { AccessTokenService } from './access-token.service';
 import { AuthCookies } from './auth-cookies';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { LoginLockout } from './entities/login-lockout.entity';
 import { CrossOriginGuard } from './guards/cross-origin.guard';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { LoginThrottlerGuard } from './guards/login-throttler.guard';
 import { PasswordChangeGuard } from './guards/password-change.guard';
 import { RolesGuard } from './guards/roles.guard';
 import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit-storage.module';
+import { LoginLockoutController } from './login-lockout.controller';
+import { LoginLockoutRepository } from './login-lockout.repository';
+import { LoginLockoutService } from './login-lockout.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { MySessionsController } from './my-sessions.controller';
@@ -28,23 +34,10 @@ const ONE_MINUTE_MS = 60_000;
     UsersModule,
     SessionsModule,
     AuditModule,
+    TypeOrmModule.forFeature([LoginLockout]),
     PassportModule,
-    JwtModule.registerAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        secret: config.jwt.key as unknown as string, // a KeyObject: STACK.md trap 8
-        signOptions: {
-          algorithm: 'HS256',
-          issuer: config.jwt.issuer,
-          audience: config.jwt.audience,
-        },
-        verifyOptions: {
-          algorithms: ['HS256'],
-          issuer: config.jwt.issuer,
-          audience: config.jwt.audience,
-        },
-      }),
-    }),
+    // Keys, algorithm, issuer and audience are passed on every call by AccessTokenService (key rollover).
+    JwtModule.register({}),
     ThrottlerModule.forRootAsync({
       imports: [RateLimitStorageModule],
       inject: [AppConfig, RATE_LIMIT_STORAGE],
@@ -56,10 +49,13 @@ const ONE_MINUTE_MS = 60_000;
       }),
     }),
   ],
-  controllers: [AuthController, MySessionsController],
+  controllers: [AuthController, MySessionsController, LoginLockoutController],
   providers: [
     AuthService,
+    AccessTokenKeys,
     AccessTokenService,
+    LoginLockoutRepository,
+    LoginLockoutService,
     AuthCookies,
     JwtStrategy,
     LocalStrategy,

@@ -11,6 +11,7 @@ import type { AppConfig } from '../config/app-config';
 import type { AccessTokenService } from './access-token.service';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { AuthService } from './auth.service';
+import type { LoginLockoutService } from './login-lockout.service';
 
 const META = { ip: '198.51.100.4', userAgent: 'spec', requestId: 'req-9' };
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -71,6 +72,14 @@ function setup() {
     issue: jest.fn(() => ({ token: 'jwt', expiresIn: 300 })),
     readIgnoringExpiry: jest.fn(),
   };
+  const lockout = {
+    beginAttempt: jest.fn(
+      async (): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> => ({
+        allowed: true,
+      }),
+    ),
+    succeeded: jest.fn(async () => undefined),
+  };
   const clock = new (class extends Clock {
     override now() {
       return new Date(NOW);
@@ -84,8 +93,9 @@ function setup() {
     new PasswordPolicy({ passwordMinLength: 15 } as AppConfig),
     audit as unknown as AuditService,
     clock,
+    lockout as unknown as LoginLockoutService,
   );
-  return { users, sessions, hasher, audit, accessTokens, service };
+  return { users, sessions, hasher, audit, accessTokens, lockout, service };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -136,14 +146,48 @@ describe('AuthService.verifyCredentials', () => {
     );
   });
 
-  it('still runs a full verify for an over-long password, then refuses it', async () => {
-    const { service, users, hasher } = setup();
+  it('counts the attempt against the account before checking the password, and resets it on success', async () => {
+    const { service, users, hasher, lockout } = setup();
     users.findByLoginName.mockResolvedValue(user());
     hasher.verify.mockResolvedValue(true);
-    expect(await codeOf(service.verifyCredentials('alice', 'x'.repeat(2000), META))).toBe(
-      AuthErrorCode.InvalidCredentials,
+    await service.verifyCredentials('alice', 'right', META);
+    expect(lockout.beginAttempt).toHaveBeenCalledWith('u:u-1');
+    expect(lockout.beginAttempt.mock.invocationCallOrder[0]).toBeLessThan(
+      hasher.verify.mock.invocationCallOrder[0],
     );
-    expect(hasher.verify).toHaveBeenCalledWith('stored-hash', '');
+    expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
+  });
+
+  it('keeps a failed attempt counted, for unknown names too (under the name, not an account)', async () => {
+    const { service, users, lockout } = setup();
+    users.findByLoginName.mockResolvedValue(null);
+    await codeOf(service.verifyCredentials('Ghost', 'pw', META));
+    await codeOf(service.verifyCredentials('ＧＨＯＳＴ', 'pw', META));
+    const [[first], [second]] = lockout.beginAttempt.mock.calls as unknown as string[][];
+    expect(first).toMatch(/^n:[0-9a-f]{64}$/);
+    expect(second).toBe(first); // one name, however it is typed
+    expect(lockout.succeeded).not.toHaveBeenCalled();
+  });
+
+  it('refuses a locked account with ACCOUNT_THROTTLED before any hashing, even with the right password', async () => {
+    const { service, users, hasher, audit, lockout } = setup();
+    users.findByLoginName.mockResolvedValue(user());
+    hasher.verify.mockResolvedValue(true);
+    lockout.beginAttempt.mockResolvedValue({ allowed: false, retryAfterSeconds: 30 });
+    const error = (await service
+      .verifyCredentials('alice', 'right', META)
+      .catch((caught: unknown) => caught)) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.code).toBe(AuthErrorCode.AccountThrottled);
+    expect(error.options.retryAfterSeconds).toBe(30);
+    expect(hasher.verify).not.toHaveBeenCalled();
+    expect(audit.recordIndependently).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'LOGIN_FAILED',
+        actorUserId: 'u-1',
+        details: { username: 'alice', reason: 'throttled' },
+      }),
+    );
   });
 
   it('returns a stronger hash when the stored one is weaker than configured', async () => {
@@ -157,13 +201,19 @@ describe('AuthService.verifyCredentials', () => {
 });
 
 describe('AuthService.authenticate', () => {
+  const now = NOW.getTime() / 1000;
   const claims = {
+    iss: 'aegis',
+    aud: 'aegis',
     sub: 'u-1',
     sid: 's-1',
     jti: 'j',
-    iat: NOW.getTime() / 1000,
-    exp: NOW.getTime() / 1000 + 60,
+    iat: now,
+    nbf: now,
+    exp: now + 60,
   };
+  const without = (name: keyof typeof claims) =>
+    Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
 
   it('returns the principal from the database when session and user are live', async () => {
     const { service, users, sessions } = setup();
@@ -175,9 +225,27 @@ describe('AuthService.authenticate', () => {
     });
   });
 
-  it.each([
-    ['an expired token', { ...claims, exp: NOW.getTime() / 1000 }, AuthErrorCode.TokenExpired],
-    ['claims missing sid', { sub: 'u-1', jti: 'j', iat: 1, exp: 2e9 }, AuthErrorCode.InvalidToken],
+  it('tolerates 30 s of clock skew between instances, and no more', async () => {
+    const { service, users, sessions } = setup();
+    users.findById.mockResolvedValue(user());
+    sessions.findLive.mockResolvedValue(session());
+    const skewed = { ...claims, iat: now + 29, nbf: now + 29, exp: now - 29 };
+    await expect(service.authenticate(skewed)).resolves.toBeDefined();
+  });
+
+  it.each<[string, object, AuthErrorCode]>([
+    ['an expired token', { ...claims, exp: now - 30 }, AuthErrorCode.TokenExpired],
+    ['a token not valid yet', { ...claims, nbf: now + 31 }, AuthErrorCode.InvalidToken],
+    ['a token issued in the future', { ...claims, iat: now + 31 }, AuthErrorCode.InvalidToken],
+    ['a fractional time claim', { ...claims, exp: now + 60.5 }, AuthErrorCode.InvalidToken],
+    ...(['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'nbf', 'exp'] as const).map(
+      (name): [string, object, AuthErrorCode] => [
+        `claims missing ${name}`,
+        without(name),
+        AuthErrorCode.InvalidToken,
+      ],
+    ),
+    ['an empty sid', { ...claims, sid: '' }, AuthErrorCode.InvalidToken],
   ])('refuses %s', async (_label, tokenClaims, code) => {
     const { service, users, sessions } = setup();
     users.findById.mockResolvedValue(user());
@@ -216,8 +284,8 @@ describe('AuthService.changePassword', () => {
     );
   });
 
-  it('refuses a wrong current password, audited independently, changing nothing', async () => {
-    const { service, users, audit } = setup();
+  it('refuses a wrong current password, counted against the account and audited independently, changing nothing', async () => {
+    const { service, users, audit, lockout } = setup();
     expect(
       await codeOf(service.changePassword(principal(), 'wrong', 'a long new passphrase', META)),
     ).toBe(AuthErrorCode.WrongCurrentPassword);
@@ -228,15 +296,33 @@ describe('AuthService.changePassword', () => {
         details: { reason: 'wrong_current_password' },
       }),
     );
+    expect(lockout.beginAttempt).toHaveBeenCalledWith('u:u-1');
+    expect(lockout.succeeded).not.toHaveBeenCalled();
   });
 
-  it('refuses a new password that breaks the policy, naming the rule', async () => {
-    const { service, hasher, users } = setup();
+  it('refuses while the account is locked, without checking the current password', async () => {
+    const { service, hasher, users, audit, lockout } = setup();
+    hasher.verify.mockResolvedValue(true);
+    lockout.beginAttempt.mockResolvedValue({ allowed: false, retryAfterSeconds: 60 });
+    expect(
+      await codeOf(service.changePassword(principal(), 'current', 'a long new passphrase', META)),
+    ).toBe(AuthErrorCode.AccountThrottled);
+    expect(hasher.verify).not.toHaveBeenCalled();
+    expect(users.setPasswordHash).not.toHaveBeenCalled();
+    expect(audit.recordIndependently).toHaveBeenCalledWith(
+      expect.objectContaining({ details: { reason: 'account_throttled' } }),
+    );
+  });
+
+  it('refuses a new password that breaks the policy, naming the rule, before any hashing or counting', async () => {
+    const { service, hasher, users, lockout } = setup();
     hasher.verify.mockResolvedValue(true);
     expect(await codeOf(service.changePassword(principal(), 'current', 'short', META))).toBe(
       'PASSWORD_TOO_SHORT',
     );
     expect(users.setPasswordHash).not.toHaveBeenCalled();
+    expect(hasher.verify).not.toHaveBeenCalled();
+    expect(lockout.beginAttempt).not.toHaveBeenCalled();
   });
 });
 

@@ -13,11 +13,15 @@ import { PasswordPolicy } from '../users/password-policy';
 import { UsersService } from '../users/users.service';
 import { AccessTokenService, isAccessTokenClaims } from './access-token.service';
 import { AuthError, AuthErrorCode } from './auth.error';
+import { LoginLockoutService } from './login-lockout.service';
 import type { Principal } from './principal';
 
-/** Longer inputs are refused before hashing: nobody types them, and they only cost CPU. */
-export const MAX_PASSWORD_INPUT = 1024;
 const MAX_AUDITED_USERNAME = 128;
+/**
+ * Tolerated clock difference between the instance that signed a token and the one checking it
+ * (RFC 7519 "small leeway"; at most 60 s by Aegis' own rule).
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 30;
 
 /** A password check that succeeded, with a stronger hash to store when the old one used weaker parameters. */
 export interface VerifiedLogin {
@@ -51,12 +55,15 @@ export class AuthService {
     private readonly policy: PasswordPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly lockout: LoginLockoutService,
   ) {}
 
   /**
-   * Checks a username and password. An unknown user still costs one full argon2 verify (against a dummy hash
-   * with the same parameters), so response time does not tell whether an account exists.
-   * Failures are audited in their own transaction before the error is thrown.
+   * Checks a username and password (the DTO has already capped the password at 128 code points). The attempt
+   * is counted against the account before the check, and refused (429) while the account is locked, even
+   * with the right password. An unknown user costs the same: a counted attempt and one full argon2 verify
+   * against a dummy hash with the same parameters, so neither timing nor a lockout tells whether an account
+   * exists. Failures are audited in their own transaction before the error is thrown.
    */
   async verifyCredentials(
     loginName: string,
@@ -64,11 +71,9 @@ export class AuthService {
     meta: RequestMeta,
   ): Promise<VerifiedLogin> {
     const user = await this.users.findByLoginName(loginName);
-    const withinLimit = password.length <= MAX_PASSWORD_INPUT;
-    const valid = await this.hasher.verify(
-      user?.passwordHash ?? this.hasher.dummyHash,
-      withinLimit ? password : '',
-    );
+    const accountKey = user
+      ? LoginLockoutService.keyForUser(user.id)
+      : LoginLockoutService.keyForUnknownName(loginName);
     const failure = (reason: string) =>
       this.audit.recordIndependently({
         action: AuditAction.LoginFailed,
@@ -80,10 +85,19 @@ export class AuthService {
         meta,
       });
 
-    if (!user || !valid || !withinLimit) {
+    const attempt = await this.lockout.beginAttempt(accountKey);
+    if (!attempt.allowed) {
+      await failure('throttled');
+      throw new AuthError(AuthErrorCode.AccountThrottled, {
+        retryAfterSeconds: attempt.retryAfterSeconds,
+      });
+    }
+    const valid = await this.hasher.verify(user?.passwordHash ?? this.hasher.dummyHash, password);
+    if (!user || !valid) {
       await failure('invalid_credentials');
       throw new AuthError(AuthErrorCode.InvalidCredentials);
     }
+    await this.lockout.succeeded(accountKey);
     if (!user.isActive) {
       await failure('account_disabled');
       throw new AuthError(AuthErrorCode.AccountDisabled);
@@ -185,8 +199,11 @@ export class AuthService {
    */
   async authenticate(claims: unknown): Promise<Principal> {
     if (!isAccessTokenClaims(claims)) throw new AuthError(AuthErrorCode.InvalidToken);
-    if (claims.exp * 1000 <= this.clock.now().getTime())
-      throw new AuthError(AuthErrorCode.TokenExpired);
+    const now = this.clock.now().getTime();
+    const skew = MAX_CLOCK_SKEW_SECONDS * 1000;
+    if (claims.nbf * 1000 > now + skew || claims.iat * 1000 > now + skew)
+      throw new AuthError(AuthErrorCode.InvalidToken);
+    if (claims.exp * 1000 + skew <= now) throw new AuthError(AuthErrorCode.TokenExpired);
     const [session, user] = await Promise.all([
       this.sessions.findLive(claims.sid),
       this.users.findById(claims.sub),
@@ -199,6 +216,8 @@ export class AuthService {
 
   /**
    * Changes the caller's password. Every other session of the user ends; the current one goes on.
+   * The cheap checks on the new password come first (bad input costs no hashing); the current password is a
+   * counted attempt like a login, so a stolen session cannot be used to guess it.
    * A refused attempt is audited and survives the request's failure.
    */
   async changePassword(
@@ -221,10 +240,6 @@ export class AuthService {
       throw error;
     };
 
-    const currentOk =
-      currentPassword.length <= MAX_PASSWORD_INPUT &&
-      (await this.hasher.verify(user.passwordHash, currentPassword));
-    if (!currentOk) return refuse(new AuthError(AuthErrorCode.WrongCurrentPassword));
     try {
       this.policy.assertAcceptable(newPassword, user.username);
     } catch (error) {
@@ -234,6 +249,19 @@ export class AuthService {
     if (currentPassword.normalize('NFKC') === newPassword.normalize('NFKC')) {
       return refuse(new AuthError(AuthErrorCode.PasswordUnchanged));
     }
+    const accountKey = LoginLockoutService.keyForUser(user.id);
+    const attempt = await this.lockout.beginAttempt(accountKey);
+    if (!attempt.allowed) {
+      return refuse(
+        new AuthError(AuthErrorCode.AccountThrottled, {
+          retryAfterSeconds: attempt.retryAfterSeconds,
+        }),
+      );
+    }
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      return refuse(new AuthError(AuthErrorCode.WrongCurrentPassword));
+    }
+    await this.lockout.succeeded(accountKey);
 
     const newHash = await this.hasher.hash(newPassword);
     await this.users.setPasswordHash(user, newHash);

@@ -7,11 +7,14 @@ export interface Principal {
   session: Session;
 }
 
-/** The claims Aegis puts in an access token. */
+/** The claims of an Aegis access token; all of them are required. Times are seconds since the epoch. */
 export interface AccessTokenClaims {
+  iss: string;
+  aud: string | string[];
   sub: string;
   sid: string;
   jti: string;
   iat: number;
+  nbf: number;
   exp: number;
 }

@@ -18,6 +18,11 @@ describe('loadConfig', () => {
     expect(config.refreshReuseGraceMs).toBe(10_000);
     expect(config.secureCookies).toBe(false);
     expect(config.loginRateLimitPerMinute).toBe(5);
+    expect(config.loginMaxFailures).toBe(5);
+    expect(config.jwt.previousKey).toBeUndefined();
+    expect(config.trustedProxies).toEqual([]);
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.bootstrapAdmin).toBe(true);
     expect(config.passwordMinLength).toBe(15);
     expect(config.argon2).toEqual({ memoryKiB: 19_456, timeCost: 2, parallelism: 1 });
   });
@@ -87,6 +92,48 @@ describe('loadConfig', () => {
     ]) {
       expect(problems).toContain(name);
     }
+  });
+
+  it('keeps JWT_SECRET_PREVIOUS as a second verification key, refusing a short or repeated one', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET, JWT_SECRET_PREVIOUS: 'y'.repeat(40) });
+    expect(config.jwt.previousKey?.export().toString()).toBe('y'.repeat(40));
+    expect(() => loadConfig({ JWT_SECRET: SECRET, JWT_SECRET_PREVIOUS: 'short' })).toThrow(
+      /JWT_SECRET_PREVIOUS must be at least 32 bytes/,
+    );
+    expect(() => loadConfig({ JWT_SECRET: SECRET, JWT_SECRET_PREVIOUS: SECRET })).toThrow(
+      /JWT_SECRET_PREVIOUS must differ from JWT_SECRET/,
+    );
+  });
+
+  it('accepts only IPs and CIDRs as trusted proxies (no "true", no hop counts)', () => {
+    expect(
+      loadConfig({ JWT_SECRET: SECRET, TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.1,::1' })
+        .trustedProxies,
+    ).toEqual(['10.0.0.0/8', '192.0.2.1', '::1']);
+    for (const bad of ['true', '1', '*', '10.0.0.0/33', 'loopback']) {
+      expect(() => loadConfig({ JWT_SECRET: SECRET, TRUSTED_PROXIES: bad })).toThrow(
+        /TRUSTED_PROXIES/,
+      );
+    }
+  });
+
+  it('accepts only exact origins in CORS_ORIGINS (no *, null, paths or wildcards)', () => {
+    for (const bad of [
+      '*',
+      'null',
+      'https://*.example.com',
+      'https://app.example.com/',
+      'app.example.com',
+    ]) {
+      expect(() => loadConfig({ JWT_SECRET: SECRET, CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/);
+    }
+  });
+
+  it('bounds LOGIN_MAX_FAILURES', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET, LOGIN_MAX_FAILURES: '3' }).loginMaxFailures).toBe(3);
+    expect(() => loadConfig({ JWT_SECRET: SECRET, LOGIN_MAX_FAILURES: '0' })).toThrow(
+      /LOGIN_MAX_FAILURES/,
+    );
   });
 
   it('selects PostgreSQL for a postgres:// DATABASE_URL', () => {

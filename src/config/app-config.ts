@@ -31,7 +31,8 @@ export class AppConfig {
   redisUrl?: string;
   /** Prefix of every Redis key Aegis writes, so environments can share one Redis. */
   redisKeyPrefix!: string;
-  jwt!: { key: KeyObject; issuer: string; audience: string };
+  /** `previousKey`: JWT_SECRET_PREVIOUS, still verified (never used to sign) during a key rollover. */
+  jwt!: { key: KeyObject; previousKey?: KeyObject; issuer: string; audience: string };
   accessTokenTtlMs!: number;
   sessionIdleTtlMs!: number;
   sessionAbsoluteTtlMs!: number;
@@ -40,6 +41,8 @@ export class AppConfig {
   sessionPurgeIntervalMs!: number;
   secureCookies!: boolean;
   loginRateLimitPerMinute!: number;
+  /** Consecutive failed password checks for one account before it is refused for a while. */
+  loginMaxFailures!: number;
   passwordMinLength!: number;
   argon2!: Argon2Config;
   admin!: { username?: string; password?: string };
@@ -140,7 +143,12 @@ function isIpOrCidr(entry: string): boolean {
 function isOrigin(entry: string): boolean {
   try {
     const url = new URL(entry);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry;
+    // Matched exactly: a "*" would never match anything, so it is refused rather than silently useless.
+    return (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.origin === entry &&
+      !url.hostname.includes('*')
+    );
   } catch {
     return false;
   }
@@ -213,9 +221,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } else {
     secret = loadOrCreateDevSecret(config.dataDir);
   }
+  const previousSecret = reader.raw('JWT_SECRET_PREVIOUS');
+  if (previousSecret !== undefined) {
+    if (Buffer.byteLength(previousSecret) < 32)
+      reader.problems.push('JWT_SECRET_PREVIOUS must be at least 32 bytes');
+    if (previousSecret === secret)
+      reader.problems.push('JWT_SECRET_PREVIOUS must differ from JWT_SECRET');
+  }
   config.jwt = {
     // A KeyObject, not a string: jsonwebtoken otherwise tries createPublicKey() on every call (STACK.md trap 8).
     key: createSecretKey(Buffer.from(secret ?? randomBytes(32).toString('hex'))),
+    previousKey:
+      previousSecret !== undefined ? createSecretKey(Buffer.from(previousSecret)) : undefined,
     issuer: reader.string('JWT_ISSUER', 'aegis'),
     audience: reader.string('JWT_AUDIENCE', 'aegis'),
   };
@@ -236,6 +253,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   config.secureCookies = secureCookies === 'auto' ? production : secureCookies === 'true';
 
   config.loginRateLimitPerMinute = reader.int('LOGIN_RATE_LIMIT_PER_MINUTE', 5, 1, 100_000);
+  config.loginMaxFailures = reader.int('LOGIN_MAX_FAILURES', 5, 1, 1_000);
   config.passwordMinLength = reader.int('PASSWORD_MIN_LENGTH', 15, 8, 128);
   config.argon2 = {
     memoryKiB: reader.int(
@@ -257,6 +275,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     username: reader.raw('AEGIS_ADMIN_USERNAME'),
     password: env.AEGIS_ADMIN_PASSWORD || undefined,
   };
+  config.bootstrapAdmin = true;
   if ((config.admin.username === undefined) !== (config.admin.password === undefined)) {
     reader.problems.push('AEGIS_ADMIN_USERNAME and AEGIS_ADMIN_PASSWORD must be set together');
   }

@@ -79,6 +79,20 @@ export class UnitOfWork {
     await this.run(work);
   }
 
+  /**
+   * Runs `work` in a transaction of its own, committed before this returns, and hands back its result: a
+   * security counter that must hold whatever the request does next (a password attempt counted before the
+   * password is checked). Only before the current unit of work has opened its transaction (in a guard, or as
+   * a handler's first database step): afterwards, on SQLite, it would wait for the lock its own request
+   * holds, so it refuses instead of hanging.
+   */
+  async runSeparately<T>(work: () => Promise<T>): Promise<T> {
+    if (this.storage.getStore()?.transaction) {
+      throw new Error('runSeparately() must run before the unit of work opens its transaction');
+    }
+    return this.run(work);
+  }
+
   /** Runs `callback` once the current unit of work has committed (at once outside one); dropped on rollback. */
   onCommit(callback: () => void): void {
     const scope = this.storage.getStore();

@@ -1,4 +1,4 @@
-import { ACCESS_COOKIE, REFRESH_COOKIE } from '../../src/auth/auth-cookies';
+import { authCookieNames } from '../../src/auth/auth-cookies';
 import { setCookiesOf } from '../support/cookies';
 import type { TestApp } from '../support/test-app';
 import type { UserFixture } from './user.factory';
@@ -11,6 +11,9 @@ export interface LoggedIn {
   sessionId: string;
 }
 
+/** The cookie names the app under test uses (prefixed when SECURE_COOKIES is on). */
+export const cookieNamesOf = (t: TestApp) => authCookieNames(t.config.secureCookies);
+
 /** Logs in through the real endpoint (JSON body) and returns the tokens it issued. */
 export async function logIn(
   t: TestApp,
@@ -22,15 +25,17 @@ export async function logIn(
     .send({ username: who.username, password: who.password });
   if (response.status !== 200)
     throw new Error(`login failed: ${response.status} ${JSON.stringify(response.body)}`);
-  const cookies = setCookiesOf(response);
+  const refresh = setCookiesOf(response)[cookieNamesOf(t).refresh].value;
   const body = response.body as { access_token: string; expires_in: number };
   return {
     accessToken: body.access_token,
-    refreshToken: cookies[REFRESH_COOKIE].value,
+    refreshToken: refresh,
     expiresIn: body.expires_in,
-    sessionId: cookies[REFRESH_COOKIE].value.split('.')[0],
+    sessionId: refresh.split('.')[0],
   };
 }
 
-export const accessCookie = (token: string) => `${ACCESS_COOKIE}=${token}`;
-export const refreshCookie = (token: string) => `${REFRESH_COOKIE}=${token}`;
+const PLAIN = authCookieNames(false);
+/** Cookie headers for an app with plain cookie names (the test default, SECURE_COOKIES off). */
+export const accessCookie = (token: string) => `${PLAIN.access}=${token}`;
+export const refreshCookie = (token: string) => `${PLAIN.refresh}=${token}`;

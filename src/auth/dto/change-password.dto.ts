@@ -1,13 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { MaxCodePoints } from '../../common/http/max-code-points.decorator';
+import { PASSWORD_MAX_LENGTH } from '../../users/password-policy';
+
+/** Far above any acceptable password: longer input is malformed, not a policy question. */
+const NEW_PASSWORD_INPUT_LIMIT = 1024;
 
 export class ChangePasswordDto {
-  @ApiProperty({ format: 'password' })
+  @ApiProperty({ format: 'password', maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1024)
+  @MaxCodePoints(PASSWORD_MAX_LENGTH)
   current_password!: string;
 
+  /** Its length rule (PASSWORD_TOO_LONG) is the password policy's, checked before any hashing. */
   @ApiProperty({
     format: 'password',
     description:
@@ -15,6 +21,6 @@ export class ChangePasswordDto {
   })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1024)
+  @MaxLength(NEW_PASSWORD_INPUT_LIMIT)
   new_password!: string;
 }

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { MaxCodePoints } from '../../common/http/max-code-points.decorator';
+import { PASSWORD_MAX_LENGTH } from '../../users/password-policy';
 
 /**
  * The OAuth2 password form (`application/x-www-form-urlencoded`, what Swagger UI's Authorize sends) or JSON.
@@ -12,10 +14,10 @@ export class LoginDto {
   @MaxLength(256)
   username!: string;
 
-  @ApiProperty({ format: 'password' })
+  @ApiProperty({ format: 'password', maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1024)
+  @MaxCodePoints(PASSWORD_MAX_LENGTH)
   password!: string;
 
   @ApiPropertyOptional({

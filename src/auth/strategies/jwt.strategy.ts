@@ -2,34 +2,46 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { AppConfig } from '../../config/app-config';
+import { AccessTokenService } from '../access-token.service';
 import { AuthCookies } from '../auth-cookies';
 import { AuthService } from '../auth.service';
 import type { Principal } from '../principal';
 
 /**
- * Reads the access JWT from `Authorization: Bearer` (API clients, Swagger UI) or the `aegis_token` cookie (SPA).
- * passport-jwt checks signature, algorithm (HS256 only), issuer and audience; expiry is checked in
- * AuthService against the injectable Clock (hence ignoreExpiration here), then the session and user
- * are loaded from the database.
+ * Reads the access JWT from `Authorization: Bearer` (API clients, Swagger UI) or the access cookie (SPA).
+ * The header is inspected first and its `kid` picks the key; passport-jwt then checks signature, algorithm
+ * (HS256 only), issuer and audience. Expiry and not-before are checked in AuthService against the injectable
+ * Clock (hence ignored here), then the session and user are loaded from the database.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    config: AppConfig,
+    accessTokens: AccessTokenService,
+    cookies: AuthCookies,
     private readonly auth: AuthService,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([
         ExtractJwt.fromAuthHeaderAsBearerToken(),
-        (request: FastifyRequest) => AuthCookies.accessToken(request) ?? null,
+        (request: FastifyRequest) => cookies.accessToken(request) ?? null,
       ]),
-      // A KeyObject (STACK.md trap 8); the typings only admit string | Buffer.
-      secretOrKey: config.jwt.key as unknown as string,
-      algorithms: ['HS256'],
-      issuer: config.jwt.issuer,
-      audience: config.jwt.audience,
+      secretOrKeyProvider: (
+        _request: unknown,
+        token: string,
+        done: (error: Error | null, key?: string) => void,
+      ) => {
+        try {
+          // A KeyObject (STACK.md trap 8); the typings only admit string | Buffer.
+          done(null, accessTokens.verificationKeyFor(token) as unknown as string);
+        } catch (error) {
+          done(error as Error);
+        }
+      },
+      algorithms: accessTokens.verifyOptions.algorithms,
+      issuer: accessTokens.verifyOptions.issuer,
+      audience: accessTokens.verifyOptions.audience,
       ignoreExpiration: true,
+      jsonWebTokenOptions: { ignoreNotBefore: true },
     });
   }
 

@@ -1,0 +1,48 @@
+import { Controller, Delete, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ValidationError } from '../common/errors/domain-error';
+import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
+import { Role } from '../users/entities/user.entity';
+import { Authenticated } from './decorators/authenticated.decorator';
+import { CurrentPrincipal } from './decorators/current-principal.decorator';
+import { LoginLockoutService } from './login-lockout.service';
+import type { Principal } from './principal';
+
+function userIdPipe(): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new ValidationError('id must be a UUID', [{ field: 'id', messages: ['id must be a UUID'] }]),
+  });
+}
+
+/** Administration of per-account login lockouts (the rest of /users is the users feature's). */
+@ApiTags('users')
+@Controller('users')
+export class LoginLockoutController {
+  constructor(private readonly lockouts: LoginLockoutService) {}
+
+  @Delete(':id/login-lockout')
+  @HttpCode(204)
+  @Authenticated({ roles: [Role.Admin] })
+  @ApiOperation({
+    summary: "Clear a user's login lockout (consecutive failed password attempts); idempotent",
+  })
+  @ApiParam({ name: 'id', format: 'uuid', description: 'The user' })
+  @ApiNoContentResponse({ description: 'The user can try to log in again at once' })
+  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  async clear(
+    @Param('id', userIdPipe()) id: string,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+  ): Promise<void> {
+    await this.lockouts.clearForUser(id, principal.user.id, meta);
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import type { RequestMeta } from '../common/http/request-meta';
+import { AppConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { UsersService } from '../users/users.service';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { LoginLockoutRepository, type LockoutPolicy } from './login-lockout.repository';
+
+/** The first lock lasts 30 s; every further failure doubles it, up to an hour (never permanent). */
+export const LOCKOUT_BASE_MS = 30_000;
+export const LOCKOUT_CAP_MS = 3_600_000;
+
+export type AttemptOutcome = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Per-account backoff on password checks (login and change-password's current password), beside the per-IP
+ * limit: after LOGIN_MAX_FAILURES consecutive failures the account is refused for 30 s, doubling per further
+ * failure up to 1 h; a success resets it. The counter is charged before the password is checked, in the
+ * database, so parallel guesses cannot get more checks than allowed (Zitadel GHSA-7h8m-vrxx-vr4m), and on
+ * every instance at once.
+ */
+@Injectable()
+export class LoginLockoutService {
+  private readonly policy: LockoutPolicy;
+
+  constructor(
+    private readonly lockouts: LoginLockoutRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    config: AppConfig,
+  ) {
+    this.policy = {
+      maxFailures: config.loginMaxFailures,
+      baseMs: LOCKOUT_BASE_MS,
+      capMs: LOCKOUT_CAP_MS,
+    };
+  }
+
+  static keyForUser(userId: string): string {
+    return `u:${userId}`;
+  }
+
+  /**
+   * Names no account has are counted too, under their canonical form: otherwise only real accounts would
+   * ever answer 429, and the lockout would tell which accounts exist.
+   */
+  static keyForUnknownName(loginName: string): string {
+    const canonical = loginName.normalize('NFKC').toLowerCase();
+    return `n:${createHash('sha256').update(canonical).digest('hex')}`;
+  }
+
+  /**
+   * Counts one password check for the account before it happens, committed at once (it must count even if
+   * the request fails). Call it before the request's unit of work opens its transaction.
+   */
+  async beginAttempt(accountKey: string): Promise<AttemptOutcome> {
+    const nowMs = this.clock.now().getTime();
+    const reservation = await this.unitOfWork.runSeparately(() =>
+      this.lockouts.reserve(accountKey, nowMs, this.policy),
+    );
+    if (reservation.allowed) return { allowed: true };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil((reservation.lockedUntilMs - nowMs) / 1000)),
+    };
+  }
+
+  /** The password was right: the consecutive-failure count starts again (survives the request's failure). */
+  succeeded(accountKey: string): Promise<void> {
+    return this.unitOfWork.runIndependently(async () => {
+      await this.lockouts.clear(accountKey);
+    });
+  }
+
+  /**
+   * An administrator lifts a user's lockout (idempotent), audited in the request's unit of work. This is the
+   * only way to end a lock early; unauthenticated attempts can never make it permanent.
+   */
+  async clearForUser(userId: string, adminId: string, meta: RequestMeta): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new AuthError(AuthErrorCode.UserNotFound);
+    const hadLockout = await this.lockouts.clear(LoginLockoutService.keyForUser(user.id));
+    await this.audit.record({
+      action: AuditAction.LoginLockoutCleared,
+      outcome: 'success',
+      actorUserId: adminId,
+      resourceType: 'user',
+      resourceId: user.id,
+      details: { username: user.username, had_lockout: hadLockout },
+      meta,
+    });
+  }
+}
