@@ -253,6 +253,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     username: reader.raw('AEGIS_ADMIN_USERNAME'),
     password: env.AEGIS_ADMIN_PASSWORD || undefined,
   };
+  config.bootstrapAdmin = true;
   if ((config.admin.username === undefined) !== (config.admin.password === undefined)) {
     reader.problems.push('AEGIS_ADMIN_USERNAME and AEGIS_ADMIN_PASSWORD must be set together');
   }
