@@ -1,11 +1,13 @@
 import fastifyCookie from '@fastify/cookie';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { requestIdFor } from './common/http/request-id';
 import { createValidationPipe } from './common/http/validation';
 import { ACCESS_COOKIE } from './auth/auth-cookies';
+import { METRICS_SECURITY } from './metrics/metrics.controller';
 
 /** Auth payloads are small; a large body is refused before anyone parses it. */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -32,12 +34,15 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addBearerAuth()
     .addCookieAuth(ACCESS_COOKIE)
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', scopes: {} } } })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' }, METRICS_SECURITY)
     .build();
   return SwaggerModule.createDocument(app, document);
 }
 
 /** Everything main.ts and the e2e tests share: plugins, request ids, validation, errors, Swagger. */
 export async function configureApp(app: NestFastifyApplication, _config: AppConfig): Promise<void> {
+  // JSON logs (pino, redacted) for everything Nest and the code base log from here on.
+  app.useLogger(app.get(Logger));
   await app.register(fastifyCookie);
   const fastify = app.getHttpAdapter().getInstance();
   // Only JSON and form bodies are accepted: a text/plain body (a CORS "simple request") is refused with 415.

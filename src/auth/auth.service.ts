@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { DomainError } from '../common/errors/domain-error';
 import type { RequestMeta } from '../common/http/request-meta';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
 import { SessionError } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
@@ -51,6 +52,7 @@ export class AuthService {
     private readonly policy: PasswordPolicy,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   /**
@@ -81,10 +83,12 @@ export class AuthService {
       });
 
     if (!user || !valid || !withinLimit) {
+      this.metrics.loginAttempted('invalid_credentials');
       await failure('invalid_credentials');
       throw new AuthError(AuthErrorCode.InvalidCredentials);
     }
     if (!user.isActive) {
+      this.metrics.loginAttempted('account_disabled');
       await failure('account_disabled');
       throw new AuthError(AuthErrorCode.AccountDisabled);
     }
@@ -113,6 +117,7 @@ export class AuthService {
       },
       meta,
     });
+    this.metrics.loginAttempted('success');
     return this.grant(session, refreshToken);
   }
 
@@ -144,6 +149,7 @@ export class AuthService {
       details: { rotated: outcome.kind === 'rotated' },
       meta,
     });
+    this.metrics.tokenRefreshed(outcome.kind);
     return this.grant(
       outcome.session,
       outcome.kind === 'rotated' ? outcome.refreshToken : undefined,

@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { Session } from './entities/session.entity';
+import { LiveSessionsMetric } from './live-sessions.metric';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
 /** Server-side sessions: start, rotate, revoke. Used by auth, and by users to end sessions of a disabled account. */
 @Module({
   imports: [TypeOrmModule.forFeature([Session]), AuditModule],
-  providers: [SessionsRepository, SessionsService],
+  providers: [SessionsRepository, SessionsService, LiveSessionsMetric],
   exports: [SessionsService],
 })
 export class SessionsModule {}

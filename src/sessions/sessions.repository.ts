@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, Not } from 'typeorm';
+import { IsNull, MoreThan, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 
@@ -21,6 +21,17 @@ export class SessionsRepository {
 
   async findById(id: string): Promise<Session | null> {
     return (await this.unitOfWork.manager()).findOneBy(Session, { id });
+  }
+
+  /** Sessions live at `now`; the absolute-expiry index bounds the scan to the last SESSION_ABSOLUTE_TTL. */
+  async countLive(now: Date): Promise<number> {
+    return (await this.unitOfWork.manager()).count(Session, {
+      where: {
+        revokedAt: IsNull(),
+        idleExpiresAt: MoreThan(now),
+        absoluteExpiresAt: MoreThan(now),
+      },
+    });
   }
 
   /**

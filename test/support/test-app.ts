@@ -25,7 +25,8 @@ const BASE_ENV: Record<string, string> = {
   LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
   AEGIS_ADMIN_USERNAME: TEST_ADMIN.username,
   AEGIS_ADMIN_PASSWORD: TEST_ADMIN.password,
-  LOG_LEVEL: 'error',
+  // Quiet by default; TEST_LOG_LEVEL=debug shows every request line while debugging a test.
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
 };
 
 export interface TestApp {
