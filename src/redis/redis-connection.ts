@@ -26,6 +26,8 @@ export class RedisConnection implements OnApplicationShutdown {
     this.client = new Redis(config.redisUrl, {
       keyPrefix: config.redisKeyPrefix,
       connectTimeout: config.redisConnectTimeoutMs,
+      // How long a dropped connection's socket may linger half-closed (ioredis' default is 2 s).
+      disconnectTimeout: config.redisConnectTimeoutMs,
       commandTimeout: config.redisCommandTimeoutMs,
       maxRetriesPerRequest: 1,
       retryStrategy: (attempt) => Math.min(attempt * RECONNECT_STEP_MS, MAX_RECONNECT_DELAY_MS),
@@ -46,8 +48,13 @@ export class RedisConnection implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const client = this.client;
     if (!client || client.status === 'end') return;
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, QUIT_TIMEOUT_MS).unref());
-    await Promise.race([client.quit().then(() => undefined), timeout]).catch(() => undefined);
-    client.disconnect();
+    const quit = client.quit().then(
+      () => true,
+      () => false,
+    );
+    const timeout = new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), QUIT_TIMEOUT_MS).unref(),
+    );
+    if (!(await Promise.race([quit, timeout]))) client.disconnect();
   }
 }

@@ -57,11 +57,14 @@ function testModule(config: AppConfig): DynamicModule {
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
-  const env: Record<string, string> = { ...BASE_ENV, ...database.env, ...options.env };
-  if (process.env.TEST_REDIS_URL) {
-    env.REDIS_URL = process.env.TEST_REDIS_URL;
-    env.REDIS_KEY_PREFIX = `aegis-e2e:${randomBytes(4).toString('hex')}:`;
-  }
+  const redis: Record<string, string> = process.env.TEST_REDIS_URL
+    ? {
+        REDIS_URL: process.env.TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: `aegis-e2e:${randomBytes(4).toString('hex')}:`,
+      }
+    : {};
+  // options.env last: a test may point REDIS_URL elsewhere (through a proxy it can cut).
+  const env: Record<string, string> = { ...BASE_ENV, ...database.env, ...redis, ...options.env };
   let app: NestFastifyApplication | undefined;
   try {
     const config = loadConfig(env);
