@@ -34,7 +34,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addBearerAuth()
     .addCookieAuth(ACCESS_COOKIE)
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', scopes: {} } } })
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' }, METRICS_SECURITY)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
+      METRICS_SECURITY,
+    )
     .build();
   return SwaggerModule.createDocument(app, document);
 }
@@ -53,7 +56,9 @@ export async function configureApp(app: NestFastifyApplication, _config: AppConf
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
+  // After a clean drain the process exits 0 itself: re-raising SIGTERM (Nest's default) is ignored by PID 1
+  // in a container without an init process.
+  app.enableShutdownHooks([], { useProcessExit: true });
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs-json',
     swaggerOptions: { persistAuthorization: false },

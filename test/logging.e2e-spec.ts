@@ -50,8 +50,12 @@ describe('logs: one JSON line per request, and never a secret', () => {
     remember(cookies[ACCESS_COOKIE].value, cookies[REFRESH_COOKIE].value);
     const cookieHeader = `${ACCESS_COOKIE}=${cookies[ACCESS_COOKIE].value}; ${REFRESH_COOKIE}=${cookies[REFRESH_COOKIE].value}`;
     expect(
-      (await t.http().post('/auth/login').send({ username: user.username, password: wrongPassword }))
-        .status,
+      (
+        await t
+          .http()
+          .post('/auth/login')
+          .send({ username: user.username, password: wrongPassword })
+      ).status,
     ).toBe(401);
 
     // Authenticated calls with a bearer token and with cookies; a token in a query string of an unknown path.
@@ -99,7 +103,9 @@ describe('logs: one JSON line per request, and never a secret', () => {
 
     const text = logs.text;
     expect(text).toContain('"msg":"request completed"');
-    const leaked = [...new Set(secrets)].filter((secret) => secret.length >= 8 && text.includes(secret));
+    const leaked = [...new Set(secrets)].filter(
+      (secret) => secret.length >= 8 && text.includes(secret),
+    );
     expect(leaked).toEqual([]);
     expect(text).not.toMatch(/aegis_token=|aegis_refresh=|Bearer /);
     expect(text).not.toMatch(/\$argon2id\$/);
@@ -149,7 +155,9 @@ describe('logs: one JSON line per request, and never a secret', () => {
   it('redacts credentials even when code logs a whole request by mistake', () => {
     t.app.get<Logger>(APP_LOGGER).warn(
       {
-        req: { headers: { authorization: 'Bearer leaked-jwt', cookie: 'aegis_token=leaked-cookie' } },
+        req: {
+          headers: { authorization: 'Bearer leaked-jwt', cookie: 'aegis_token=leaked-cookie' },
+        },
         res: { headers: { 'set-cookie': 'aegis_refresh=leaked-refresh' } },
         body: { password: 'leaked-password', refresh_token: 'leaked-refresh-token' },
       },

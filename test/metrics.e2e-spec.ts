@@ -20,7 +20,8 @@ describe('GET /metrics', () => {
       // A login whose audit row cannot be written rolls back: it must not count as a success.
       override: withFailingAudit(
         (event) =>
-          event.action === AuditAction.LoginSuccess && event.details.username === 'rolled-back',
+          event.action === String(AuditAction.LoginSuccess) &&
+          event.details.username === 'rolled-back',
       ),
     });
     alice = await createUser(t);
@@ -68,7 +69,8 @@ describe('GET /metrics', () => {
   it('counts rotated and grace refreshes and refresh-token reuse', async () => {
     const before = await scrape(t);
     const session = await logIn(t, alice);
-    const refresh = (token: string) => t.http().post('/auth/refresh').send({ refresh_token: token });
+    const refresh = (token: string) =>
+      t.http().post('/auth/refresh').send({ refresh_token: token });
     expect((await refresh(session.refreshToken)).status).toBe(200); // rotated
     expect((await refresh(session.refreshToken)).status).toBe(200); // retired, inside the grace window
     t.clock.advance(11_000);

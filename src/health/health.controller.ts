@@ -1,5 +1,10 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import {
   HealthCheckService,
   TypeOrmHealthIndicator,
@@ -61,7 +66,8 @@ export class HealthController {
     const indicators: HealthIndicatorFunction[] = [
       () => this.database.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
     ];
-    if (this.redis.configured) indicators.push(() => this.redis.pingCheck('redis', CHECK_TIMEOUT_MS));
+    if (this.redis.configured)
+      indicators.push(() => this.redis.pingCheck('redis', CHECK_TIMEOUT_MS));
     try {
       return { status: 'ok', checks: checksOf(await this.health.check(indicators)) };
     } catch (error) {

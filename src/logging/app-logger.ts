@@ -21,7 +21,10 @@ export function stdoutDestination(): DestinationStream {
   return pino.destination({ dest: 1, sync: true });
 }
 
-export function createAppLogger(level: AppConfig['logLevel'], destination: DestinationStream): Logger {
+export function createAppLogger(
+  level: AppConfig['logLevel'],
+  destination: DestinationStream,
+): Logger {
   return pino(
     {
       level: PINO_LEVEL[level],

@@ -13,8 +13,14 @@ describe('isDependencyUnavailable', () => {
     ['pg-pool: no connection in time', new Error('timeout exceeded when trying to connect')],
     ['pg: connect timeout', new Error('Connection terminated due to connection timeout')],
     ['pg: client-side query timeout', new Error('Query read timeout')],
-    ['PostgreSQL statement_timeout', withCode('canceling statement due to statement timeout', '57014')],
-    ['PostgreSQL shutting down', withCode('terminating connection due to administrator command', '57P01')],
+    [
+      'PostgreSQL statement_timeout',
+      withCode('canceling statement due to statement timeout', '57014'),
+    ],
+    [
+      'PostgreSQL shutting down',
+      withCode('terminating connection due to administrator command', '57P01'),
+    ],
     ['PostgreSQL connection failure', withCode('connection failure', '08006')],
     ['PostgreSQL too many connections', withCode('sorry, too many clients already', '53300')],
     ['SQLite busy past its timeout', withCode('database is locked', 'SQLITE_BUSY')],
