@@ -11,16 +11,22 @@ const SLOW_QUERY_MS = 1_000;
 /** Grace on top of the server-side statement timeout before the client gives up on its own. */
 const CLIENT_TIMEOUT_MARGIN_MS = 2_000;
 
+/** Pooled connections are replaced this often (seconds). */
+const CONNECTION_LIFETIME_S = 60;
+
 /**
  * node-postgres pool settings. The statement timeout is enforced by the server (the connection stays usable);
- * the client-side query timeout only matters when the server cannot answer at all (a network partition), and
- * TCP keep-alive lets the pool notice connections to a vanished server.
+ * the client-side query timeout only matters when the server cannot answer at all (a network partition). A
+ * connection the network dropped without a reset (a failover to another host) never errors by itself: keep-alive
+ * and a bounded lifetime make the pool replace it instead of reusing it for minutes.
  */
 function postgresPoolOptions(database: DatabaseConfig): Record<string, unknown> {
   return {
     max: database.poolSize,
     connectionTimeoutMillis: database.connectTimeoutMs,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    maxLifetimeSeconds: CONNECTION_LIFETIME_S,
     ...(database.statementTimeoutMs > 0 && {
       statement_timeout: database.statementTimeoutMs,
       query_timeout: database.statementTimeoutMs + CLIENT_TIMEOUT_MARGIN_MS,
