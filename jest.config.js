@@ -30,5 +30,14 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       testTimeout: 30000,
     },
+    {
+      // PostgreSQL + Redis only (npm run test:multi): several instances, dependency outages.
+      ...common,
+      displayName: 'multi',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/multi/**/*.multi-spec.ts'],
+      setupFiles: ['<rootDir>/test/multi/require-services.ts'],
+      testTimeout: 60000,
+    },
   ],
 };

@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
@@ -9,6 +10,7 @@ import { registerSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { authCookieNames } from './auth/auth-cookies';
 import { applyAuthRouteLimits } from './auth/auth-route-limits';
+import { METRICS_SECURITY } from './metrics/metrics.controller';
 
 /** Payloads are small; a large body is refused before anyone parses it (/auth/* has a tighter limit). */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -38,15 +40,21 @@ export function buildOpenApiDocument(
     .addBearerAuth()
     .addCookieAuth(accessCookieName)
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', scopes: {} } } })
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
+      METRICS_SECURITY,
+    )
     .build();
   return SwaggerModule.createDocument(app, document);
 }
 
 /**
- * Everything main.ts and the e2e tests share: plugins, security headers, CORS, request ids, validation,
- * errors, Swagger. Call before app.init() (route hooks must exist before the routes).
+ * Everything main.ts and the e2e tests share: logging, plugins, security headers, CORS, request ids,
+ * validation, errors, Swagger. Call before app.init() (route hooks must exist before the routes).
  */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  // JSON logs (pino, redacted) for everything Nest and the code base log from here on.
+  app.useLogger(app.get(Logger));
   await app.register(fastifyCookie);
   await registerSecurityHeaders(app, {
     production: config.env === 'production',
@@ -63,7 +71,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   await registerCors(app, config.corsOrigins);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  app.enableShutdownHooks();
+  // After a clean drain the process exits 0 itself: re-raising SIGTERM (Nest's default) is ignored by PID 1
+  // in a container without an init process.
+  app.enableShutdownHooks([], { useProcessExit: true });
   SwaggerModule.setup(
     'docs',
     app,

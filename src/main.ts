@@ -1,17 +1,11 @@
 import 'reflect-metadata';
-import { Logger, type LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createFastifyAdapter } from './app.setup';
-import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
+import { ConfigError, loadConfig } from './config/app-config';
 import { loadDotEnv } from './config/env-file';
-
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-
-function levelsUpTo(level: AppConfig['logLevel']): LogLevel[] {
-  return LEVELS.slice(0, LEVELS.indexOf(level) + 1);
-}
 
 async function bootstrap(): Promise<void> {
   loadDotEnv();
@@ -19,12 +13,13 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     createFastifyAdapter(config),
-    { logger: levelsUpTo(config.logLevel) },
+    // Start-up logs wait for the JSON logger (configureApp), so every line is JSON at LOG_LEVEL.
+    { bufferLogs: true },
   );
   await configureApp(app, config);
   await app.listen(config.port, config.host);
   new Logger('Aegis').log(
-    `Listening on http://${config.host}:${config.port} (${config.database.kind}); Swagger UI at /docs`,
+    `Listening on ${await app.getUrl()} (${config.database.kind}); Swagger UI at /docs`,
   );
 }
 

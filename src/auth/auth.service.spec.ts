@@ -1,5 +1,6 @@
 import type { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import type { PasswordHasher } from '../common/crypto/password-hasher';
 import { Session } from '../sessions/entities/session.entity';
 import { SessionError, SessionErrorCode } from '../sessions/session.error';
@@ -94,6 +95,7 @@ function setup() {
     audit as unknown as AuditService,
     clock,
     lockout as unknown as LoginLockoutService,
+    new AuthMetrics(),
   );
   return { users, sessions, hasher, audit, accessTokens, lockout, service };
 }

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { DomainError } from '../common/errors/domain-error';
 import type { RequestMeta } from '../common/http/request-meta';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import { SessionRevocationReason, type Session } from '../sessions/entities/session.entity';
 import { SessionError, SessionNotFoundError } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
@@ -56,6 +57,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly lockout: LoginLockoutService,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   /**
@@ -87,6 +89,7 @@ export class AuthService {
 
     const attempt = await this.lockout.beginAttempt(accountKey);
     if (!attempt.allowed) {
+      this.metrics.loginAttempted('throttled');
       await failure('throttled');
       throw new AuthError(AuthErrorCode.AccountThrottled, {
         retryAfterSeconds: attempt.retryAfterSeconds,
@@ -94,11 +97,13 @@ export class AuthService {
     }
     const valid = await this.hasher.verify(user?.passwordHash ?? this.hasher.dummyHash, password);
     if (!user || !valid) {
+      this.metrics.loginAttempted('invalid_credentials');
       await failure('invalid_credentials');
       throw new AuthError(AuthErrorCode.InvalidCredentials);
     }
     await this.lockout.succeeded(accountKey);
     if (!user.isActive) {
+      this.metrics.loginAttempted('account_disabled');
       await failure('account_disabled');
       throw new AuthError(AuthErrorCode.AccountDisabled);
     }
@@ -127,6 +132,7 @@ export class AuthService {
       },
       meta,
     });
+    this.metrics.loginAttempted('success');
     return this.grant(session, refreshToken);
   }
 
@@ -158,6 +164,7 @@ export class AuthService {
       details: { rotated: outcome.kind === 'rotated' },
       meta,
     });
+    this.metrics.tokenRefreshed(outcome.kind);
     return this.grant(
       outcome.session,
       outcome.kind === 'rotated' ? outcome.refreshToken : undefined,

@@ -146,4 +146,37 @@ describe('loadConfig', () => {
       url: 'postgres://postgres@127.0.0.1:5432/aegis',
     });
   });
+  it('has operational defaults for pools, timeouts, metrics and shutdown', () => {
+    const config = loadConfig({ JWT_SECRET: SECRET });
+    expect(config.database).toMatchObject({
+      poolSize: 10,
+      statementTimeoutMs: 10_000,
+      connectTimeoutMs: 5_000,
+    });
+    expect(config.redisConnectTimeoutMs).toBe(2_000);
+    expect(config.redisCommandTimeoutMs).toBe(1_000);
+    expect(config.metricsToken).toBeUndefined();
+    expect(config.shutdownGraceMs).toBe(10_000);
+  });
+
+  it('reads operational settings, and refuses a short METRICS_TOKEN or a pool of zero', () => {
+    const config = loadConfig({
+      JWT_SECRET: SECRET,
+      DB_POOL_SIZE: '25',
+      DB_STATEMENT_TIMEOUT: '0',
+      DB_CONNECT_TIMEOUT: '750ms',
+      REDIS_COMMAND_TIMEOUT: '300ms',
+      METRICS_TOKEN: 'a-long-enough-scrape-token',
+      SHUTDOWN_GRACE: '30s',
+    });
+    expect(config.database.poolSize).toBe(25);
+    expect(config.database.statementTimeoutMs).toBe(0);
+    expect(config.database.connectTimeoutMs).toBe(750);
+    expect(config.redisCommandTimeoutMs).toBe(300);
+    expect(config.metricsToken).toBe('a-long-enough-scrape-token');
+    expect(config.shutdownGraceMs).toBe(30_000);
+    const bad = () => loadConfig({ JWT_SECRET: SECRET, METRICS_TOKEN: 'short', DB_POOL_SIZE: '0' });
+    expect(bad).toThrow(/METRICS_TOKEN must be at least 16 bytes/);
+    expect(bad).toThrow(/DB_POOL_SIZE must be an integer between 1 and 1000/);
+  });
 });

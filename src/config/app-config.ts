@@ -12,6 +12,12 @@ export interface DatabaseConfig {
   url?: string;
   sqlitePath: string;
   migrate: boolean;
+  /** PostgreSQL only: connections per instance. */
+  poolSize: number;
+  /** PostgreSQL only: server-side limit per statement (0 = none), with a client-side backstop. */
+  statementTimeoutMs: number;
+  /** PostgreSQL only: how long to wait for a new connection. */
+  connectTimeoutMs: number;
 }
 
 export interface Argon2Config {
@@ -31,6 +37,13 @@ export class AppConfig {
   redisUrl?: string;
   /** Prefix of every Redis key Aegis writes, so environments can share one Redis. */
   redisKeyPrefix!: string;
+  redisConnectTimeoutMs!: number;
+  /** A Redis command not answered in this time fails (login then answers 503). */
+  redisCommandTimeoutMs!: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+  /** After SIGTERM, in-flight requests get this long to finish before the process exits anyway. */
+  shutdownGraceMs!: number;
   /** `previousKey`: JWT_SECRET_PREVIOUS, still verified (never used to sign) during a key rollover. */
   jwt!: { key: KeyObject; previousKey?: KeyObject; issuer: string; audience: string };
   accessTokenTtlMs!: number;
@@ -184,6 +197,9 @@ export function loadDatabaseConfig(env: Env, reader = new EnvReader(env)): Datab
     url: kind === 'postgres' ? url : undefined,
     sqlitePath: resolve(reader.string('SQLITE_PATH', join(dataDir, 'aegis.sqlite'))),
     migrate: reader.bool('DB_MIGRATE', true),
+    poolSize: reader.int('DB_POOL_SIZE', 10, 1, 1_000),
+    statementTimeoutMs: reader.duration('DB_STATEMENT_TIMEOUT', '10s', 0),
+    connectTimeoutMs: reader.duration('DB_CONNECT_TIMEOUT', '5s', 100),
   };
 }
 
@@ -206,6 +222,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (config.redisUrl !== undefined && !/^rediss?:\/\//.test(config.redisUrl)) {
     reader.problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   }
+  config.redisConnectTimeoutMs = reader.duration('REDIS_CONNECT_TIMEOUT', '2s', 100);
+  config.redisCommandTimeoutMs = reader.duration('REDIS_COMMAND_TIMEOUT', '1s', 100);
+  config.metricsToken = reader.raw('METRICS_TOKEN');
+  if (config.metricsToken !== undefined && Buffer.byteLength(config.metricsToken) < 16) {
+    reader.problems.push('METRICS_TOKEN must be at least 16 bytes');
+  }
+  config.shutdownGraceMs = reader.duration('SHUTDOWN_GRACE', '10s');
 
   let secret = reader.raw('JWT_SECRET');
   if (secret !== undefined) {

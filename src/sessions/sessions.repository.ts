@@ -23,6 +23,17 @@ export class SessionsRepository {
     return (await this.unitOfWork.manager()).findOneBy(Session, { id });
   }
 
+  /** Sessions live at `now`; the absolute-expiry index bounds the scan to the last SESSION_ABSOLUTE_TTL. */
+  async countLive(now: Date): Promise<number> {
+    return (await this.unitOfWork.manager()).count(Session, {
+      where: {
+        revokedAt: IsNull(),
+        idleExpiresAt: MoreThan(now),
+        absoluteExpiresAt: MoreThan(now),
+      },
+    });
+  }
+
   /**
    * Rotation as one conditional statement: it succeeds only if the presented hash is still the current
    * one and the session is live, so two concurrent refreshes with one token can never both rotate.
@@ -95,14 +106,6 @@ export class SessionsRepository {
       .orWhere('revoked_at < :before', { before: endedBefore })
       .execute();
     return result.affected ?? 0;
-  }
-
-  async countLive(now: Date): Promise<number> {
-    return (await this.unitOfWork.manager()).countBy(Session, {
-      revokedAt: IsNull(),
-      idleExpiresAt: MoreThan(now),
-      absoluteExpiresAt: MoreThan(now),
-    });
   }
 
   /** Ends one session; false when it had already ended. */

@@ -2,6 +2,7 @@ import type { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import type { AppConfig } from '../config/app-config';
 import type { UnitOfWork } from '../database/unit-of-work';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import { SessionError, SessionErrorCode } from './session.error';
@@ -50,6 +51,7 @@ function setup() {
     unitOfWork as unknown as UnitOfWork,
     clock,
     config,
+    new AuthMetrics(),
   );
   return { rows, repository, audit, unitOfWork, clock, service };
 }

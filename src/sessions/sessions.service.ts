@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AuthMetrics } from '../metrics/auth-metrics';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 import {
   hashRefreshToken,
@@ -41,6 +42,7 @@ export class SessionsService {
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly metrics: AuthMetrics,
   ) {}
 
   async start(userId: string, meta: RequestMeta): Promise<StartedSession> {
@@ -71,6 +73,10 @@ export class SessionsService {
   async findLive(sessionId: string): Promise<Session | null> {
     const session = await this.sessions.findById(sessionId);
     return session?.isLiveAt(this.clock.now()) ? session : null;
+  }
+
+  countLive(): Promise<number> {
+    return this.sessions.countLive(this.clock.now());
   }
 
   /** Matches a refresh token to its session by id and current-or-previous hash; anything else is invalid. */
@@ -136,6 +142,7 @@ export class SessionsService {
           meta,
         });
       });
+      this.metrics.refreshTokenReuseDetected();
       throw new SessionError(SessionErrorCode.RefreshTokenReused);
     }
     throw new SessionError(SessionErrorCode.InvalidRefreshToken);

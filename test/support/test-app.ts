@@ -25,7 +25,8 @@ const BASE_ENV: Record<string, string> = {
   LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
   AEGIS_ADMIN_USERNAME: TEST_ADMIN.username,
   AEGIS_ADMIN_PASSWORD: TEST_ADMIN.password,
-  LOG_LEVEL: 'error',
+  // Quiet by default; TEST_LOG_LEVEL=debug shows every request line while debugging a test.
+  LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
 };
 
 export interface TestApp {
@@ -66,11 +67,14 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       'Another test app is still open: close it first (passport strategies are global)',
     );
   const database = options.database ?? (await createTestDatabase());
-  const env: Record<string, string> = { ...BASE_ENV, ...database.env, ...options.env };
-  if (process.env.TEST_REDIS_URL) {
-    env.REDIS_URL = process.env.TEST_REDIS_URL;
-    env.REDIS_KEY_PREFIX = `aegis-e2e:${randomBytes(4).toString('hex')}:`;
-  }
+  const redis: Record<string, string> = process.env.TEST_REDIS_URL
+    ? {
+        REDIS_URL: process.env.TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: `aegis-e2e:${randomBytes(4).toString('hex')}:`,
+      }
+    : {};
+  // options.env last: a test may point REDIS_URL elsewhere (through a proxy it can cut).
+  const env: Record<string, string> = { ...BASE_ENV, ...database.env, ...redis, ...options.env };
   let app: NestFastifyApplication | undefined;
   try {
     const config = loadConfig(env);

@@ -12,6 +12,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../../audit/audit-action';
 import { AuditService } from '../../audit/audit.service';
 import { requestMetaOf } from '../../common/http/request-meta';
+import { AuthMetrics } from '../../metrics/auth-metrics';
 import { AuthError, AuthErrorCode } from '../auth.error';
 
 /**
@@ -25,6 +26,7 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     private readonly audit: AuditService,
+    private readonly metrics: AuthMetrics,
   ) {
     super(options, storage, reflector);
   }
@@ -33,12 +35,18 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
     return Promise.resolve((request as unknown as FastifyRequest).ip);
   }
 
+  /** Namespaced under REDIS_KEY_PREFIX, beside anything else Aegis keeps in Redis. */
+  protected override generateKey(context: ExecutionContext, suffix: string, name: string): string {
+    return `throttle:${super.generateKey(context, suffix, name)}`;
+  }
+
   protected override async throwThrottlingException(
     context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const username = (request.body as { username?: unknown } | undefined)?.username;
+    this.metrics.loginAttempted('rate_limited');
     await this.audit.recordIndependently({
       action: AuditAction.LoginFailed,
       outcome: 'failure',

@@ -1,4 +1,5 @@
 import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { isDependencyUnavailable } from './dependency-failure';
 import { DomainError, ErrorKind, type FieldError } from './domain-error';
 
 /** RFC 9457 problem details, with a stable machine-readable `code` and the request id. */
@@ -44,6 +45,9 @@ const GENERIC_CLIENT_ERRORS: Record<number, [code: string, title: string]> = {
 
 const logger = new Logger('Errors');
 
+/** When to try again after the database or Redis failed: long enough for a pool to reconnect. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
+
 function problemType(code: string): string {
   return `urn:aegis:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 }
@@ -56,8 +60,9 @@ function statusOf(error: unknown): number | undefined {
 
 /**
  * Turns anything thrown while serving a request into a safe problem response.
- * Only DomainError text reaches the client; everything else is described generically,
- * and unexpected errors are logged here (with the request id) and answered with a bare 500.
+ * Only DomainError text reaches the client; everything else is described generically.
+ * The database or Redis being unreachable or too slow is a 503 with Retry-After (this is the one place that
+ * decides it); other unexpected errors are logged here (with the request id) and answered with a bare 500.
  */
 export function toProblem(error: unknown, requestId: string): Problem {
   const headers: Record<string, string> = {};
@@ -77,6 +82,23 @@ export function toProblem(error: unknown, requestId: string): Problem {
         ...(error.options.detail !== undefined && { detail: error.options.detail }),
         request_id: requestId,
         ...(error.options.errors !== undefined && { errors: error.options.errors }),
+      },
+    };
+  }
+
+  if (isDependencyUnavailable(error)) {
+    // Expected during an outage, and one per request: a warning with the driver's words, no stack.
+    logger.warn(
+      `Database or Redis unavailable (request ${requestId}): ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return {
+      headers: { 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
+      body: {
+        type: problemType('SERVICE_UNAVAILABLE'),
+        title: 'Service temporarily unavailable, try again shortly',
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'SERVICE_UNAVAILABLE',
+        request_id: requestId,
       },
     };
   }
