@@ -25,6 +25,7 @@ import { LoginLockoutRepository } from './login-lockout.repository';
 import { LoginLockoutService } from './login-lockout.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
+import { PrincipalRepository } from './principal.repository';
 import { MySessionsController } from './my-sessions.controller';
 
 const ONE_MINUTE_MS = 60_000;
@@ -52,6 +53,7 @@ const ONE_MINUTE_MS = 60_000;
   controllers: [AuthController, MySessionsController, LoginLockoutController],
   providers: [
     AuthService,
+    PrincipalRepository,
     AccessTokenKeys,
     AccessTokenService,
     LoginLockoutRepository,

@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/app-config';
 import type { AccessTokenService } from './access-token.service';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { AuthService } from './auth.service';
+import type { PrincipalRepository } from './principal.repository';
 import type { LoginLockoutService } from './login-lockout.service';
 
 const META = { ip: '198.51.100.4', userAgent: 'spec', requestId: 'req-9' };
@@ -81,6 +82,7 @@ function setup() {
     ),
     succeeded: jest.fn(async () => undefined),
   };
+  const principals = { findBySessionId: jest.fn() };
   const clock = new (class extends Clock {
     override now() {
       return new Date(NOW);
@@ -96,8 +98,9 @@ function setup() {
     clock,
     lockout as unknown as LoginLockoutService,
     new AuthMetrics(),
+    principals as unknown as PrincipalRepository,
   );
-  return { users, sessions, hasher, audit, accessTokens, lockout, service };
+  return { users, sessions, hasher, audit, accessTokens, lockout, principals, service };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -218,9 +221,8 @@ describe('AuthService.authenticate', () => {
     Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
 
   it('returns the principal from the database when session and user are live', async () => {
-    const { service, users, sessions } = setup();
-    users.findById.mockResolvedValue(user());
-    sessions.findLive.mockResolvedValue(session());
+    const { service, principals } = setup();
+    principals.findBySessionId.mockResolvedValue({ session: session(), user: user() });
     await expect(service.authenticate(claims)).resolves.toMatchObject({
       user: { id: 'u-1' },
       session: { id: 's-1' },
@@ -228,9 +230,8 @@ describe('AuthService.authenticate', () => {
   });
 
   it('tolerates 30 s of clock skew between instances, and no more', async () => {
-    const { service, users, sessions } = setup();
-    users.findById.mockResolvedValue(user());
-    sessions.findLive.mockResolvedValue(session());
+    const { service, principals } = setup();
+    principals.findBySessionId.mockResolvedValue({ session: session(), user: user() });
     const skewed = { ...claims, iat: now + 29, nbf: now + 29, exp: now - 29 };
     await expect(service.authenticate(skewed)).resolves.toBeDefined();
   });
@@ -249,21 +250,26 @@ describe('AuthService.authenticate', () => {
     ),
     ['an empty sid', { ...claims, sid: '' }, AuthErrorCode.InvalidToken],
   ])('refuses %s', async (_label, tokenClaims, code) => {
-    const { service, users, sessions } = setup();
-    users.findById.mockResolvedValue(user());
-    sessions.findLive.mockResolvedValue(session());
+    const { service, principals } = setup();
+    principals.findBySessionId.mockResolvedValue({ session: session(), user: user() });
     expect(await codeOf(service.authenticate(tokenClaims))).toBe(code);
   });
 
   it.each([
-    ['the session has ended', () => null, () => user()],
-    ['the user is disabled', () => session(), () => user({ isActive: false })],
-    ['the session belongs to someone else', () => session({ userId: 'u-2' }), () => user()],
-    ['the user no longer exists', () => session(), () => null],
-  ])('refuses when %s', async (_label, sessionRow, userRow) => {
-    const { service, users, sessions } = setup();
-    sessions.findLive.mockResolvedValue(sessionRow());
-    users.findById.mockResolvedValue(userRow());
+    ['the session is unknown (or its user was deleted)', () => null],
+    ['the session was revoked', () => ({ session: session({ revokedAt: NOW }), user: user() })],
+    [
+      'the session is idle-expired',
+      () => ({ session: session({ idleExpiresAt: NOW }), user: user() }),
+    ],
+    ['the user is disabled', () => ({ session: session(), user: user({ isActive: false }) })],
+    [
+      "the token's subject is not the session's user",
+      () => ({ session: session({ userId: 'u-2' }), user: user({ id: 'u-2' }) }),
+    ],
+  ])('refuses when %s', async (_label, found) => {
+    const { service, principals } = setup();
+    principals.findBySessionId.mockResolvedValue(found());
     expect(await codeOf(service.authenticate(claims))).toBe(AuthErrorCode.SessionEnded);
   });
 });

@@ -16,6 +16,7 @@ import { AccessTokenService, isAccessTokenClaims } from './access-token.service'
 import { AuthError, AuthErrorCode } from './auth.error';
 import { LoginLockoutService } from './login-lockout.service';
 import type { Principal } from './principal';
+import { PrincipalRepository } from './principal.repository';
 
 const MAX_AUDITED_USERNAME = 128;
 /**
@@ -58,6 +59,7 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly lockout: LoginLockoutService,
     private readonly metrics: AuthMetrics,
+    private readonly principals: PrincipalRepository,
   ) {}
 
   /**
@@ -211,11 +213,10 @@ export class AuthService {
     if (claims.nbf * 1000 > now + skew || claims.iat * 1000 > now + skew)
       throw new AuthError(AuthErrorCode.InvalidToken);
     if (claims.exp * 1000 + skew <= now) throw new AuthError(AuthErrorCode.TokenExpired);
-    const [session, user] = await Promise.all([
-      this.sessions.findLive(claims.sid),
-      this.users.findById(claims.sub),
-    ]);
-    if (!session || !user || session.userId !== user.id || !user.isActive) {
+    const found = await this.principals.findBySessionId(claims.sid);
+    const session = found?.session.isLiveAt(this.clock.now()) ? found.session : null;
+    const user = found?.user;
+    if (!session || !user || user.id !== claims.sub || !user.isActive) {
       throw new AuthError(AuthErrorCode.SessionEnded);
     }
     return { user, session };
