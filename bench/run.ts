@@ -140,10 +140,11 @@ async function logins(server: BenchServer) {
 /** Each request presents the current refresh token of one session and puts its successor back in the pool. */
 async function refreshes(server: BenchServer) {
   const connections = 50;
-  const pool: string[] = [];
-  for (let i = 0; i < connections * 2; i++) pool.push((await login(server)).refresh_token);
   const perSecond: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
+    // Fresh sessions each round: requests cut off at the end of a round take their tokens with them.
+    const pool: string[] = [];
+    for (let i = 0; i < connections * 2; i++) pool.push((await login(server)).refresh_token);
     const measured = await rate({
       url: `${server.url}/auth/refresh`,
       connections,
