@@ -15,4 +15,5 @@ export enum AuditAction {
   UserEnabled = 'USER_ENABLED',
   RoleChanged = 'ROLE_CHANGED',
   AccessDenied = 'ACCESS_DENIED',
+  AuditPurged = 'AUDIT_PURGED',
 }

@@ -1,4 +1,6 @@
+import { auditExportCommand } from '../audit/cli/audit-export.command';
+import { auditVerifyCommand } from '../audit/cli/audit-verify.command';
 import type { CliCommand } from './cli-command';
 
 /** Every CLI command. Feature commands are added here. */
-export const COMMANDS: CliCommand[] = [];
+export const COMMANDS: CliCommand[] = [auditVerifyCommand, auditExportCommand];

@@ -14,6 +14,14 @@ export interface DatabaseConfig {
   migrate: boolean;
 }
 
+export interface AuditConfig {
+  /** Signs chain checkpoints and the retention anchor; kept outside the database. Unset: no signatures. */
+  hmacKey?: KeyObject;
+  checkpointIntervalMs: number;
+  /** Unset: keep the audit log forever. */
+  retentionDays?: number;
+}
+
 export interface Argon2Config {
   memoryKiB: number;
   timeCost: number;
@@ -45,6 +53,7 @@ export class AppConfig {
   bootstrapAdmin!: boolean;
   trustedProxies!: string[];
   corsOrigins!: string[];
+  audit!: AuditConfig;
 }
 
 export class ConfigError extends Error {
@@ -177,6 +186,24 @@ export function loadDatabaseConfig(env: Env, reader = new EnvReader(env)): Datab
   };
 }
 
+function loadAuditConfig(reader: EnvReader, jwtSecret: string | undefined): AuditConfig {
+  const hmacKey = reader.raw('AUDIT_HMAC_KEY');
+  if (hmacKey !== undefined) {
+    if (Buffer.byteLength(hmacKey) < 32)
+      reader.problems.push('AUDIT_HMAC_KEY must be at least 32 bytes');
+    // One leaked secret must not let anyone both mint tokens and re-sign a rewritten audit log.
+    if (hmacKey === jwtSecret) reader.problems.push('AUDIT_HMAC_KEY must differ from JWT_SECRET');
+  }
+  return {
+    hmacKey: hmacKey === undefined ? undefined : createSecretKey(Buffer.from(hmacKey)),
+    checkpointIntervalMs: reader.duration('AUDIT_CHECKPOINT_INTERVAL', '1m'),
+    retentionDays:
+      reader.raw('AUDIT_RETENTION_DAYS') === undefined
+        ? undefined
+        : reader.int('AUDIT_RETENTION_DAYS', 0, 1, 36_500),
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const reader = new EnvReader(env);
   const config = new AppConfig();
@@ -249,6 +276,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ),
     parallelism: reader.int('ARGON2_PARALLELISM', OWASP_ARGON2_MIN.parallelism, 1, 16),
   };
+  config.bootstrapAdmin = true;
   config.admin = {
     username: reader.raw('AEGIS_ADMIN_USERNAME'),
     password: env.AEGIS_ADMIN_PASSWORD || undefined,
@@ -269,6 +297,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
         `CORS_ORIGINS entry "${entry}" is not an origin like https://app.example.com`,
       );
   }
+
+  config.audit = loadAuditConfig(reader, secret);
 
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return config;

@@ -56,6 +56,15 @@ export class UnitOfWork {
     }
   }
 
+  /**
+   * Runs `work` inside the current unit of work, or in a transaction of its own outside one (a GET handler,
+   * start-up, a CLI command): for writes that are never safe outside a transaction, such as a chained
+   * audit append (and on SQLite, a write outside the lock would land in another request's transaction).
+   */
+  join<T>(work: () => Promise<T>): Promise<T> {
+    return this.storage.getStore() ? work() : this.run(work);
+  }
+
   /** The EntityManager to use now: the current unit of work's transaction, or the plain connection outside one. */
   async manager(): Promise<EntityManager> {
     const scope = this.storage.getStore();
