@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { UnitOfWork } from '../database/unit-of-work';
 import { AuditSigner, type SignedPosition } from './audit-signer';
 import { AuditVerificationService } from './audit-verification.service';
 import { AuditRepository } from './audit.repository';
@@ -19,6 +20,7 @@ export class AuditCheckpointService {
     private readonly verifier: AuditVerificationService,
     private readonly signer: AuditSigner,
     private readonly clock: Clock,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   /** The new checkpoint, or null: no key, nothing new since the last one, or a broken chain (logged). */
@@ -50,7 +52,7 @@ export class AuditCheckpointService {
     checkpoint.hash = report.lastHash;
     checkpoint.mac = this.signer.signCheckpoint(checkpoint)!;
     checkpoint.createdAt = this.clock.now();
-    await this.repository.insertCheckpoint(checkpoint);
+    await this.unitOfWork.run(() => this.repository.insertCheckpoint(checkpoint));
     this.logger.log(
       `Audit checkpoint seq=${checkpoint.seq} hash=${checkpoint.hash} mac=${checkpoint.mac}`,
     );

@@ -43,15 +43,16 @@ export class AuditRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
   /**
-   * Appends an event at the head of the chain (sets its `seq`, `prev_hash` and `hash`), in the current unit of
-   * work so it commits with the change it describes. On PostgreSQL the chain is locked with a transaction-scoped
-   * advisory lock, so appends from every instance line up; the head is read after the lock (a fresh snapshot,
-   * READ COMMITTED), and the unique index on seq would turn any fork into a failed transaction, never a
-   * branched chain. On SQLite the unit of work already serialises transactions and SQLite has one writer.
-   * The lock is held until commit: record the audit event as the last write of a unit of work.
+   * Appends an event at the head of the chain (sets its `seq`, `prev_hash` and `hash`) as the last step of the
+   * current unit of work, so it commits with the change it describes or not at all (outside one: at once, in a
+   * transaction of its own). On PostgreSQL the chain is locked with a transaction-scoped advisory lock, so
+   * appends from every instance line up; taken right before the commit, it is held only for the append and the
+   * commit. The head is read after the lock (a fresh snapshot under READ COMMITTED), and the unique index on seq
+   * turns any fork into a failed transaction, never a branched chain. On SQLite the unit of work already
+   * serialises transactions, and SQLite has one writer.
    */
   insert(event: AuditEvent): Promise<void> {
-    return this.unitOfWork.join(async () => {
+    return this.unitOfWork.beforeCommit(async () => {
       const manager = await this.unitOfWork.manager();
       if (manager.connection.options.type === 'postgres') {
         await manager.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
@@ -156,16 +157,14 @@ export class AuditRepository {
 
   /** Stores a checkpoint; another instance may have signed the same position already, which is fine. */
   async insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
-    await this.unitOfWork.join(async () => {
-      const manager = await this.unitOfWork.manager();
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(AuditCheckpoint)
-        .values(checkpoint)
-        .orIgnore()
-        .execute();
-    });
+    const manager = await this.unitOfWork.manager();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AuditCheckpoint)
+      .values(checkpoint)
+      .orIgnore()
+      .execute();
   }
 
   /**
