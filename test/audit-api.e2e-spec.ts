@@ -97,7 +97,10 @@ describe('audit routes (admin only)', () => {
       t.clock.advance(60_000);
       await record(t, { resourceId: 'doc-1', action: AuditAction.RoleChanged });
 
-      const byResource = await get('/audit/events', { resource_type: 'document', resource_id: 'doc-1' });
+      const byResource = await get('/audit/events', {
+        resource_type: 'document',
+        resource_id: 'doc-1',
+      });
       expect(byResource.body.items.map((item: EventBody) => item.action)).toEqual([
         AuditAction.RoleChanged,
         AuditAction.UserUpdated,
@@ -107,7 +110,10 @@ describe('audit routes (admin only)', () => {
         AuditAction.UserUpdated,
         AuditAction.LoginSuccess,
       ]);
-      const failures = await get('/audit/events', { resource_type: 'document', outcome: 'failure' });
+      const failures = await get('/audit/events', {
+        resource_type: 'document',
+        outcome: 'failure',
+      });
       expect(failures.body.items.map((item: EventBody) => item.resource_id)).toEqual(['doc-2']);
       const byAction = await get('/audit/events', { action: AuditAction.RoleChanged });
       expect(byAction.body.items).toHaveLength(1);
@@ -185,12 +191,14 @@ describe('audit routes (admin only)', () => {
         .map((line) => JSON.parse(line) as EventBody);
 
     it('streams every event as NDJSON, oldest first, with the chain fields', async () => {
-      const response = await get('/audit/events/export').buffer(true).parse((res, done) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => done(null, text));
-      });
+      const response = await get('/audit/events/export')
+        .buffer(true)
+        .parse((res, done) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => done(null, text));
+        });
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/x-ndjson/);
       expect(response.headers['content-disposition']).toContain('audit-events.ndjson');
@@ -286,8 +294,11 @@ describe('npm run cli -- audit:verify | audit:export', () => {
     const exported = await cli('audit:export', '--output', file, '--from', '2000-01-01');
     expect(exported.code).toBe(0);
     expect(exported.err).toContain('Exported 5 audit events');
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(lines.map((line: EventBody) => line.seq)).toEqual([1, 2, 3, 4, 5]);
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as EventBody);
+    expect(lines.map((line) => line.seq)).toEqual([1, 2, 3, 4, 5]);
     expect((await cli('audit:export', '--output', file)).code).toBe(1); // never overwrites
     expect((await cli('audit:export', '--from', 'soon')).code).toBe(2);
   });

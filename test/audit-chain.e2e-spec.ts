@@ -36,7 +36,10 @@ describe('the audit hash chain', () => {
   it('gives every event the next seq, links it to the previous hash and hashes its content', async () => {
     const alice = await createUser(t);
     await logIn(t, alice);
-    await t.http().post('/auth/login').send({ username: alice.username, password: 'wrong password!' });
+    await t
+      .http()
+      .post('/auth/login')
+      .send({ username: alice.username, password: 'wrong password!' });
     const admin = await logIn(t, TEST_ADMIN);
     const verified = await t
       .http()
@@ -57,7 +60,10 @@ describe('the audit hash chain', () => {
         t.http().post('/auth/refresh').send({ refresh_token: session.refreshToken }),
       ),
       ...users.map((user) =>
-        t.http().post('/auth/login').send({ username: user.username, password: 'not the password' }),
+        t
+          .http()
+          .post('/auth/login')
+          .send({ username: user.username, password: 'not the password' }),
       ),
       ...sessions
         .slice(0, 4)
@@ -114,9 +120,9 @@ describe('the audit hash chain', () => {
     await expect(
       t.dataSource.query(`UPDATE audit_events SET details = '{}' WHERE seq = ${first.seq}`),
     ).rejects.toThrow(refused);
-    await expect(t.dataSource.query(`DELETE FROM audit_events WHERE seq = ${first.seq}`)).rejects.toThrow(
-      refused,
-    );
+    await expect(
+      t.dataSource.query(`DELETE FROM audit_events WHERE seq = ${first.seq}`),
+    ).rejects.toThrow(refused);
     // The retention anchor only ever moves forward, and never disappears.
     await expect(t.dataSource.query('UPDATE audit_chain_anchor SET seq = -1')).rejects.toThrow(
       refused,
@@ -140,44 +146,51 @@ describe('the audit hash chain', () => {
   });
 });
 
-(usingPostgres() ? describe : describe.skip)('the audit hash chain across instances (PostgreSQL)', () => {
-  let t: TestApp;
+(usingPostgres() ? describe : describe.skip)(
+  'the audit hash chain across instances (PostgreSQL)',
+  () => {
+    let t: TestApp;
 
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(() => t.close());
+    beforeAll(async () => {
+      t = await createTestApp();
+    });
+    afterAll(() => t.close());
 
-  it('two instances appending at once on one database leave one valid chain without gaps', async () => {
-    const second = await startSecondInstance(t.config);
-    try {
-      const users = await Promise.all(Array.from({ length: 4 }, () => createUser(t)));
-      const sessions = await Promise.all(users.map((user) => logIn(t, user)));
-      const first = t.app.get(AuditService);
-      const firstUnitOfWork = t.app.get(UnitOfWork);
-      const perInstance = 150;
-      await Promise.all([
-        ...Array.from({ length: perInstance }, (_, i) =>
-          recordProbeEvent(first, firstUnitOfWork, { instance: 'first', i }),
-        ),
-        ...Array.from({ length: perInstance }, (_, i) =>
-          recordProbeEvent(second.audit, second.unitOfWork, { instance: 'second', i }),
-        ),
-        ...sessions.map((session) =>
-          t
-            .http()
-            .post('/auth/refresh')
-            .send({ refresh_token: session.refreshToken })
-            .expect(200),
-        ),
-      ]);
-      const count = await expectUnbrokenChain(t);
-      const events = await chain(t);
-      expect(events.filter((event) => event.details.instance === 'second')).toHaveLength(perInstance);
-      expect(events.filter((event) => event.details.instance === 'first')).toHaveLength(perInstance);
-      expect(count).toBe(events.length);
-    } finally {
-      await second.close();
-    }
-  });
-});
+    it('two instances appending at once on one database leave one valid chain without gaps', async () => {
+      const second = await startSecondInstance(t.config);
+      try {
+        const users = await Promise.all(Array.from({ length: 4 }, () => createUser(t)));
+        const sessions = await Promise.all(users.map((user) => logIn(t, user)));
+        const first = t.app.get(AuditService);
+        const firstUnitOfWork = t.app.get(UnitOfWork);
+        const perInstance = 150;
+        await Promise.all([
+          ...Array.from({ length: perInstance }, (_, i) =>
+            recordProbeEvent(first, firstUnitOfWork, { instance: 'first', i }),
+          ),
+          ...Array.from({ length: perInstance }, (_, i) =>
+            recordProbeEvent(second.audit, second.unitOfWork, { instance: 'second', i }),
+          ),
+          ...sessions.map((session) =>
+            t
+              .http()
+              .post('/auth/refresh')
+              .send({ refresh_token: session.refreshToken })
+              .expect(200),
+          ),
+        ]);
+        const count = await expectUnbrokenChain(t);
+        const events = await chain(t);
+        expect(events.filter((event) => event.details.instance === 'second')).toHaveLength(
+          perInstance,
+        );
+        expect(events.filter((event) => event.details.instance === 'first')).toHaveLength(
+          perInstance,
+        );
+        expect(count).toBe(events.length);
+      } finally {
+        await second.close();
+      }
+    });
+  },
+);

@@ -56,11 +56,7 @@ describe('the hash-chain migration on existing audit events', () => {
       const migrated = events.slice(0, 600);
       // Same instant: ordered by id.
       const expected = [...ids.keys()].sort((a, b) =>
-        Math.floor(a / 2) !== Math.floor(b / 2)
-          ? a - b
-          : ids[a] < ids[b]
-            ? -1
-            : 1,
+        Math.floor(a / 2) !== Math.floor(b / 2) ? a - b : ids[a] < ids[b] ? -1 : 1,
       );
       expect(migrated.map((event) => event.details.n)).toEqual(expected);
       expect(events[600]).toMatchObject({ seq: 601, action: 'USER_CREATED' });
@@ -78,7 +74,8 @@ describe('the hash-chain migration on existing audit events', () => {
     await dataSource.initialize();
     try {
       const before = Number(
-        ((await dataSource.query('SELECT COUNT(*) AS n FROM audit_events')) as Array<{ n: string }>)[0].n,
+        (await dataSource.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM audit_events'))[0]
+          .n,
       );
       await dataSource.undoLastMigration({ transaction: 'each' });
       const columns = (await dataSource.createQueryRunner().getTable('audit_events'))!.columns.map(
@@ -87,7 +84,8 @@ describe('the hash-chain migration on existing audit events', () => {
       expect(columns).not.toContain('seq');
       expect(await dataSource.createQueryRunner().hasTable('audit_chain_anchor')).toBe(false);
       const after = Number(
-        ((await dataSource.query('SELECT COUNT(*) AS n FROM audit_events')) as Array<{ n: string }>)[0].n,
+        (await dataSource.query<Array<{ n: string }>>('SELECT COUNT(*) AS n FROM audit_events'))[0]
+          .n,
       );
       expect(after).toBe(before);
       await dataSource.runMigrations({ transaction: 'each' });

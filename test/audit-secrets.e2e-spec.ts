@@ -35,7 +35,9 @@ describe('no secret ever reaches the audit log or the logs', () => {
       const bob = await createUser(t);
       const newPassword = 'bob picked a brand new passphrase';
       keep(bob.password, newPassword, TEST_ADMIN.password);
-      keep((await t.dataSource.getRepository(User).findOneByOrFail({ id: bob.user.id })).passwordHash);
+      keep(
+        (await t.dataSource.getRepository(User).findOneByOrFail({ id: bob.user.id })).passwordHash,
+      );
 
       const wrongGuess = 'a wrong guess at the password';
       keep(wrongGuess);
@@ -59,7 +61,10 @@ describe('no secret ever reaches the audit log or the logs', () => {
       const cookies = setCookiesOf(browser);
       keep(cookies.aegis_token.value, cookies.aegis_refresh.value);
 
-      const refreshed = await t.http().post('/auth/refresh').send({ refresh_token: api.body.refresh_token });
+      const refreshed = await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refresh_token: api.body.refresh_token });
       expect(refreshed.status).toBe(200);
       keep(refreshed.body.access_token, refreshed.body.refresh_token);
       const byCookie = await t
@@ -71,7 +76,10 @@ describe('no secret ever reaches the audit log or the logs', () => {
 
       // The first refresh token again, after the grace window: theft, the session is revoked.
       t.clock.advance(60_000);
-      const reused = await t.http().post('/auth/refresh').send({ refresh_token: api.body.refresh_token });
+      const reused = await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refresh_token: api.body.refresh_token });
       expect(reused.body.code).toBe('REFRESH_TOKEN_REUSED');
 
       const bearer = `Bearer ${browser.body.access_token}`;
@@ -83,7 +91,11 @@ describe('no secret ever reaches the audit log or the logs', () => {
       ];
       for (const body of refusedChanges) {
         keep(body.new_password);
-        const refused = await t.http().post('/auth/change-password').set('Authorization', bearer).send(body);
+        const refused = await t
+          .http()
+          .post('/auth/change-password')
+          .set('Authorization', bearer)
+          .send(body);
         expect(refused.status).toBe(400);
       }
       const changed = await t
@@ -92,14 +104,24 @@ describe('no secret ever reaches the audit log or the logs', () => {
         .set('Authorization', bearer)
         .send({ current_password: bob.password, new_password: newPassword });
       expect(changed.status).toBe(200);
-      keep((await t.dataSource.getRepository(User).findOneByOrFail({ id: bob.user.id })).passwordHash);
+      keep(
+        (await t.dataSource.getRepository(User).findOneByOrFail({ id: bob.user.id })).passwordHash,
+      );
 
       const again = await logIn(t, { username: bob.username, password: newPassword });
       keep(again.accessToken, again.refreshToken);
       expect(
-        (await t.http().post('/auth/logout').set('Authorization', `Bearer ${again.accessToken}`)).status,
+        (await t.http().post('/auth/logout').set('Authorization', `Bearer ${again.accessToken}`))
+          .status,
       ).toBe(200);
-      expect((await t.http().post('/auth/logout').set('Cookie', `aegis_token=${cookies.aegis_token.value}`)).status).toBe(200);
+      expect(
+        (
+          await t
+            .http()
+            .post('/auth/logout')
+            .set('Cookie', `aegis_token=${cookies.aegis_token.value}`)
+        ).status,
+      ).toBe(200);
 
       const admin = await logIn(t, TEST_ADMIN);
       keep(admin.accessToken, admin.refreshToken);
@@ -119,10 +141,16 @@ describe('no secret ever reaches the audit log or the logs', () => {
       ])
         expect(actions).toContain(action);
 
-      const stored = (await t.dataSource.query('SELECT * FROM audit_events')) as unknown[];
+      const stored = await t.dataSource.query<unknown[]>('SELECT * FROM audit_events');
       const rows = JSON.stringify(stored);
       const search = JSON.stringify(
-        (await t.http().get('/audit/events').query({ limit: 200 }).set('Authorization', `Bearer ${admin.accessToken}`)).body,
+        (
+          await t
+            .http()
+            .get('/audit/events')
+            .query({ limit: 200 })
+            .set('Authorization', `Bearer ${admin.accessToken}`)
+        ).body,
       );
       const exported = (
         await t
@@ -140,10 +168,22 @@ describe('no secret ever reaches the audit log or the logs', () => {
 
       expect(secrets.size).toBeGreaterThan(20);
       for (const secret of secrets) {
-        expect({ secret, foundInAuditRows: rows.includes(secret) }).toEqual({ secret, foundInAuditRows: false });
-        expect({ secret, foundInSearch: search.includes(secret) }).toEqual({ secret, foundInSearch: false });
-        expect({ secret, foundInExport: exported.includes(secret) }).toEqual({ secret, foundInExport: false });
-        expect({ secret, foundInLogs: printed.join('').includes(secret) }).toEqual({ secret, foundInLogs: false });
+        expect({ secret, foundInAuditRows: rows.includes(secret) }).toEqual({
+          secret,
+          foundInAuditRows: false,
+        });
+        expect({ secret, foundInSearch: search.includes(secret) }).toEqual({
+          secret,
+          foundInSearch: false,
+        });
+        expect({ secret, foundInExport: exported.includes(secret) }).toEqual({
+          secret,
+          foundInExport: false,
+        });
+        expect({ secret, foundInLogs: printed.join('').includes(secret) }).toEqual({
+          secret,
+          foundInLogs: false,
+        });
       }
     } finally {
       for (const spy of spies) spy.mockRestore();

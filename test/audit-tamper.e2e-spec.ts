@@ -158,7 +158,9 @@ describe('audit verification against tampering', () => {
 
   it('never signs a chain that is already broken', async () => {
     await record(1);
-    await asDatabaseOwner(t, () => events().update({ seq: head + 1 }, { details: { i: 'edited' } }));
+    await asDatabaseOwner(t, () =>
+      events().update({ seq: head + 1 }, { details: { i: 'edited' } }),
+    );
     expect(await t.app.get(AuditCheckpointService).checkpoint()).toBeNull();
     expect(await t.dataSource.getRepository(AuditCheckpoint).count()).toBe(2);
   });

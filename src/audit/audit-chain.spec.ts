@@ -50,6 +50,8 @@ describe('the audit hash chain', () => {
     // A field moved into another must not collide (the serialisation is unambiguous).
     ['null vs empty', { resourceId: '' }],
   ])('changes the hash when the %s changes', (_field, change) => {
-    expect(chainHash(GENESIS_HASH, { ...event, ...change })).not.toBe(chainHash(GENESIS_HASH, event));
+    expect(chainHash(GENESIS_HASH, { ...event, ...change })).not.toBe(
+      chainHash(GENESIS_HASH, event),
+    );
   });
 });

@@ -46,7 +46,8 @@ describe('AuditJobs', () => {
     const unref = jest.spyOn(global, 'setInterval');
     const scheduled = jobs({ hmacKey: createSecretKey(Buffer.alloc(32)), retentionDays: 30 });
     scheduled.onApplicationBootstrap();
-    for (const result of unref.mock.results) expect((result.value as NodeJS.Timeout).hasRef()).toBe(false);
+    for (const result of unref.mock.results)
+      expect((result.value as NodeJS.Timeout).hasRef()).toBe(false);
     await scheduled.onModuleDestroy();
     expect(jest.getTimerCount()).toBe(0);
     await jest.advanceTimersByTimeAsync(10 * 3_600_000);

@@ -71,7 +71,9 @@ export class AuditRetentionService {
         resourceType: 'audit_log',
         details: { purged, through_seq: throughSeq, before: cutoff.toISOString(), days },
       });
-      this.logger.log(`Purged ${purged} audit events through seq ${throughSeq} (older than ${days} days)`);
+      this.logger.log(
+        `Purged ${purged} audit events through seq ${throughSeq} (older than ${days} days)`,
+      );
     }
     return { purged, throughSeq };
   }

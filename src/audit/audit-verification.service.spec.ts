@@ -33,7 +33,10 @@ function buildChain(length: number): AuditEvent[] {
 }
 
 /** An in-memory audit table that a concurrent retention purge can shrink between two reads. */
-function repositoryOver(events: AuditEvent[], anchor: Pick<AuditChainAnchor, 'seq' | 'hash' | 'mac'>) {
+function repositoryOver(
+  events: AuditEvent[],
+  anchor: Pick<AuditChainAnchor, 'seq' | 'hash' | 'mac'>,
+) {
   return {
     anchor: jest.fn(async () => ({ ...anchor })),
     eventsAfter: jest.fn(async (afterSeq: number, limit: number) =>
@@ -49,10 +52,15 @@ describe('AuditVerificationService', () => {
   it('walks a long chain in batches, never loading it whole', async () => {
     const events = buildChain(2_500);
     const repository = repositoryOver(events, { seq: 0, hash: GENESIS_HASH, mac: null });
-    const service = new AuditVerificationService(repository as unknown as AuditRepository, unsigned);
+    const service = new AuditVerificationService(
+      repository as unknown as AuditRepository,
+      unsigned,
+    );
     expect(await service.verify()).toMatchObject({ ok: true, checked: 2_500, lastSeq: 2_500 });
     for (const [, limit] of repository.eventsAfter.mock.calls) expect(limit).toBe(1_000);
-    expect(repository.eventsAfter.mock.calls.map(([after]) => after)).toEqual([0, 1_000, 2_000, 2_500]);
+    expect(repository.eventsAfter.mock.calls.map(([after]) => after)).toEqual([
+      0, 1_000, 2_000, 2_500,
+    ]);
   });
 
   it('follows a retention purge that happens while it walks, instead of reporting a gap', async () => {
@@ -67,14 +75,20 @@ describe('AuditVerificationService', () => {
       events.splice(0, 1_200);
       return batch;
     });
-    const service = new AuditVerificationService(repository as unknown as AuditRepository, unsigned);
+    const service = new AuditVerificationService(
+      repository as unknown as AuditRepository,
+      unsigned,
+    );
     expect(await service.verify()).toMatchObject({ ok: true, lastSeq: 1_500 });
   });
 
   it('reports a real gap as a missing event when the anchor did not move', async () => {
     const events = buildChain(10).filter((event) => event.seq !== 6);
     const repository = repositoryOver(events, { seq: 0, hash: GENESIS_HASH, mac: null });
-    const service = new AuditVerificationService(repository as unknown as AuditRepository, unsigned);
+    const service = new AuditVerificationService(
+      repository as unknown as AuditRepository,
+      unsigned,
+    );
     expect(await service.verify()).toMatchObject({
       ok: false,
       checked: 5,

@@ -37,7 +37,8 @@ export class AuditController {
   @Get('events')
   @Authenticated({ roles: [Role.Admin] })
   @ApiOperation({
-    summary: 'Search audit events, newest first, with cursor pagination that new events never shift',
+    summary:
+      'Search audit events, newest first, with cursor pagination that new events never shift',
   })
   @ApiOkResponse({ type: AuditEventPageDto })
   @ApiBadRequestResponse({ description: 'A filter, the cursor or the limit is invalid' })
@@ -71,7 +72,10 @@ export class AuditController {
       type: 'application/x-ndjson; charset=utf-8',
       disposition: 'attachment; filename="audit-events.ndjson"',
     }).setErrorLogger((error) =>
-      exportLogger.error('Audit export failed mid-stream', error instanceof Error ? error.stack : String(error)),
+      exportLogger.error(
+        'Audit export failed mid-stream',
+        error instanceof Error ? error.stack : String(error),
+      ),
     );
   }
 

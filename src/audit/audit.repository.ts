@@ -67,10 +67,10 @@ export class AuditRepository {
 
   /** The last event's position, or the anchor when retention purged every event (or none was written). */
   private async head(manager: EntityManager): Promise<SignedPosition> {
-    const rows = (await manager.query(
+    const rows = await manager.query<Array<{ seq: string | number; hash: string }>>(
       'SELECT seq, hash FROM (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS last_event ' +
         `UNION ALL SELECT seq, hash FROM audit_chain_anchor WHERE id = ${ANCHOR_ID} ORDER BY seq DESC LIMIT 1`,
-    )) as Array<{ seq: string | number; hash: string }>;
+    );
     if (rows.length === 0) throw new Error('audit_chain_anchor is missing: run the migrations');
     return { seq: Number(rows[0].seq), hash: rows[0].hash };
   }
@@ -81,7 +81,11 @@ export class AuditRepository {
   }
 
   /** Up to `limit` events after `afterSeq`, in chain order. */
-  async eventsAfter(afterSeq: number, limit: number, range: AuditTimeRange = {}): Promise<AuditEvent[]> {
+  async eventsAfter(
+    afterSeq: number,
+    limit: number,
+    range: AuditTimeRange = {},
+  ): Promise<AuditEvent[]> {
     const manager = await this.unitOfWork.manager();
     const query = manager
       .createQueryBuilder(AuditEvent, 'e')
@@ -116,7 +120,8 @@ export class AuditRepository {
       query.andWhere('e.seq < :beforeSeq', { beforeSeq: filter.beforeSeq });
     if (filter.actorUserId !== undefined)
       query.andWhere('e.actorUserId = :actorUserId', { actorUserId: filter.actorUserId });
-    if (filter.action !== undefined) query.andWhere('e.action = :action', { action: filter.action });
+    if (filter.action !== undefined)
+      query.andWhere('e.action = :action', { action: filter.action });
     if (filter.resourceType !== undefined)
       query.andWhere('e.resourceType = :resourceType', { resourceType: filter.resourceType });
     if (filter.resourceId !== undefined)

@@ -50,7 +50,7 @@ export async function runCli(
       ),
       strict: true,
       allowPositionals: false,
-    }).values as Record<string, string | boolean | undefined>;
+    }).values;
   } catch (error) {
     output.err(`${(error as Error).message}\n`);
     usage([command], output);

@@ -8,7 +8,11 @@ const base = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'aegis-config-')) });
 describe('audit configuration', () => {
   it('keeps the audit log forever, unsigned, by default', () => {
     const { audit } = loadConfig(base());
-    expect(audit).toEqual({ hmacKey: undefined, checkpointIntervalMs: 60_000, retentionDays: undefined });
+    expect(audit).toEqual({
+      hmacKey: undefined,
+      checkpointIntervalMs: 60_000,
+      retentionDays: undefined,
+    });
   });
 
   it('reads the HMAC key, checkpoint interval and retention', () => {

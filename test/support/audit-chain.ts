@@ -41,17 +41,19 @@ export function recordProbeEvent(
  */
 export async function asDatabaseOwner(t: TestApp, work: () => Promise<unknown>): Promise<void> {
   if (t.database.kind === 'postgres') {
-    for (const table of AUDIT_TABLES) await t.dataSource.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
+    for (const table of AUDIT_TABLES)
+      await t.dataSource.query(`ALTER TABLE ${table} DISABLE TRIGGER USER`);
     try {
       await work();
     } finally {
-      for (const table of AUDIT_TABLES) await t.dataSource.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
+      for (const table of AUDIT_TABLES)
+        await t.dataSource.query(`ALTER TABLE ${table} ENABLE TRIGGER USER`);
     }
     return;
   }
-  const triggers = (await t.dataSource.query(
+  const triggers = await t.dataSource.query<Array<{ name: string; sql: string }>>(
     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'",
-  )) as Array<{ name: string; sql: string }>;
+  );
   for (const trigger of triggers) await t.dataSource.query(`DROP TRIGGER ${trigger.name}`);
   try {
     await work();

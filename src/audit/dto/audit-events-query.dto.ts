@@ -36,7 +36,10 @@ export class AuditEventsQueryDto extends TimeRangeQueryDto {
     description: 'What the event is about (`auth`, `session`, `user`, `audit_log`…).',
     example: 'user',
   })
-  @ValidateIf((query: AuditEventsQueryDto) => query.resource_id !== undefined || query.resource_type !== undefined)
+  @ValidateIf(
+    (query: AuditEventsQueryDto) =>
+      query.resource_id !== undefined || query.resource_type !== undefined,
+  )
   @IsString({ message: 'resource_type is required with resource_id' })
   @Length(1, 64)
   resource_type?: string;
@@ -57,7 +60,9 @@ export class AuditEventsQueryDto extends TimeRangeQueryDto {
     example: '1042',
   })
   @IsOptional()
-  @Matches(/^[1-9]\d{0,15}$/, { message: 'cursor must be a next_cursor value from a previous page' })
+  @Matches(/^[1-9]\d{0,15}$/, {
+    message: 'cursor must be a next_cursor value from a previous page',
+  })
   cursor?: string;
 
   @ApiPropertyOptional({
