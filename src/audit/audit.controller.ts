@@ -6,7 +6,9 @@ import {
   ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
+// The auth decorators are plain metadata functions: importing them creates no module dependency on auth.
 import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
 import { Role } from '../users/entities/user.entity';
 import { auditNdjson } from './audit-ndjson';
 import { AuditQueryService } from './audit-query.service';
@@ -41,7 +43,10 @@ export class AuditController {
       'Search audit events, newest first, with cursor pagination that new events never shift',
   })
   @ApiOkResponse({ type: AuditEventPageDto })
-  @ApiBadRequestResponse({ description: 'A filter, the cursor or the limit is invalid' })
+  @ApiBadRequestResponse({
+    type: ProblemDetailsDto,
+    description: 'A filter, the cursor or the limit is invalid (fields named in `errors`)',
+  })
   async search(@Query() query: AuditEventsQueryDto): Promise<AuditEventPageDto> {
     const page = await this.query.search(
       {
@@ -65,7 +70,10 @@ export class AuditController {
   })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'One JSON event per line', schema: { type: 'string' } })
-  @ApiBadRequestResponse({ description: '`from` or `to` is not an ISO 8601 instant, or from > to' })
+  @ApiBadRequestResponse({
+    type: ProblemDetailsDto,
+    description: '`from` or `to` is not an ISO 8601 instant, or from is after to',
+  })
   async export(@Query() query: TimeRangeQueryDto): Promise<StreamableFile> {
     const batches = await this.query.export(rangeOf(query));
     return new StreamableFile(auditNdjson(batches), {
