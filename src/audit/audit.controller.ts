@@ -16,17 +16,9 @@ import { AuditVerificationService } from './audit-verification.service';
 import { AuditEventPageDto } from './dto/audit-event-page.dto';
 import { AuditEventsQueryDto, DEFAULT_PAGE_SIZE } from './dto/audit-events-query.dto';
 import { AuditVerificationDto } from './dto/audit-verification.dto';
-import { toInstant } from './dto/instant';
 import { TimeRangeQueryDto } from './dto/time-range-query.dto';
 
 const exportLogger = new Logger('AuditExport');
-
-function rangeOf(query: TimeRangeQueryDto) {
-  return {
-    from: query.from === undefined ? undefined : toInstant(query.from),
-    to: query.to === undefined ? undefined : toInstant(query.to),
-  };
-}
 
 @ApiTags('audit')
 @Controller('audit')
@@ -48,18 +40,7 @@ export class AuditController {
     description: 'A filter, the cursor or the limit is invalid (fields named in `errors`)',
   })
   async search(@Query() query: AuditEventsQueryDto): Promise<AuditEventPageDto> {
-    const page = await this.query.search(
-      {
-        ...rangeOf(query),
-        actorUserId: query.actor,
-        action: query.action,
-        resourceType: query.resource_type,
-        resourceId: query.resource_id,
-        outcome: query.outcome,
-        beforeSeq: query.cursor === undefined ? undefined : Number(query.cursor),
-      },
-      query.limit ?? DEFAULT_PAGE_SIZE,
-    );
+    const page = await this.query.search(query.toFilter(), query.limit ?? DEFAULT_PAGE_SIZE);
     return AuditEventPageDto.from(page);
   }
 
@@ -75,7 +56,7 @@ export class AuditController {
     description: '`from` or `to` is not an ISO 8601 instant, or from is after to',
   })
   async export(@Query() query: TimeRangeQueryDto): Promise<StreamableFile> {
-    const batches = await this.query.export(rangeOf(query));
+    const batches = await this.query.export(query.toRange());
     return new StreamableFile(auditNdjson(batches), {
       type: 'application/x-ndjson; charset=utf-8',
       disposition: 'attachment; filename="audit-events.ndjson"',

@@ -14,6 +14,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { AuditAction } from '../audit-action';
+import type { AuditSearchFilter } from '../audit.repository';
 import type { AuditOutcome } from '../entities/audit-event.entity';
 import { TimeRangeQueryDto } from './time-range-query.dto';
 
@@ -77,4 +78,16 @@ export class AuditEventsQueryDto extends TimeRangeQueryDto {
   @Min(1)
   @Max(MAX_PAGE_SIZE)
   limit?: number;
+
+  toFilter(): AuditSearchFilter {
+    return {
+      ...this.toRange(),
+      actorUserId: this.actor,
+      action: this.action,
+      resourceType: this.resource_type,
+      resourceId: this.resource_id,
+      outcome: this.outcome,
+      beforeSeq: this.cursor === undefined ? undefined : Number(this.cursor),
+    };
+  }
 }

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Matches } from 'class-validator';
-import { INSTANT_MESSAGE, INSTANT_PATTERN } from './instant';
+import type { AuditTimeRange } from '../audit.repository';
+import { INSTANT_MESSAGE, INSTANT_PATTERN, toInstant } from './instant';
 
 /** `from` (inclusive) and `to` (exclusive) on the time an event occurred, ISO 8601. */
 export class TimeRangeQueryDto {
@@ -21,4 +22,11 @@ export class TimeRangeQueryDto {
   @Matches(INSTANT_PATTERN, { message: INSTANT_MESSAGE })
   @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
   to?: string;
+
+  toRange(): AuditTimeRange {
+    return {
+      from: this.from === undefined ? undefined : toInstant(this.from),
+      to: this.to === undefined ? undefined : toInstant(this.to),
+    };
+  }
 }
