@@ -16,4 +16,5 @@ export enum AuditAction {
   RoleChanged = 'ROLE_CHANGED',
   AccessDenied = 'ACCESS_DENIED',
   LoginLockoutCleared = 'LOGIN_LOCKOUT_CLEARED',
+  AuditPurged = 'AUDIT_PURGED',
 }

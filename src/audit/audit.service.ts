@@ -45,7 +45,9 @@ export class AuditService {
     event.resourceType = entry.resourceType;
     event.resourceId = entry.resourceId ?? null;
     event.outcome = entry.outcome;
-    event.details = entry.details ?? {};
+    // Exactly what the JSON column will hand back (undefined values dropped), so the hash computed now
+    // is the one a verifier recomputes from the stored row.
+    event.details = JSON.parse(JSON.stringify(entry.details ?? {})) as AuditDetails;
     event.ip = entry.meta?.ip ?? null;
     event.userAgent = entry.meta?.userAgent ?? null;
     event.requestId = entry.meta?.requestId ?? null;

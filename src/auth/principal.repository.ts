@@ -18,7 +18,7 @@ export class PrincipalRepository {
       .createQueryBuilder(Session, 's')
       .innerJoinAndMapOne('s.user', User, 'u', 'u.id = s.user_id')
       .where('s.id = :id', { id: sessionId })
-      .getOne()) as (Session & { user?: User }) | null;
+      .getOne());
     if (!row?.user) return null;
     const { user } = row;
     delete row.user;

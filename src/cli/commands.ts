@@ -1,5 +1,7 @@
+import { auditExportCommand } from '../audit/cli/audit-export.command';
+import { auditVerifyCommand } from '../audit/cli/audit-verify.command';
 import { USER_COMMANDS } from '../users/users.commands';
 import type { CliCommand } from './cli-command';
 
 /** Every CLI command. Feature commands are added here. */
-export const COMMANDS: CliCommand[] = [...USER_COMMANDS];
+export const COMMANDS: CliCommand[] = [...USER_COMMANDS, auditVerifyCommand, auditExportCommand];

@@ -20,6 +20,14 @@ export interface DatabaseConfig {
   connectTimeoutMs: number;
 }
 
+export interface AuditConfig {
+  /** Signs chain checkpoints and the retention anchor; kept outside the database. Unset: no signatures. */
+  hmacKey?: KeyObject;
+  checkpointIntervalMs: number;
+  /** Unset: keep the audit log forever. */
+  retentionDays?: number;
+}
+
 export interface Argon2Config {
   memoryKiB: number;
   timeCost: number;
@@ -63,6 +71,7 @@ export class AppConfig {
   bootstrapAdmin!: boolean;
   trustedProxies!: string[];
   corsOrigins!: string[];
+  audit!: AuditConfig;
 }
 
 export class ConfigError extends Error {
@@ -203,6 +212,24 @@ export function loadDatabaseConfig(env: Env, reader = new EnvReader(env)): Datab
   };
 }
 
+function loadAuditConfig(reader: EnvReader, jwtSecret: string | undefined): AuditConfig {
+  const hmacKey = reader.raw('AUDIT_HMAC_KEY');
+  if (hmacKey !== undefined) {
+    if (Buffer.byteLength(hmacKey) < 32)
+      reader.problems.push('AUDIT_HMAC_KEY must be at least 32 bytes');
+    // One leaked secret must not let anyone both mint tokens and re-sign a rewritten audit log.
+    if (hmacKey === jwtSecret) reader.problems.push('AUDIT_HMAC_KEY must differ from JWT_SECRET');
+  }
+  return {
+    hmacKey: hmacKey === undefined ? undefined : createSecretKey(Buffer.from(hmacKey)),
+    checkpointIntervalMs: reader.duration('AUDIT_CHECKPOINT_INTERVAL', '1m'),
+    retentionDays:
+      reader.raw('AUDIT_RETENTION_DAYS') === undefined
+        ? undefined
+        : reader.int('AUDIT_RETENTION_DAYS', 0, 1, 36_500),
+  };
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const reader = new EnvReader(env);
   const config = new AppConfig();
@@ -315,6 +342,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
         `CORS_ORIGINS entry "${entry}" is not an origin like https://app.example.com`,
       );
   }
+
+  config.audit = loadAuditConfig(reader, secret);
 
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   return config;

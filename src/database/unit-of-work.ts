@@ -7,6 +7,7 @@ interface Scope {
   /** Started lazily by the first database call, so work done before it (hashing) holds no transaction. */
   transaction?: Promise<OpenTransaction>;
   onCommit: Array<() => void>;
+  beforeCommit: Array<() => Promise<void>>;
   independent: Array<() => Promise<void>>;
 }
 
@@ -35,9 +36,13 @@ export class UnitOfWork {
 
   /** Runs `work` as one transaction: committed when it resolves, rolled back when it throws. */
   async run<T>(work: () => Promise<T>): Promise<T> {
-    const scope: Scope = { onCommit: [], independent: [] };
+    const scope: Scope = { onCommit: [], beforeCommit: [], independent: [] };
     try {
       const result = await this.storage.run(scope, work);
+      // By index: a pre-commit step may register another.
+      for (let index = 0; index < scope.beforeCommit.length; index++) {
+        await this.storage.run(scope, scope.beforeCommit[index]);
+      }
       if (scope.transaction) await this.commit(scope.transaction);
       for (const callback of scope.onCommit) callback();
       return result;
@@ -54,6 +59,18 @@ export class UnitOfWork {
         );
       }
     }
+  }
+
+  /**
+   * Runs `work` inside the current unit of work's transaction right before it commits, after everything else
+   * (outside a unit of work: at once, in a transaction of its own). For a write that takes a lock every
+   * transaction contends for, such as the audit chain's: taken last, it is held only for the commit, and never
+   * while waiting for another lock (no deadlock). Dropped on rollback; a failure rolls the unit of work back.
+   */
+  async beforeCommit(work: () => Promise<void>): Promise<void> {
+    const scope = this.storage.getStore();
+    if (!scope) return this.run(work);
+    scope.beforeCommit.push(work);
   }
 
   /** The EntityManager to use now: the current unit of work's transaction, or the plain connection outside one. */

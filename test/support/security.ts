@@ -8,11 +8,11 @@ import { setCookiesOf } from './cookies';
 import type { TestApp } from './test-app';
 
 /** A stack frame or a source position, in any response. */
-export const STACK_TRACE = /\bat [^\n]*:\d+:\d+|\.(ts|js):\d+|node_modules\//;
+export const STACK_TRACE = /\bat (?:\S+ \()?[^\s()]+:\d+:\d+\)?|\.(ts|js):\d+|node_modules\//;
 
 /** In an error body, also: internal paths, exception names, SQL. */
 export const LEAK =
-  /\bat [^\n]*:\d+:\d+|\.(ts|js):\d+|node_modules|\/srv\/|[A-Z][a-zA-Z]*Error\b|SELECT |QueryFailed/;
+  /\bat (?:\S+ \()?[^\s()]+:\d+:\d+\)?|\.(ts|js):\d+|node_modules|\/srv\/|[A-Z][a-zA-Z]*Error\b|SELECT |QueryFailed/;
 
 /** An RFC 9457 body with the stable code, and nothing a client should not see. */
 export function expectProblem(response: Response, status: number, code: string): void {

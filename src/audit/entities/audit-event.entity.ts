@@ -1,10 +1,14 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { seqTransformer } from './seq.transformer';
 
 export type AuditOutcome = 'success' | 'failure';
 /** Flat, scalar details: easy to search, and canonical to serialise. */
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
-/** One security-relevant event. Never holds a password, hash, token, cookie or Authorization value. */
+/**
+ * One security-relevant event. Never holds a password, hash, token, cookie or Authorization value.
+ * Events form a hash chain (`seq`, `prev_hash`, `hash`; see audit-chain.ts) and are never updated.
+ */
 @Entity({ name: 'audit_events' })
 export class AuditEvent {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -39,4 +43,14 @@ export class AuditEvent {
 
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;
+
+  /** Position in the chain: 1, 2, 3… with no gaps (retention only ever removes a prefix). */
+  @Column({ type: 'bigint', transformer: seqTransformer })
+  seq!: number;
+
+  @Column({ name: 'prev_hash', type: 'varchar', length: 64 })
+  prevHash!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
 }

@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { seqTransformer } from './seq.transformer';
+
+/**
+ * A signed statement that the event at `seq` had `hash` when the checkpoint was taken. The signature uses
+ * AUDIT_HMAC_KEY, which is not in the database, so rewriting the chain (even consistently) is detected.
+ */
+@Entity({ name: 'audit_checkpoints' })
+export class AuditCheckpoint {
+  @PrimaryColumn({ type: 'bigint', transformer: seqTransformer })
+  seq!: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  mac!: string;
+
+  @Column({ name: 'created_at', type: Date })
+  createdAt!: Date;
+}
