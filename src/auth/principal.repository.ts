@@ -14,11 +14,11 @@ export class PrincipalRepository {
 
   async findBySessionId(sessionId: string): Promise<Principal | null> {
     const manager = await this.unitOfWork.manager();
-    const row = (await manager
+    const row: (Session & { user?: User }) | null = await manager
       .createQueryBuilder(Session, 's')
       .innerJoinAndMapOne('s.user', User, 'u', 'u.id = s.user_id')
       .where('s.id = :id', { id: sessionId })
-      .getOne());
+      .getOne();
     if (!row?.user) return null;
     const { user } = row;
     delete row.user;
