@@ -22,7 +22,12 @@ const common = {
 };
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/client/src/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',
@@ -37,6 +42,14 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/multi/**/*.multi-spec.ts'],
       setupFiles: ['<rootDir>/test/multi/require-services.ts'],
+      testTimeout: 60000,
+    },
+    {
+      // Real Chromium (npm run test:browser): the SPA client and Swagger UI.
+      ...common,
+      displayName: 'browser',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
       testTimeout: 60000,
     },
   ],

@@ -195,8 +195,11 @@ async function isolation(server: BenchServer) {
 }
 
 async function memory(server: BenchServer) {
-  const { access_token, refresh_token } = await login(server);
-  let refreshToken = refresh_token;
+  const connections = 8;
+  const { access_token } = await login(server);
+  // Each refresh takes a token from the pool and puts its successor back (one session per token).
+  const pool: string[] = [];
+  for (let i = 0; i < connections * 2; i++) pool.push((await login(server)).refresh_token);
   const mixed: autocannon.Request[] = [
     { method: 'GET', path: '/auth/me', headers: { authorization: `Bearer ${access_token}` } },
     { method: 'GET', path: '/health/live' },
@@ -207,11 +210,11 @@ async function memory(server: BenchServer) {
       headers: { 'content-type': 'application/json' },
       setupRequest: (request) => ({
         ...request,
-        body: JSON.stringify({ refresh_token: refreshToken }),
+        body: JSON.stringify({ refresh_token: pool.shift() ?? 'none' }),
       }),
       onResponse: (status, body) => {
         if (status === 200)
-          refreshToken = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+          pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
       },
     },
   ];
@@ -220,7 +223,7 @@ async function memory(server: BenchServer) {
   for (let round = 0; round < 3; round++) {
     await autocannon({
       url: server.url,
-      connections: 1,
+      connections,
       amount: MEMORY_REQUESTS,
       requests: mixed,
       timeout: 30,

@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/http/validation';
 import { authCookieNames } from './auth/auth-cookies';
 import { applyAuthRouteLimits } from './auth/auth-route-limits';
 import { METRICS_SECURITY } from './metrics/metrics.controller';
+import { DEMO_PATH, serveDemo } from './common/http/demo-page';
 
 /** Payloads are small; a large body is refused before anyone parses it (/auth/* has a tighter limit). */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -59,6 +60,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   await registerSecurityHeaders(app, {
     production: config.env === 'production',
     docsPath: '/docs',
+    pagesPath: DEMO_PATH,
   });
   const fastify = app.getHttpAdapter().getInstance();
   applyAuthRouteLimits(fastify);
@@ -74,6 +76,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // After a clean drain the process exits 0 itself: re-raising SIGTERM (Nest's default) is ignored by PID 1
   // in a container without an init process.
   app.enableShutdownHooks([], { useProcessExit: true });
+  if (config.serveDemo) await serveDemo(app);
   SwaggerModule.setup(
     'docs',
     app,

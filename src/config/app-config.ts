@@ -71,6 +71,8 @@ export class AppConfig {
   bootstrapAdmin!: boolean;
   trustedProxies!: string[];
   corsOrigins!: string[];
+  /** Serve the demo page and the browser client at /demo/ (SERVE_DEMO=true). */
+  serveDemo!: boolean;
   audit!: AuditConfig;
 }
 
@@ -336,6 +338,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       reader.problems.push(`TRUSTED_PROXIES entry "${entry}" is not an IP address or CIDR`);
   }
   config.corsOrigins = reader.list('CORS_ORIGINS');
+  config.serveDemo = reader.bool('SERVE_DEMO', false);
   for (const entry of config.corsOrigins) {
     if (!isOrigin(entry))
       reader.problems.push(

@@ -29,6 +29,18 @@ const DOCS_CSP: Directives = {
   frameAncestors: ["'none'"],
 };
 
+/** The demo page: its own files only, no inline script or style, calls to this origin. */
+const PAGE_CSP: Directives = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+
 const ONE_YEAR_SECONDS = 31_536_000;
 
 /**
@@ -39,7 +51,7 @@ const ONE_YEAR_SECONDS = 31_536_000;
  */
 export async function registerSecurityHeaders(
   app: NestFastifyApplication,
-  options: { production: boolean; docsPath: string },
+  options: { production: boolean; docsPath: string; pagesPath?: string },
 ): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
@@ -52,7 +64,13 @@ export async function registerSecurityHeaders(
     .getHttpAdapter()
     .getInstance()
     .addHook('onRoute', (route) => {
-      if (route.url === docs || route.url.startsWith(`${docs}/`)) {
+      const pages = options.pagesPath;
+      if (pages !== undefined && route.url.startsWith(pages)) {
+        route.config = {
+          ...route.config,
+          helmet: { contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP } },
+        };
+      } else if (route.url === docs || route.url.startsWith(`${docs}/`)) {
         route.config = {
           ...route.config,
           helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } },

@@ -1,0 +1,273 @@
+/**
+ * The browser client for Aegis: cookie-based sessions with silent, shared refresh.
+ *
+ * - Every request is sent with credentials (the HttpOnly cookies); JavaScript never sees a token.
+ * - A 401 from any route but login/refresh triggers ONE refresh for all requests that failed meanwhile;
+ *   each original request is then retried once. If the refresh fails, `onSessionExpired` runs once.
+ * - Tabs coordinate through the Web Locks API and a BroadcastChannel: while one tab refreshes, the others wait
+ *   for it and reuse its result instead of rotating the refresh token again.
+ */
+
+export interface AegisClientOptions {
+  /** Where Aegis is, e.g. `https://id.example.com` or `''` for the page's own origin. */
+  baseUrl: string;
+  /** Called once when the session cannot be renewed (the app usually redirects to its login page). */
+  onSessionExpired: () => void;
+  /** Refresh this many seconds before the access token expires, while the page is visible. Off when unset. */
+  proactiveRefreshSeconds?: number;
+  /** Injected in tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Injected in tests; defaults to navigator.locks when the browser has it. */
+  locks?: LockManagerLike;
+  /** Injected in tests; defaults to a BroadcastChannel named `aegis-session` when available. */
+  channel?: ChannelLike;
+  /** Injected in tests; defaults to localStorage when available (tabs read each other's refresh time from it). */
+  storage?: StorageLike;
+  /** Injected in tests. */
+  now?: () => number;
+}
+
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+export interface LockManagerLike {
+  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+}
+
+export interface ChannelLike {
+  postMessage(message: SessionMessage): void;
+  addEventListener(type: 'message', listener: (event: { data: SessionMessage }) => void): void;
+  close(): void;
+}
+
+export type SessionMessage =
+  { type: 'refreshed'; at: number; expiresIn: number } | { type: 'logged-out'; at: number };
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+}
+
+export interface AegisUser {
+  id: string;
+  username: string;
+  display_name: string | null;
+  role: 'admin' | 'user';
+  is_active: boolean;
+  must_change_password: boolean;
+  created_at: string;
+}
+
+/** A non-2xx answer, with the RFC 9457 problem body Aegis sends. */
+export class AegisError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly problem: unknown,
+  ) {
+    super(`Aegis answered ${status}${code ? ` ${code}` : ''}`);
+    this.name = 'AegisError';
+  }
+}
+
+export interface AegisClient {
+  /** fetch() against Aegis with credentials, silent refresh and one retry. Paths are relative to baseUrl. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  login(username: string, password: string): Promise<TokenResponse>;
+  logout(): Promise<void>;
+  me(): Promise<AegisUser>;
+  changePassword(currentPassword: string, newPassword: string): Promise<void>;
+  /** Stops timers and listeners (for single-page apps that unmount the client). */
+  close(): void;
+}
+
+const NO_REFRESH_PATHS = ['/auth/login', '/auth/refresh'];
+const LOCK_NAME = 'aegis-refresh';
+const REFRESHED_AT_KEY = 'aegis:refreshed-at';
+const CHANNEL_NAME = 'aegis-session';
+
+/** Runs the callback alone in this tab when the browser has no Web Locks API. */
+const localLocks = (): LockManagerLike => {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    request<T>(_name: string, callback: () => Promise<T>): Promise<T> {
+      const run = tail.then(callback, callback);
+      tail = run.catch(() => undefined);
+      return run;
+    },
+  };
+};
+
+function defaultLocks(): LockManagerLike {
+  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
+  return nav?.locks ?? localLocks();
+}
+
+function defaultChannel(): ChannelLike | undefined {
+  const Channel = (globalThis as { BroadcastChannel?: new (name: string) => ChannelLike })
+    .BroadcastChannel;
+  return Channel ? new Channel(CHANNEL_NAME) : undefined;
+}
+
+function defaultStorage(): StorageLike | undefined {
+  try {
+    return (globalThis as { localStorage?: StorageLike }).localStorage;
+  } catch {
+    return undefined; // storage disabled by the browser's privacy settings
+  }
+}
+
+function pathOf(url: string, baseUrl: string): string {
+  const relative = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url;
+  return relative.split('?')[0];
+}
+
+export function createAegisClient(options: AegisClientOptions): AegisClient {
+  const baseUrl = options.baseUrl.replace(/\/$/, '');
+  const doFetch =
+    options.fetch ??
+    ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const locks = options.locks ?? defaultLocks();
+  const channel = options.channel ?? defaultChannel();
+  const now = options.now ?? (() => Date.now());
+  const storage = options.storage ?? defaultStorage();
+
+  /** When this tab (or another, told over the channel) last obtained fresh credentials. */
+  let refreshedAt = 0;
+  /** When this tab's last refresh attempt was refused: requests that started earlier do not try again. */
+  let refreshFailedAt = 0;
+  let inFlightRefresh: Promise<boolean> | undefined;
+  let expiredReported = false;
+  let proactiveTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Includes other tabs' refreshes: read from shared storage, which is written before the lock is released. */
+  const lastRefreshAt = () =>
+    Math.max(refreshedAt, Number(storage?.getItem(REFRESHED_AT_KEY) ?? 0) || 0);
+
+  const send = (path: string, init: RequestInit = {}) =>
+    doFetch(`${baseUrl}${path}`, { ...init, credentials: 'include' });
+
+  const sessionExpired = () => {
+    if (expiredReported) return;
+    expiredReported = true;
+    clearTimeout(proactiveTimer);
+    options.onSessionExpired();
+  };
+
+  const scheduleProactiveRefresh = (expiresIn: number) => {
+    clearTimeout(proactiveTimer);
+    const margin = options.proactiveRefreshSeconds;
+    if (margin === undefined) return;
+    const delayMs = Math.max(0, (expiresIn - margin) * 1000);
+    proactiveTimer = setTimeout(() => {
+      const doc = (globalThis as { document?: { visibilityState?: string } }).document;
+      if (doc?.visibilityState === 'hidden') return; // the next 401 refreshes instead
+      void refreshAfter(now());
+    }, delayMs);
+  };
+
+  const markRefreshed = (expiresIn: number) => {
+    refreshedAt = now();
+    storage?.setItem(REFRESHED_AT_KEY, String(refreshedAt));
+    expiredReported = false;
+    channel?.postMessage({ type: 'refreshed', at: refreshedAt, expiresIn });
+    scheduleProactiveRefresh(expiresIn);
+  };
+
+  channel?.addEventListener('message', (event) => {
+    const message = event.data;
+    if (message.type === 'refreshed') {
+      refreshedAt = Math.max(refreshedAt, message.at);
+      expiredReported = false;
+      scheduleProactiveRefresh(message.expiresIn);
+    }
+  });
+
+  /**
+   * Makes sure credentials newer than `since` exist: reuses a refresh that finished after `since` (in this tab or
+   * another), joins one in flight in this tab, or performs one under the cross-tab lock. True when usable.
+   */
+  function refreshAfter(since: number): Promise<boolean> {
+    if (lastRefreshAt() > since) return Promise.resolve(true);
+    if (refreshFailedAt > since) return Promise.resolve(false);
+    inFlightRefresh ??= locks
+      .request(LOCK_NAME, async () => {
+        // Another tab may have refreshed while this one waited for the lock.
+        if (lastRefreshAt() > since) return true;
+        const response = await send('/auth/refresh', { method: 'POST' });
+        if (!response.ok) {
+          refreshFailedAt = now();
+          return false;
+        }
+        markRefreshed(((await response.json()) as TokenResponse).expires_in);
+        return true;
+      })
+      .catch(() => false)
+      .finally(() => {
+        inFlightRefresh = undefined;
+      });
+    return inFlightRefresh;
+  }
+
+  async function clientFetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const startedAt = now();
+    const response = await send(path, init);
+    if (response.status !== 401 || NO_REFRESH_PATHS.includes(pathOf(path, baseUrl)))
+      return response;
+    if (!(await refreshAfter(startedAt))) {
+      sessionExpired();
+      return response;
+    }
+    const retried = await send(path, init);
+    if (retried.status === 401) sessionExpired();
+    return retried;
+  }
+
+  async function json<T>(response: Response): Promise<T> {
+    const body: unknown =
+      response.status === 204 ? undefined : await response.json().catch(() => undefined);
+    if (!response.ok)
+      throw new AegisError(response.status, (body as { code?: string } | undefined)?.code, body);
+    return body as T;
+  }
+
+  const jsonInit = (body: unknown): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+  return {
+    fetch: clientFetch,
+    async login(username, password) {
+      const tokens = await json<TokenResponse>(
+        await send('/auth/login', jsonInit({ username, password })),
+      );
+      markRefreshed(tokens.expires_in);
+      return tokens;
+    },
+    async logout() {
+      clearTimeout(proactiveTimer);
+      await json(await send('/auth/logout', { method: 'POST' }));
+      channel?.postMessage({ type: 'logged-out', at: now() });
+    },
+    async me() {
+      return json<AegisUser>(await clientFetch('/auth/me'));
+    },
+    async changePassword(currentPassword, newPassword) {
+      await json(
+        await clientFetch(
+          '/auth/change-password',
+          jsonInit({ current_password: currentPassword, new_password: newPassword }),
+        ),
+      );
+    },
+    close() {
+      clearTimeout(proactiveTimer);
+      channel?.close();
+    },
+  };
+}
