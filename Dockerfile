@@ -18,9 +18,6 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production AEGIS_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
-# glibc otherwise raises its mmap threshold after the first argon2 buffer (19 MiB) is freed, then keeps every later
-# buffer in per-thread arenas: ~90 MB more RSS under a login storm (measured in BENCHMARKS.md).
-ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

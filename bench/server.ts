@@ -64,8 +64,6 @@ export async function startServer(
   const child = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
     env: {
       PATH: process.env.PATH,
-      // As `npm run start:prod` and the Dockerfile run it (see README, "Running in production").
-      MALLOC_MMAP_THRESHOLD_: '131072',
       AEGIS_ENV: 'production',
       SECURE_COOKIES: 'false',
       HOST: '127.0.0.1',
