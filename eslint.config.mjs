@@ -4,7 +4,18 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'jest.config.js', 'eslint.config.mjs'] },
+  // demo/ is a few lines of plain browser JavaScript served as-is; client/dist is build output.
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'jest.config.js',
+      'eslint.config.mjs',
+      'client/dist/**',
+      'demo/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,

@@ -222,6 +222,8 @@ describe('user administration', () => {
       [{ role: 'root' }, 'role'],
       [{ cursor: '%%%' }, 'cursor'],
       [{ sort: 'password_hash' }, 'sort'],
+      [{ username_prefix: 'a\u0000' }, 'username_prefix'],
+      [{ cursor: Buffer.from('a\u0000').toString('base64url') }, 'cursor'],
     ])('rejects the query %j with 400', async (query, field) => {
       const response = await as(admin.bearer).get('/users').query(query);
       expect(response.status).toBe(400);
@@ -259,6 +261,8 @@ describe('user administration', () => {
 
       for (const body of [
         { password_hash: 'x' },
+        { role: null },
+        { is_active: null },
         { username: 'renamed' },
         { must_change_password: false },
         {},

@@ -10,7 +10,7 @@ type Handler = (path: string, init: RequestInit) => Response | Promise<Response>
 /** A fake Aegis: records every request and answers through `handler`. */
 function fakeServer(handler: Handler) {
   const calls: Array<{ path: string; init: RequestInit }> = [];
-  const fetch = jest.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+  const fetch = jest.fn(async (input: string | URL, init: RequestInit = {}) => {
     const path = String(input).replace('https://id.test', '');
     calls.push({ path, init });
     return handler(path, init);

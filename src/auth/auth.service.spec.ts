@@ -48,6 +48,7 @@ function setup() {
   const users = {
     findByLoginName: jest.fn(),
     findById: jest.fn(),
+    findByIdForUpdate: jest.fn(),
     upgradePasswordHash: jest.fn(),
     setPasswordHash: jest.fn(),
   };

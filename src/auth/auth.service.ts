@@ -118,6 +118,12 @@ export class AuthService {
   /** Opens a session for a verified login (in the request's unit of work, with its audit row). */
   async login(verified: VerifiedLogin, meta: RequestMeta): Promise<TokenGrant> {
     const { user } = verified;
+    // The password was checked before this transaction (hashing holds no lock). If it was changed, reset or the
+    // account disabled in between, this login must not open a session the change could no longer revoke.
+    const current = await this.users.findByIdForUpdate(user.id);
+    if (!current || current.passwordHash !== user.passwordHash || !current.isActive) {
+      throw new AuthError(AuthErrorCode.InvalidCredentials);
+    }
     if (verified.upgradedHash !== undefined)
       await this.users.upgradePasswordHash(user, verified.upgradedHash);
     const { session, refreshToken } = await this.sessions.start(user.id, meta);

@@ -168,10 +168,11 @@ export class UserAdministrationService {
       displayName: changes.displayName !== undefined ? changes.displayName : user.displayName,
       updatedAt: now,
     });
+    // Only the changed columns: a concurrent change of another field by another admin is not overwritten.
     await this.users.update(user.id, {
-      role: user.role,
-      isActive: user.isActive,
-      displayName: user.displayName,
+      ...(roleChanges && { role: user.role }),
+      ...(activeChanges && { isActive: user.isActive }),
+      ...(nameChanges && { displayName: user.displayName }),
       updatedAt: now,
     });
 
@@ -313,7 +314,7 @@ function encodeCursor(username: string): string {
 
 function decodeCursor(cursor: string): string {
   const username = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (cursor === '' || encodeCursor(username) !== cursor) {
+  if (cursor === '' || encodeCursor(username) !== cursor || !normalizeUsername(username).ok) {
     throw new ValidationError('Invalid cursor', [
       { field: 'cursor', messages: ['cursor is not one this API issued'] },
     ]);

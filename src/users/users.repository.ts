@@ -26,6 +26,18 @@ export class UsersRepository {
     return (await this.unitOfWork.manager()).findOneBy(User, { username });
   }
 
+  /**
+   * The user row, locked until the end of the transaction on PostgreSQL: a password change, reset or disable
+   * running at the same moment waits for (or is waited for by) this transaction instead of interleaving with it.
+   * SQLite transactions are already serialised by the unit of work.
+   */
+  async findByIdForUpdate(id: string): Promise<User | null> {
+    const manager = await this.unitOfWork.manager();
+    const builder = manager.createQueryBuilder(User, 'u').where('u.id = :id', { id });
+    if (manager.dataSource.options.type === 'postgres') builder.setLock('pessimistic_write');
+    return builder.getOne();
+  }
+
   async count(): Promise<number> {
     return (await this.unitOfWork.manager()).count(User);
   }

@@ -33,6 +33,10 @@ export class UsersService {
     return check.ok ? this.users.findByUsername(check.username) : null;
   }
 
+  findByIdForUpdate(id: string): Promise<User | null> {
+    return this.users.findByIdForUpdate(id);
+  }
+
   count(): Promise<number> {
     return this.users.count();
   }

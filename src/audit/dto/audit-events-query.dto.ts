@@ -13,6 +13,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { NoControlCharacters } from '../../common/http/no-control-characters';
 import { AuditAction } from '../audit-action';
 import type { AuditSearchFilter } from '../audit.repository';
 import type { AuditOutcome } from '../entities/audit-event.entity';
@@ -43,12 +44,14 @@ export class AuditEventsQueryDto extends TimeRangeQueryDto {
   )
   @IsString({ message: 'resource_type is required with resource_id' })
   @Length(1, 64)
+  @NoControlCharacters()
   resource_type?: string;
 
   @ApiPropertyOptional({ description: 'The resource id; requires `resource_type`.' })
   @IsOptional()
   @IsString()
   @Length(1, 128)
+  @NoControlCharacters()
   resource_id?: string;
 
   @ApiPropertyOptional({ enum: ['success', 'failure'] })

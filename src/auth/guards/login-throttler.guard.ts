@@ -19,8 +19,12 @@ import { AuthError, AuthErrorCode } from '../auth.error';
  * LOGIN_RATE_LIMIT_PER_MINUTE attempts per client IP (resolved through TRUSTED_PROXIES only).
  * A refused attempt is audited as LOGIN_FAILED / rate_limited and answered 429 with Retry-After.
  */
+const MAX_REMEMBERED_REFUSALS = 10_000;
+
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
+  private readonly auditedUntil = new Map<string, number>();
+
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
@@ -47,7 +51,34 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const username = (request.body as { username?: unknown } | undefined)?.username;
     this.metrics.loginAttempted('rate_limited');
-    await this.audit.recordIndependently({
+    if (this.firstRefusalInWindow(detail.key, detail.timeToBlockExpire)) {
+      await this.recordRefusal(request, username);
+    }
+    throw new AuthError(AuthErrorCode.LoginRateLimited, {
+      retryAfterSeconds: detail.timeToBlockExpire,
+    });
+  }
+
+  /**
+   * One audit row per client IP per block window: the rest are counted in metrics only, so a flood of refused
+   * requests cannot turn into a flood of audit appends (each one a transaction on the chain lock).
+   * Per instance, which bounds the rows to one per instance per window; no security decision depends on it.
+   */
+  private firstRefusalInWindow(key: string, blockSeconds: number): boolean {
+    const now = Date.now();
+    const until = this.auditedUntil.get(key);
+    if (until !== undefined && until > now) return false;
+    if (this.auditedUntil.size >= MAX_REMEMBERED_REFUSALS) {
+      for (const [remembered, expiry] of this.auditedUntil)
+        if (expiry <= now) this.auditedUntil.delete(remembered);
+    }
+    if (this.auditedUntil.size < MAX_REMEMBERED_REFUSALS)
+      this.auditedUntil.set(key, now + blockSeconds * 1000);
+    return true;
+  }
+
+  private recordRefusal(request: FastifyRequest, username: unknown): Promise<void> {
+    return this.audit.recordIndependently({
       action: AuditAction.LoginFailed,
       outcome: 'failure',
       resourceType: 'auth',
@@ -56,9 +87,6 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
         reason: 'rate_limited',
       },
       meta: requestMetaOf(request),
-    });
-    throw new AuthError(AuthErrorCode.LoginRateLimited, {
-      retryAfterSeconds: detail.timeToBlockExpire,
     });
   }
 }

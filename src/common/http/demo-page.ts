@@ -21,8 +21,18 @@ export async function serveDemo(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();
   const client = join(root, 'client', 'dist');
   if (!existsSync(join(client, 'aegis-client.js'))) {
-    throw new Error('SERVE_DEMO=true but the browser client is not built: run `npm run build:client`');
+    throw new Error(
+      'SERVE_DEMO=true but the browser client is not built: run `npm run build:client`',
+    );
   }
-  await app.register(fastifyStatic, { root: join(root, 'demo'), prefix: DEMO_PATH, decorateReply: false });
-  await app.register(fastifyStatic, { root: client, prefix: `${DEMO_PATH}client/`, decorateReply: false });
+  await app.register(fastifyStatic, {
+    root: join(root, 'demo'),
+    prefix: DEMO_PATH,
+    decorateReply: false,
+  });
+  await app.register(fastifyStatic, {
+    root: client,
+    prefix: `${DEMO_PATH}client/`,
+    decorateReply: false,
+  });
 }

@@ -10,6 +10,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { NoControlCharacters } from '../../common/http/no-control-characters';
 import { Role } from '../entities/user.entity';
 
 export class ListUsersQuery {
@@ -17,6 +18,7 @@ export class ListUsersQuery {
   @IsOptional()
   @IsString()
   @MaxLength(64)
+  @NoControlCharacters()
   username_prefix?: string;
 
   @ApiPropertyOptional({ enum: Role })

@@ -1,25 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsBoolean,
-  IsEnum,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  ValidateIf,
-} from 'class-validator';
+import { IsBoolean, IsEnum, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { Role } from '../entities/user.entity';
 import { DISPLAY_NAME_RULE } from './create-user.dto';
 
 /** The only fields an administrator may change here; anything else in the body is a 400. */
 export class UpdateUserDto {
+  // Absent is fine; null is not a role or a flag (IsOptional would let null through).
   @ApiPropertyOptional({ enum: Role })
-  @IsOptional()
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsEnum(Role)
   role?: Role;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsBoolean()
   is_active?: boolean;
 
