@@ -116,6 +116,33 @@ describe('POST /auth/refresh', () => {
     expect(row.revokedReason).toBe('refresh_token_reused');
   });
 
+  it('detects theft with a token retired several rotations ago, not only the last one', async () => {
+    const session = await logIn(t, alice);
+    let current = session.refreshToken;
+    for (let i = 0; i < 3; i++) {
+      t.clock.advance(MINUTE);
+      const response = await refreshWith(current);
+      expect(response.status).toBe(200);
+      current = setCookiesOf(response).aegis_refresh.value;
+    }
+    t.clock.advance(11_000);
+    const replay = await refreshWith(session.refreshToken); // three rotations old
+    expect(replay.status).toBe(401);
+    expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
+    expect((await refreshWith(current)).status).toBe(401);
+    const row = await t.dataSource
+      .getRepository(Session)
+      .findOneByOrFail({ id: session.sessionId });
+    expect(row.revokedReason).toBe('refresh_token_reused');
+  });
+
+  it('does not let a forged secret for a real session id revoke that session', async () => {
+    const session = await logIn(t, alice);
+    const forged = `${session.sessionId}.${'C'.repeat(43)}`;
+    expect((await refreshWith(forged)).body.code).toBe('INVALID_REFRESH_TOKEN');
+    expect((await refreshWith(session.refreshToken)).status).toBe(200);
+  });
+
   it('two parallel refreshes with one token never yield two valid refresh tokens', async () => {
     const session = await logIn(t, alice);
     const responses = await Promise.all([

@@ -23,6 +23,7 @@ import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit-storage
 import { LoginLockoutController } from './login-lockout.controller';
 import { LoginLockoutRepository } from './login-lockout.repository';
 import { LoginLockoutService } from './login-lockout.service';
+import { LoginLockoutPurgeService } from './login-lockout-purge.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { PrincipalRepository } from './principal.repository';
@@ -58,6 +59,7 @@ const ONE_MINUTE_MS = 60_000;
     AccessTokenService,
     LoginLockoutRepository,
     LoginLockoutService,
+    LoginLockoutPurgeService,
     AuthCookies,
     JwtStrategy,
     LocalStrategy,

@@ -71,6 +71,20 @@ export class LoginLockoutRepository {
     return (await this.unitOfWork.manager()).findOneBy(LoginLockout, { accountKey });
   }
 
+  /** Deletes counters with no attempt since `beforeMs` and no lock still running then; returns how many. */
+  async deleteIdleBefore(beforeMs: number): Promise<number> {
+    const result = await (
+      await this.unitOfWork.manager()
+    )
+      .createQueryBuilder()
+      .delete()
+      .from(LoginLockout)
+      .where('last_attempt_ms < :before', { before: beforeMs })
+      .andWhere('(locked_until_ms IS NULL OR locked_until_ms < :before)', { before: beforeMs })
+      .execute();
+    return result.affected ?? 0;
+  }
+
   /** Forgets every counted attempt; false when there was nothing to forget. */
   async clear(accountKey: string): Promise<boolean> {
     const result = await (await this.unitOfWork.manager()).delete(LoginLockout, { accountKey });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session } from './entities/session.entity';
 import { LiveSessionsMetric } from './live-sessions.metric';
 import { SessionPurgeService } from './session-purge.service';
@@ -9,7 +10,7 @@ import { SessionsService } from './sessions.service';
 
 /** Server-side sessions: start, rotate, revoke. Used by auth, and by users to end sessions of a disabled account. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Session]), AuditModule],
+  imports: [TypeOrmModule.forFeature([Session, RetiredRefreshToken]), AuditModule],
   providers: [SessionsRepository, SessionsService, SessionPurgeService, LiveSessionsMetric],
   exports: [SessionsService, SessionPurgeService],
 })

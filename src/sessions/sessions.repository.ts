@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
+import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 
 export interface Rotation {
@@ -106,6 +107,16 @@ export class SessionsRepository {
       .orWhere('revoked_at < :before', { before: endedBefore })
       .execute();
     return result.affected ?? 0;
+  }
+
+  /** Remembers a refresh-token hash the session rotated away. */
+  async retire(sessionId: string, hash: string, at: Date): Promise<void> {
+    const manager = await this.unitOfWork.manager();
+    await manager.insert(RetiredRefreshToken, { hash, sessionId, retiredAt: at });
+  }
+
+  async findRetired(hash: string): Promise<RetiredRefreshToken | null> {
+    return (await this.unitOfWork.manager()).findOneBy(RetiredRefreshToken, { hash });
   }
 
   /** Ends one session; false when it had already ended. */

@@ -41,6 +41,8 @@ function setup() {
       return true;
     }),
     revokeAllForUser: jest.fn(),
+    retire: jest.fn(async () => undefined),
+    findRetired: jest.fn(async () => null),
   };
   const audit = { record: jest.fn(async () => undefined), recordIndependently: jest.fn() };
   const unitOfWork = { runIndependently: jest.fn(async (work: () => Promise<void>) => work()) };

@@ -26,6 +26,8 @@ export interface StartedSession {
 export interface PresentedRefreshToken {
   session: Session;
   hash: string;
+  /** Set when the token was rotated away more than one rotation ago. */
+  retiredAt?: Date;
 }
 
 export type RefreshOutcome =
@@ -84,15 +86,18 @@ export class SessionsService {
     const sessionId = sessionIdOfRefreshToken(refreshToken);
     const session = sessionId ? await this.sessions.findById(sessionId) : null;
     const hash = hashRefreshToken(refreshToken);
+    if (!session) throw new SessionError(SessionErrorCode.InvalidRefreshToken);
     if (
-      !session ||
-      !(
-        sameHash(session.refreshTokenHash, hash) || sameHash(session.previousRefreshTokenHash, hash)
-      )
+      sameHash(session.refreshTokenHash, hash) ||
+      sameHash(session.previousRefreshTokenHash, hash)
     ) {
-      throw new SessionError(SessionErrorCode.InvalidRefreshToken);
+      return { session, hash };
     }
-    return { session, hash };
+    // An older token of this session: proof of possession of a retired token (a bare session id proves nothing).
+    const retired = await this.sessions.findRetired(hash);
+    if (retired?.sessionId !== session.id)
+      throw new SessionError(SessionErrorCode.InvalidRefreshToken);
+    return { session, hash, retiredAt: retired.retiredAt };
   }
 
   /**
@@ -113,6 +118,7 @@ export class SessionsService {
       idleExpiresAt,
     });
     if (rotated) {
+      await this.sessions.retire(session.id, hash, now);
       Object.assign(session, {
         refreshTokenHash: successor.hash,
         previousRefreshTokenHash: hash,
@@ -126,8 +132,11 @@ export class SessionsService {
     const current = (await this.sessions.findById(session.id)) ?? session;
     if (current.revokedAt !== null) throw new SessionError(SessionErrorCode.SessionRevoked);
     if (!current.isLiveAt(now)) throw new SessionError(SessionErrorCode.SessionExpired);
-    if (sameHash(current.previousRefreshTokenHash, hash) && current.rotatedAt !== null) {
-      if (now.getTime() - current.rotatedAt.getTime() <= this.config.refreshReuseGraceMs) {
+    const retiredAt = sameHash(current.previousRefreshTokenHash, hash)
+      ? current.rotatedAt
+      : (presented.retiredAt ?? null);
+    if (retiredAt !== null) {
+      if (now.getTime() - retiredAt.getTime() <= this.config.refreshReuseGraceMs) {
         return { kind: 'grace', session: current };
       }
       await this.unitOfWork.runIndependently(async () => {
@@ -138,7 +147,7 @@ export class SessionsService {
           actorUserId: current.userId,
           resourceType: 'session',
           resourceId: current.id,
-          details: { rotated_at: current.rotatedAt?.toISOString() ?? null, session_revoked: true },
+          details: { retired_at: retiredAt.toISOString(), session_revoked: true },
           meta,
         });
       });

@@ -69,8 +69,10 @@ describe('security: response headers', () => {
     );
   });
 
-  it('mark every /auth/* response no-store, errors included, and leave other routes alone', async () => {
+  it('mark every API response no-store, errors and encoded paths included, and leave Swagger UI alone', async () => {
     for (const response of [
+      await t.http().post('/%61uth/login').send({ username: 'nobody-x', password: 'y' }),
+      await t.http().get('/users').set('Authorization', bearer),
       await t.http().post('/auth/login').send({ username: 'nobody-x', password: 'y' }),
       await t.http().get('/auth/me').set('Authorization', bearer),
       await t.http().get('/auth/me'),

@@ -2,6 +2,7 @@ import { InitialSchema1764201600000 } from './1764201600000-initial-schema';
 import { UserDisplayName1764201650000 } from './1764201650000-user-display-name';
 import { AuditHashChain1764201700000 } from './1764201700000-audit-hash-chain';
 import { LoginLockouts1764201900000 } from './1764201900000-login-lockouts';
+import { SessionRetiredTokens1764202000000 } from './1764202000000-session-retired-tokens';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   UserDisplayName1764201650000,
   AuditHashChain1764201700000,
   LoginLockouts1764201900000,
+  SessionRetiredTokens1764202000000,
 ];

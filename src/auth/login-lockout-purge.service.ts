@@ -1,0 +1,52 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { LoginLockoutRepository } from './login-lockout.repository';
+import { LOCKOUT_CAP_MS } from './login-lockout.service';
+
+/**
+ * Counters are kept for names that match no account too (so a 429 never tells which accounts exist); without a
+ * purge, spraying random usernames would grow the table forever. A counter idle for longer than the longest
+ * backoff can no longer refuse anything, so it goes, on the session purge's schedule.
+ */
+@Injectable()
+export class LoginLockoutPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(LoginLockoutPurgeService.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly lockouts: LoginLockoutRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.sessionPurgeIntervalMs === 0) return;
+    this.timer = setInterval(
+      () =>
+        void this.purge().catch((error: unknown) =>
+          this.logger.warn(
+            `Lockout purge failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        ),
+      this.config.sessionPurgeIntervalMs,
+    );
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  purge(): Promise<number> {
+    const cutoff = this.clock.now().getTime() - LOCKOUT_CAP_MS;
+    return this.unitOfWork.run(() => this.lockouts.deleteIdleBefore(cutoff));
+  }
+}
