@@ -12,6 +12,11 @@ loadDotEnv();
 
 /** The DataSource of the TypeORM CLI (`npm run migration:run|revert|generate`): same settings as the app. */
 export default new DataSource({
-  ...buildDataSourceOptions(loadDatabaseConfig(process.env), [User, Session, RetiredRefreshToken, AuditEvent]),
+  ...buildDataSourceOptions(loadDatabaseConfig(process.env), [
+    User,
+    Session,
+    RetiredRefreshToken,
+    AuditEvent,
+  ]),
   migrationsRun: false,
 });
