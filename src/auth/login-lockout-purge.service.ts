@@ -1,10 +1,10 @@
 import {
   Injectable,
-  Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { LoginLockoutRepository } from './login-lockout.repository';
@@ -17,8 +17,7 @@ import { LOCKOUT_CAP_MS } from './login-lockout.service';
  */
 @Injectable()
 export class LoginLockoutPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(LoginLockoutPurgeService.name);
-  private timer?: NodeJS.Timeout;
+  private readonly task = new PeriodicTask('LoginLockoutPurge', () => this.purge());
 
   constructor(
     private readonly lockouts: LoginLockoutRepository,
@@ -28,21 +27,11 @@ export class LoginLockoutPurgeService implements OnApplicationBootstrap, OnAppli
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.sessionPurgeIntervalMs === 0) return;
-    this.timer = setInterval(
-      () =>
-        void this.purge().catch((error: unknown) =>
-          this.logger.warn(
-            `Lockout purge failed: ${error instanceof Error ? error.message : String(error)}`,
-          ),
-        ),
-      this.config.sessionPurgeIntervalMs,
-    );
-    this.timer.unref();
+    this.task.start(this.config.sessionPurgeIntervalMs);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.task.stop();
   }
 
   purge(): Promise<number> {

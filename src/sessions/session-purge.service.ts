@@ -1,9 +1,9 @@
 import {
   Injectable,
-  Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { SessionsService } from './sessions.service';
@@ -16,8 +16,7 @@ import { SessionsService } from './sessions.service';
 @Injectable()
 export class SessionPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
   static readonly KEEP_ENDED_MS = 24 * 3_600_000;
-  private readonly logger = new Logger(SessionPurgeService.name);
-  private timer?: NodeJS.Timeout;
+  private readonly task = new PeriodicTask('SessionPurge', () => this.purge());
 
   constructor(
     private readonly sessions: SessionsService,
@@ -26,26 +25,15 @@ export class SessionPurgeService implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.sessionPurgeIntervalMs === 0) return;
-    this.timer = setInterval(
-      () => void this.purge().catch((error: unknown) => this.logFailure(error)),
-      this.config.sessionPurgeIntervalMs,
-    );
-    this.timer.unref();
+    this.task.start(this.config.sessionPurgeIntervalMs);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.task.stop();
   }
 
   /** One purge pass; returns how many rows were deleted. */
   purge(): Promise<number> {
     return this.unitOfWork.run(() => this.sessions.purgeEnded(SessionPurgeService.KEEP_ENDED_MS));
-  }
-
-  private logFailure(error: unknown): void {
-    this.logger.warn(
-      `Session purge failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
   }
 }
