@@ -34,6 +34,8 @@ export interface StorageLike {
 
 export interface LockManagerLike {
   request<T>(name: string, callback: () => Promise<T>): Promise<T>;
+  /** The Web Locks API's snapshot of held locks; used to see other tabs' renewal markers. */
+  query?(): Promise<{ held?: Array<{ name?: string }> }>;
 }
 
 export interface ChannelLike {
@@ -87,6 +89,12 @@ export interface AegisClient {
 const NO_REFRESH_PATHS = ['/auth/login', '/auth/refresh'];
 const LOCK_NAME = 'aegis-refresh';
 const REFRESHED_AT_KEY = 'aegis:refreshed-at';
+/**
+ * After a renewal a tab holds a lock named `aegis-refreshed:<time>` until its next one. It takes that lock before
+ * it releases the refresh lock, so the next tab granted the refresh lock is certain to see it: the browser's lock
+ * manager is one consistent state, unlike localStorage, whose writes reach other tabs asynchronously.
+ */
+const MARKER_PREFIX = 'aegis-refreshed:';
 const CHANNEL_NAME = 'aegis-session';
 
 /** Runs the callback alone in this tab when the browser has no Web Locks API. */
@@ -169,6 +177,31 @@ export function createAegisClient(options: AegisClientOptions): AegisClient {
     }, delayMs);
   };
 
+  let releaseMarker: (() => void) | undefined;
+  /** Holds the renewal marker lock for `at`, then lets go of the previous one. */
+  const holdMarker = async (at: number): Promise<void> => {
+    if (!locks.query) return;
+    const previous = releaseMarker;
+    await new Promise<void>((granted) => {
+      void locks.request(`${MARKER_PREFIX}${at}`, () => {
+        granted();
+        return new Promise<void>((release) => (releaseMarker = release));
+      });
+    });
+    previous?.();
+  };
+  /** The latest renewal any tab marked, from the lock manager (0 when the browser cannot tell). */
+  const markedRefreshAt = async (): Promise<number> => {
+    const state = await locks.query?.().catch(() => undefined);
+    return Math.max(
+      0,
+      ...(state?.held ?? [])
+        .map((lock) => lock.name ?? '')
+        .filter((name) => name.startsWith(MARKER_PREFIX))
+        .map((name) => Number(name.slice(MARKER_PREFIX.length)) || 0),
+    );
+  };
+
   const markRefreshed = (expiresIn: number) => {
     refreshedAt = now();
     storage?.setItem(REFRESHED_AT_KEY, String(refreshedAt));
@@ -196,13 +229,15 @@ export function createAegisClient(options: AegisClientOptions): AegisClient {
     inFlightRefresh ??= locks
       .request(LOCK_NAME, async () => {
         // Another tab may have refreshed while this one waited for the lock.
-        if (lastRefreshAt() > since) return true;
+        if (lastRefreshAt() > since || (await markedRefreshAt()) > since) return true;
         const response = await send('/auth/refresh', { method: 'POST' });
         if (!response.ok) {
           refreshFailedAt = now();
           return false;
         }
         markRefreshed(((await response.json()) as TokenResponse).expires_in);
+        // Before the refresh lock is released: the next tab to get it must see this renewal.
+        await holdMarker(refreshedAt);
         return true;
       })
       .catch(() => false)
@@ -247,6 +282,7 @@ export function createAegisClient(options: AegisClientOptions): AegisClient {
         await send('/auth/login', jsonInit({ username, password })),
       );
       markRefreshed(tokens.expires_in);
+      await holdMarker(refreshedAt);
       return tokens;
     },
     async logout() {
@@ -267,6 +303,7 @@ export function createAegisClient(options: AegisClientOptions): AegisClient {
     },
     close() {
       clearTimeout(proactiveTimer);
+      releaseMarker?.();
       channel?.close();
     },
   };
