@@ -3,6 +3,15 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
+// Import rules of the feature folders (imports point one way; the audit log and the infrastructure know no feature).
+const FEATURES = ['auth', 'users', 'sessions', 'audit', 'health', 'metrics', 'mfa', 'oidc', 'cli'];
+const importsOf = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
+const restrict = (files, patterns) => ({
+  files,
+  ignores: ['src/**/*.spec.ts'],
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
 export default tseslint.config(
   // demo/ is a few lines of plain browser JavaScript served as-is; client/dist is build output.
   {
@@ -42,4 +51,42 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  restrict(
+    ['src/users/**/*.ts', 'src/sessions/**/*.ts'],
+    [
+      {
+        regex: importsOf(['auth']),
+        message: 'users and sessions never import auth: use src/common/access.',
+      },
+    ],
+  ),
+  restrict(
+    ['src/audit/**/*.ts'],
+    [
+      {
+        regex: importsOf(FEATURES.filter((name) => name !== 'audit' && name !== 'cli')),
+        message: 'The audit log imports no feature.',
+      },
+    ],
+  ),
+  restrict(
+    [
+      'src/database/**/*.ts',
+      'src/common/**/*.ts',
+      'src/config/**/*.ts',
+      'src/logging/**/*.ts',
+      'src/redis/**/*.ts',
+    ],
+    [{ regex: importsOf(FEATURES), message: 'Infrastructure imports no feature.' }],
+  ),
+  restrict(
+    ['src/database/migrations/**/*.ts'],
+    [
+      {
+        regex: '^\\.\\./\\.\\./',
+        message:
+          'A migration imports nothing outside src/database: it must give the same result forever.',
+      },
+    ],
+  ),
 );

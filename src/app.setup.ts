@@ -8,9 +8,8 @@ import { registerCors } from './common/http/cors';
 import { requestIdFor } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
-import { authCookieNames } from './auth/auth-cookies';
-import { applyAuthRouteLimits } from './auth/auth-route-limits';
-import { METRICS_SECURITY } from './metrics/metrics.controller';
+import { AuthModule } from './auth/auth.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { DEMO_PATH, serveDemo } from './common/http/demo-page';
 
 /** Payloads are small; a large body is refused before anyone parses it (/auth/* has a tighter limit). */
@@ -29,7 +28,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 
 export function buildOpenApiDocument(
   app: NestFastifyApplication,
-  accessCookieName = authCookieNames(false).access,
+  accessCookieName = AuthModule.cookieNames(false).access,
 ): OpenAPIObject {
   const document = new DocumentBuilder()
     .setTitle('Aegis')
@@ -43,7 +42,7 @@ export function buildOpenApiDocument(
     .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', scopes: {} } } })
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
-      METRICS_SECURITY,
+      MetricsModule.securityScheme,
     )
     .build();
   return SwaggerModule.createDocument(app, document);
@@ -63,7 +62,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     pagesPath: DEMO_PATH,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  applyAuthRouteLimits(fastify);
+  AuthModule.applyRouteLimits(fastify);
   // Only JSON and form bodies are accepted: a text/plain body (a CORS "simple request") is refused with 415.
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -80,7 +79,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   SwaggerModule.setup(
     'docs',
     app,
-    buildOpenApiDocument(app, authCookieNames(config.secureCookies).access),
+    buildOpenApiDocument(app, AuthModule.cookieNames(config.secureCookies).access),
     {
       jsonDocumentUrl: 'docs-json',
       // No validator badge: it would send the document's URL to validator.swagger.io (and break the CSP).

@@ -1,4 +1,5 @@
-import { AuthService } from '../src/auth/auth.service';
+import { CredentialVerificationService } from '../src/auth/credential-verification.service';
+import { SessionGrantsService } from '../src/auth/session-grants.service';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { Session } from '../src/sessions/entities/session.entity';
 import { UserAdministrationService } from '../src/users/user-administration.service';
@@ -23,26 +24,28 @@ describe('a login racing a change to the account', () => {
 
   it('is refused when the password was reset after the check', async () => {
     const victim = await createUser(t);
-    const auth = t.app.get(AuthService);
-    const verified = await auth.verifyCredentials(victim.username, victim.password, META);
+    const verified = await t.app
+      .get(CredentialVerificationService)
+      .verify(victim.username, victim.password, META);
     await t.app
       .get(UnitOfWork)
       .run(() =>
         t.app.get(UserAdministrationService).resetPassword({ userId: null }, victim.user.id),
       );
 
-    await expect(t.app.get(UnitOfWork).run(() => auth.login(verified, META))).rejects.toMatchObject(
-      {
-        code: 'INVALID_CREDENTIALS',
-      },
-    );
+    await expect(
+      t.app.get(UnitOfWork).run(() => t.app.get(SessionGrantsService).login(verified, META)),
+    ).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
     expect(await sessionsOf(victim.user.id)).toBe(0);
   });
 
   it('is refused when the account was disabled after the check', async () => {
     const victim = await createUser(t);
-    const auth = t.app.get(AuthService);
-    const verified = await auth.verifyCredentials(victim.username, victim.password, META);
+    const verified = await t.app
+      .get(CredentialVerificationService)
+      .verify(victim.username, victim.password, META);
     await t.app
       .get(UnitOfWork)
       .run(() =>
@@ -50,11 +53,11 @@ describe('a login racing a change to the account', () => {
           .get(UserAdministrationService)
           .update({ userId: null }, victim.user.id, { isActive: false }),
       );
-    await expect(t.app.get(UnitOfWork).run(() => auth.login(verified, META))).rejects.toMatchObject(
-      {
-        code: 'INVALID_CREDENTIALS',
-      },
-    );
+    await expect(
+      t.app.get(UnitOfWork).run(() => t.app.get(SessionGrantsService).login(verified, META)),
+    ).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
     expect(await sessionsOf(victim.user.id)).toBe(0);
   });
 

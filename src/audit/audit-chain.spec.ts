@@ -1,3 +1,4 @@
+import { AUDIT_CHAIN_V1_VECTOR } from '../../test/support/audit-chain-vector';
 import { canonicalSerialisation, chainHash, GENESIS_HASH, type ChainedFields } from './audit-chain';
 
 const event: ChainedFields = {
@@ -16,6 +17,10 @@ const event: ChainedFields = {
 };
 
 describe('the audit hash chain', () => {
+  it("gives the same hash as the migrations' frozen copy of version 1 (test vector)", () => {
+    expect(chainHash(GENESIS_HASH, AUDIT_CHAIN_V1_VECTOR.event)).toBe(AUDIT_CHAIN_V1_VECTOR.hash);
+  });
+
   it('serialises an event canonically: a versioned array in a fixed field order, details sorted by key', () => {
     expect(canonicalSerialisation(event)).toBe(
       '["aegis.audit.v1",7,"3f1c1c52-2b0e-4a43-9d2e-7a1f3c1d2e4b","2025-06-01T12:00:00.123Z",null,' +

@@ -7,9 +7,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 // The auth decorators are plain metadata functions: importing them creates no module dependency on auth.
-import { Authenticated } from '../auth/decorators/authenticated.decorator';
+import { Authenticated } from '../common/access/authenticated.decorator';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
-import { Role } from '../users/entities/user.entity';
+import { Role } from '../common/access/role';
 import { auditNdjson } from './audit-ndjson';
 import { AuditQueryService } from './audit-query.service';
 import { AuditVerificationService } from './audit-verification.service';
@@ -17,6 +17,7 @@ import { AuditEventPageDto } from './dto/audit-event-page.dto';
 import { AuditEventsQueryDto, DEFAULT_PAGE_SIZE } from './dto/audit-events-query.dto';
 import { AuditVerificationDto } from './dto/audit-verification.dto';
 import { TimeRangeQueryDto } from './dto/time-range-query.dto';
+import { ReadOnly } from '../database/transaction-mode.decorator';
 
 const exportLogger = new Logger('AuditExport');
 
@@ -29,6 +30,7 @@ export class AuditController {
   ) {}
 
   @Get('events')
+  @ReadOnly()
   @Authenticated({ roles: [Role.Admin] })
   @ApiOperation({
     summary:
@@ -45,6 +47,7 @@ export class AuditController {
   }
 
   @Get('events/export')
+  @ReadOnly()
   @Authenticated({ roles: [Role.Admin] })
   @ApiOperation({
     summary: 'Stream audit events as NDJSON, oldest first (one AuditEventDto per line), for a SIEM',
@@ -69,6 +72,7 @@ export class AuditController {
   }
 
   @Get('verify')
+  @ReadOnly()
   @Authenticated({ roles: [Role.Admin] })
   @ApiOperation({
     summary: 'Walk the audit hash chain (and signed checkpoints) and report the first break',

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import type { Session } from '../sessions/entities/session.entity';
 import { AccessTokenKeys } from './access-token-keys';
 import { AuthError, AuthErrorCode } from './auth.error';
-import type { AccessTokenClaims } from './principal';
+import { isAccessTokenClaims, type AccessTokenClaims } from './access-token-claims';
 
 export interface IssuedAccessToken {
   token: string;
@@ -27,7 +27,7 @@ const HEADER_PARAMETERS = new Set(['alg', 'typ', 'kid']);
 /**
  * Signs and reads access JWTs: HS256 only, typed `at+jwt`, `kid` picking the key (rollover), `iss`/`aud`
  * checked, lifetime never beyond the session's. Time claims are checked against the injectable Clock in
- * AuthService.authenticate.
+ * RequestAuthenticator.authenticate.
  */
 @Injectable()
 export class AccessTokenService {
@@ -51,7 +51,7 @@ export class AccessTokenService {
       exp,
     };
     const token = this.jwt.sign(claims, {
-      secret: this.keys.signing.key as unknown as string, // a KeyObject: STACK.md trap 8
+      secret: this.keys.signing.key as unknown as string, // a KeyObject: a string secret makes jsonwebtoken try createPublicKey() first, ~40x slower
       algorithm: ACCESS_TOKEN_ALGORITHM,
       keyid: this.keys.signing.kid,
       header: { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE }, // typ replaces jsonwebtoken's "JWT"
@@ -114,22 +114,4 @@ export class AccessTokenService {
       return undefined;
     }
   }
-}
-
-/** Every claim Aegis puts in an access token is required: a token missing one was not minted here. */
-export function isAccessTokenClaims(value: unknown): value is AccessTokenClaims {
-  const claims = value as Partial<AccessTokenClaims> | null;
-  return (
-    typeof claims?.sub === 'string' &&
-    claims.sub !== '' &&
-    typeof claims.sid === 'string' &&
-    claims.sid !== '' &&
-    typeof claims.jti === 'string' &&
-    claims.jti !== '' &&
-    typeof claims.iss === 'string' &&
-    (typeof claims.aud === 'string' || Array.isArray(claims.aud)) &&
-    Number.isInteger(claims.iat) &&
-    Number.isInteger(claims.nbf) &&
-    Number.isInteger(claims.exp)
-  );
 }

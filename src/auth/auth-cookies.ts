@@ -3,7 +3,7 @@ import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
-import type { TokenGrant } from './auth.service';
+import type { TokenGrant } from './session-grants.service';
 
 export interface AuthCookieNames {
   access: string;

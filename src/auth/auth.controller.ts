@@ -14,10 +14,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UserDto } from '../users/dto/user.dto';
 import { AuthCookies } from './auth-cookies';
-import { AuthService, type VerifiedLogin } from './auth.service';
-import { Authenticated } from './decorators/authenticated.decorator';
-import { CurrentPrincipal } from './decorators/current-principal.decorator';
-import { Public } from './decorators/public.decorator';
+import type { VerifiedLogin } from './credential-verification.service';
+import { PasswordChangeService } from './password-change.service';
+import { SessionGrantsService } from './session-grants.service';
+import { Authenticated } from '../common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
+import { Public } from '../common/access/public.decorator';
 import { CurrentLogin } from './decorators/verified-login.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { DetailDto } from './dto/detail.dto';
@@ -27,17 +29,20 @@ import { RefreshDto } from './dto/refresh.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { LoginThrottlerGuard } from './guards/login-throttler.guard';
-import type { Principal } from './principal';
+import type { Principal } from '../common/access/principal';
+import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly grants: SessionGrantsService,
+    private readonly passwords: PasswordChangeService,
     private readonly cookies: AuthCookies,
   ) {}
 
   @Post('login')
+  @Transactional()
   @Public()
   @HttpCode(200)
   @UseGuards(LoginThrottlerGuard, LocalAuthGuard)
@@ -59,12 +64,13 @@ export class AuthController {
     @ClientMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
-    const grant = await this.auth.login(login, meta);
+    const grant = await this.grants.login(login, meta);
     this.cookies.issue(reply, grant);
     return TokenResponseDto.from(grant, body.client === 'api');
   }
 
   @Post('refresh')
+  @Transactional()
   @Public()
   @HttpCode(200)
   @ApiOperation({
@@ -80,7 +86,7 @@ export class AuthController {
     @ClientMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
-    const grant = await this.auth.refresh(
+    const grant = await this.grants.refresh(
       body.refresh_token ?? this.cookies.refreshToken(request),
       meta,
     );
@@ -89,6 +95,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @Transactional()
   @Public()
   @HttpCode(200)
   @ApiOperation({
@@ -101,7 +108,7 @@ export class AuthController {
     @ClientMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DetailDto> {
-    await this.auth.logout(
+    await this.grants.logout(
       {
         accessTokens: [this.cookies.accessToken(request), AuthCookies.bearerToken(request)].filter(
           (t) => t !== undefined,
@@ -117,6 +124,7 @@ export class AuthController {
   }
 
   @Get('me')
+  @ReadOnly()
   @Authenticated({ allowPendingPasswordChange: true })
   @ApiOperation({ summary: 'The current user' })
   @ApiOkResponse({ type: UserDto })
@@ -125,6 +133,7 @@ export class AuthController {
   }
 
   @Post('change-password')
+  @Transactional()
   @HttpCode(200)
   @Authenticated({ allowPendingPasswordChange: true })
   @ApiOperation({ summary: "Change the caller's password; ends every other session of the user" })
@@ -140,7 +149,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
   ): Promise<DetailDto> {
-    await this.auth.changePassword(principal, body.current_password, body.new_password, meta);
+    await this.passwords.change(principal, body.current_password, body.new_password, meta);
     return { detail: 'Password changed successfully' };
   }
 }

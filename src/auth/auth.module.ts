@@ -10,9 +10,10 @@ import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { AccessTokenKeys } from './access-token-keys';
 import { AccessTokenService } from './access-token.service';
-import { AuthCookies } from './auth-cookies';
+import { AuthCookies, authCookieNames } from './auth-cookies';
+import { applyAuthRouteLimits } from './auth-route-limits';
 import { AuthController } from './auth.controller';
-import { AuthService } from './auth.service';
+import { CredentialVerificationService } from './credential-verification.service';
 import { LoginLockout } from './entities/login-lockout.entity';
 import { CrossOriginGuard } from './guards/cross-origin.guard';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
@@ -26,7 +27,10 @@ import { LoginLockoutService } from './login-lockout.service';
 import { LoginLockoutPurgeService } from './login-lockout-purge.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
-import { PrincipalRepository } from './principal.repository';
+import { MySessionsService } from './my-sessions.service';
+import { PasswordChangeService } from './password-change.service';
+import { RequestAuthenticator } from './request-authenticator.service';
+import { SessionGrantsService } from './session-grants.service';
 import { MySessionsController } from './my-sessions.controller';
 
 const ONE_MINUTE_MS = 60_000;
@@ -53,8 +57,11 @@ const ONE_MINUTE_MS = 60_000;
   ],
   controllers: [AuthController, MySessionsController, LoginLockoutController],
   providers: [
-    AuthService,
-    PrincipalRepository,
+    CredentialVerificationService,
+    SessionGrantsService,
+    RequestAuthenticator,
+    PasswordChangeService,
+    MySessionsService,
     AccessTokenKeys,
     AccessTokenService,
     LoginLockoutRepository,
@@ -71,4 +78,9 @@ const ONE_MINUTE_MS = 60_000;
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
 })
-export class AuthModule {}
+export class AuthModule {
+  /** Names of the auth cookies for the OpenAPI document (they depend on SECURE_COOKIES). */
+  static readonly cookieNames = authCookieNames;
+  /** HTTP limits of the /auth routes, applied by the server before routes are registered. */
+  static readonly applyRouteLimits = applyAuthRouteLimits;
+}

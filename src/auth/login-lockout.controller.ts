@@ -9,11 +9,12 @@ import {
 } from '@nestjs/swagger';
 import { ValidationError } from '../common/errors/domain-error';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
-import { Role } from '../users/entities/user.entity';
-import { Authenticated } from './decorators/authenticated.decorator';
-import { CurrentPrincipal } from './decorators/current-principal.decorator';
+import { Role } from '../common/access/role';
+import { Authenticated } from '../common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import { LoginLockoutService } from './login-lockout.service';
-import type { Principal } from './principal';
+import type { Principal } from '../common/access/principal';
+import { Transactional } from '../database/transaction-mode.decorator';
 
 function userIdPipe(): ParseUUIDPipe {
   return new ParseUUIDPipe({
@@ -29,6 +30,7 @@ export class LoginLockoutController {
   constructor(private readonly lockouts: LoginLockoutService) {}
 
   @Delete(':id/login-lockout')
+  @Transactional()
   @HttpCode(204)
   @Authenticated({ roles: [Role.Admin] })
   @ApiOperation({

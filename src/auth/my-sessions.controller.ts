@@ -11,32 +11,35 @@ import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { SessionDto } from '../sessions/dto/session.dto';
-import { RevokedSessionsDto } from '../users/dto/revoked-sessions.dto';
+import { RevokedSessionsDto } from '../sessions/dto/revoked-sessions.dto';
 import { AuthCookies } from './auth-cookies';
-import { AuthService } from './auth.service';
-import { Authenticated } from './decorators/authenticated.decorator';
-import { CurrentPrincipal } from './decorators/current-principal.decorator';
-import type { Principal } from './principal';
+import { MySessionsService } from './my-sessions.service';
+import { Authenticated } from '../common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
+import type { Principal } from '../common/access/principal';
+import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
 
 /** The caller's own sessions: see where they are signed in, end one or all. */
 @ApiTags('auth')
 @Controller('auth')
 export class MySessionsController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly mySessions: MySessionsService,
     private readonly cookies: AuthCookies,
   ) {}
 
   @Get('sessions')
+  @ReadOnly()
   @Authenticated()
   @ApiOperation({ summary: "The caller's live sessions; `current` marks this one" })
   @ApiOkResponse({ type: [SessionDto] })
   async list(@CurrentPrincipal() principal: Principal): Promise<SessionDto[]> {
-    const sessions = await this.auth.listMySessions(principal);
+    const sessions = await this.mySessions.list(principal);
     return sessions.map((session) => SessionDto.from(session, principal.session.id));
   }
 
   @Delete('sessions/:id')
+  @Transactional()
   @HttpCode(204)
   @Authenticated()
   @ApiOperation({ summary: "End one of the caller's sessions" })
@@ -50,10 +53,11 @@ export class MySessionsController {
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
   ): Promise<void> {
-    await this.auth.endMySession(principal, id, meta);
+    await this.mySessions.end(principal, id, meta);
   }
 
   @Post('logout-all')
+  @Transactional()
   @HttpCode(200)
   @Authenticated({ allowPendingPasswordChange: true })
   @ApiOperation({
@@ -65,7 +69,7 @@ export class MySessionsController {
     @ClientMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RevokedSessionsDto> {
-    const revoked = await this.auth.logoutAll(principal, meta);
+    const revoked = await this.mySessions.logoutAll(principal, meta);
     this.cookies.clear(reply);
     return { revoked };
   }

@@ -1,14 +1,16 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
+import { TransactionDeclarationCheck } from './transaction-declaration.check';
 import { UnitOfWork } from './unit-of-work';
 import { UnitOfWorkInterceptor } from './unit-of-work.interceptor';
 
 @Global()
 @Module({
   imports: [
+    DiscoveryModule,
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -19,7 +21,11 @@ import { UnitOfWorkInterceptor } from './unit-of-work.interceptor';
       }),
     }),
   ],
-  providers: [UnitOfWork, { provide: APP_INTERCEPTOR, useClass: UnitOfWorkInterceptor }],
+  providers: [
+    UnitOfWork,
+    TransactionDeclarationCheck,
+    { provide: APP_INTERCEPTOR, useClass: UnitOfWorkInterceptor },
+  ],
   exports: [UnitOfWork],
 })
 export class DatabaseModule {}

@@ -4,23 +4,29 @@ import {
   type ExecutionContext,
   type NestInterceptor,
 } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
+import { TRANSACTION_MODE, type TransactionMode } from './transaction-mode.decorator';
 import { UnitOfWork } from './unit-of-work';
 
-const READ_ONLY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
- * Wraps every state-changing handler in one unit of work: the business rows and their audit rows
- * commit together or not at all, and the response is sent only after the commit.
+ * Wraps every handler declared `@Transactional()` in one unit of work: the business rows and their audit rows
+ * commit together or not at all, and the response is sent only after the commit. What a handler declares
+ * decides, never its HTTP method (start-up refuses a state-changing route that declares nothing).
  */
 @Injectable()
 export class UnitOfWorkInterceptor implements NestInterceptor {
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (READ_ONLY_METHODS.has(request.method)) return next.handle();
+    const mode = this.reflector.getAllAndOverride<TransactionMode | undefined>(TRANSACTION_MODE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (mode !== 'transactional') return next.handle();
     return from(
       this.unitOfWork.run(() => lastValueFrom(next.handle(), { defaultValue: undefined })),
     );

@@ -1,7 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { AsyncMutex } from './async-mutex';
+import { AppConfig } from '../config/app-config';
+import { AsyncMutex, LockWaitTimeoutError } from './async-mutex';
+import { DatabaseBusyError } from './database-busy.error';
+
+/** Longest wait for SQLite's transaction queue when no statement timeout is configured. */
+const DEFAULT_QUEUE_WAIT_MS = 10_000;
 
 interface Scope {
   /** Started lazily by the first database call, so work done before it (hashing) holds no transaction. */
@@ -20,8 +25,9 @@ interface OpenTransaction {
  * The unit of work: a transaction carried by AsyncLocalStorage, so every repository call made while
  * serving a state-changing request joins it, and audit rows commit or roll back with the change.
  *
- * On SQLite, TypeORM runs every transaction on its single connection, so two interleaved transactions
- * corrupt each other (STACK.md trap 13): there, transactions are serialised by a FIFO lock.
+ * On SQLite, TypeORM runs every transaction on its single connection, so two transactions interleaved by
+ * `await` corrupt each other (one's BEGIN fails inside the other, or one commits the other's writes): there,
+ * transactions are serialised by a FIFO lock, and a turn not reached within the statement timeout is a 503.
  * PostgreSQL gets one pooled connection per transaction and needs no lock.
  */
 @Injectable()
@@ -29,13 +35,24 @@ export class UnitOfWork {
   private readonly logger = new Logger(UnitOfWork.name);
   private readonly storage = new AsyncLocalStorage<Scope>();
   private readonly sqliteLock?: AsyncMutex;
+  private readonly queueWaitMs: number;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    config: AppConfig,
+  ) {
     if (dataSource.options.type === 'better-sqlite3') this.sqliteLock = new AsyncMutex();
+    this.queueWaitMs = config.database.statementTimeoutMs || DEFAULT_QUEUE_WAIT_MS;
   }
 
-  /** Runs `work` as one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `work` as one transaction: committed when it resolves, rolled back when it throws. Refuses to run
+   * inside an open transaction: on SQLite the inner one would wait forever for the lock the outer one holds.
+   */
   async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.storage.getStore()?.transaction) {
+      throw new Error('UnitOfWork.run() called inside an open transaction');
+    }
     const scope: Scope = { onCommit: [], beforeCommit: [], independent: [] };
     try {
       const result = await this.storage.run(scope, work);
@@ -118,7 +135,11 @@ export class UnitOfWork {
   }
 
   private async begin(): Promise<OpenTransaction> {
-    const release = this.sqliteLock ? await this.sqliteLock.acquire() : undefined;
+    const release = this.sqliteLock
+      ? await this.sqliteLock.acquire(this.queueWaitMs).catch((error: unknown) => {
+          throw error instanceof LockWaitTimeoutError ? new DatabaseBusyError() : error;
+        })
+      : undefined;
     const runner = this.dataSource.createQueryRunner();
     try {
       await runner.connect();

@@ -11,10 +11,11 @@ import {
   type HealthCheckResult,
   type HealthIndicatorFunction,
 } from '@nestjs/terminus';
-import { Public } from '../auth/decorators/public.decorator';
+import { Public } from '../common/access/public.decorator';
 import { HealthDto, type CheckStatus } from './dto/health.dto';
 import { NotReadyError } from './not-ready.error';
 import { RedisHealthIndicator } from './redis.health';
+import { ReadOnly } from '../database/transaction-mode.decorator';
 
 /** Below the 1–3 s probe timeouts load balancers and Kubernetes use, so a slow check reads as "down". */
 const CHECK_TIMEOUT_MS = 1_500;
@@ -41,6 +42,7 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ReadOnly()
   @Header('cache-control', 'no-store')
   @ApiOperation({
     summary: 'Liveness: the process is up and serving HTTP (checks no dependency)',
@@ -51,6 +53,7 @@ export class HealthController {
   }
 
   @Get('ready')
+  @ReadOnly()
   @Header('cache-control', 'no-store')
   @ApiOperation({
     summary: 'Readiness: the database (and Redis, when configured) answers; 503 otherwise',

@@ -8,9 +8,10 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/decorators/public.decorator';
+import { Public } from '../common/access/public.decorator';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { Metrics } from './metrics.service';
+import { ReadOnly } from '../database/transaction-mode.decorator';
 
 export const METRICS_SECURITY = 'metrics_token';
 
@@ -20,6 +21,7 @@ export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 
   @Get()
+  @ReadOnly()
   @Public()
   @UseGuards(MetricsTokenGuard)
   @Header('cache-control', 'no-store')

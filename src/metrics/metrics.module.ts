@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuthMetrics } from './auth-metrics';
 import { HttpMetrics } from './http-metrics';
-import { MetricsController } from './metrics.controller';
+import { METRICS_SECURITY, MetricsController } from './metrics.controller';
 import { MetricsTokenGuard } from './metrics-token.guard';
 import { Metrics } from './metrics.service';
 import { PrometheusAuthMetrics } from './prometheus-auth-metrics';
@@ -18,4 +18,7 @@ import { PrometheusAuthMetrics } from './prometheus-auth-metrics';
   ],
   exports: [Metrics, AuthMetrics],
 })
-export class MetricsModule {}
+export class MetricsModule {
+  /** The OpenAPI security scheme of GET /metrics (METRICS_TOKEN). */
+  static readonly securityScheme = METRICS_SECURITY;
+}

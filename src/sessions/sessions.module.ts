@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session } from './entities/session.entity';
 import { LiveSessionsMetric } from './live-sessions.metric';
+import { SessionPrincipalRepository } from './session-principal.repository';
 import { SessionPurgeService } from './session-purge.service';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
@@ -11,7 +12,13 @@ import { SessionsService } from './sessions.service';
 /** Server-side sessions: start, rotate, revoke. Used by auth, and by users to end sessions of a disabled account. */
 @Module({
   imports: [TypeOrmModule.forFeature([Session, RetiredRefreshToken]), AuditModule],
-  providers: [SessionsRepository, SessionsService, SessionPurgeService, LiveSessionsMetric],
+  providers: [
+    SessionsRepository,
+    SessionPrincipalRepository,
+    SessionsService,
+    SessionPurgeService,
+    LiveSessionsMetric,
+  ],
   exports: [SessionsService, SessionPurgeService],
 })
 export class SessionsModule {}

@@ -8,6 +8,8 @@ import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import { SessionError, SessionErrorCode } from './session.error';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { SessionPrincipalRepository } from './session-principal.repository';
+import { automock } from '../../test/support/automock';
 
 const META = { ip: '203.0.113.7', userAgent: 'spec', requestId: 'req-1' };
 const config = {
@@ -54,6 +56,7 @@ function setup() {
     clock,
     config,
     new AuthMetrics(),
+    automock(SessionPrincipalRepository),
   );
   return { rows, repository, audit, unitOfWork, clock, service };
 }

@@ -14,6 +14,7 @@ import {
   sameHash,
   sessionIdOfRefreshToken,
 } from './refresh-token';
+import { SessionPrincipalRepository, type SessionPrincipal } from './session-principal.repository';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionsRepository } from './sessions.repository';
 
@@ -45,6 +46,7 @@ export class SessionsService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly metrics: AuthMetrics,
+    private readonly principals: SessionPrincipalRepository,
   ) {}
 
   async start(userId: string, meta: RequestMeta): Promise<StartedSession> {
@@ -75,6 +77,11 @@ export class SessionsService {
   async findLive(sessionId: string): Promise<Session | null> {
     const session = await this.sessions.findById(sessionId);
     return session?.isLiveAt(this.clock.now()) ? session : null;
+  }
+
+  /** The session and its user in one read, for the per-request authentication check. */
+  findPrincipal(sessionId: string): Promise<SessionPrincipal | null> {
+    return this.principals.findBySessionId(sessionId);
   }
 
   countLive(): Promise<number> {

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal';
+import type { Principal } from '../common/access/principal';
 import type { RequestMeta } from '../common/http/request-meta';
 import type { Actor } from './user-administration.service';
 

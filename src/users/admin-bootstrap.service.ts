@@ -4,7 +4,7 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Role } from './entities/user.entity';
+import { Role } from '../common/access/role';
 import { PasswordPolicy } from './password-policy';
 import { UsersService } from './users.service';
 

@@ -6,17 +6,18 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated } from '../auth/decorators/authenticated.decorator';
-import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import { Authenticated } from '../common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
+import type { Principal } from '../common/access/principal';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { SessionDto } from '../sessions/dto/session.dto';
 import { actorOf } from './actor';
-import { RevokedSessionsDto } from './dto/revoked-sessions.dto';
-import { Role } from './entities/user.entity';
+import { RevokedSessionsDto } from '../sessions/dto/revoked-sessions.dto';
+import { Role } from '../common/access/role';
 import { UserAdministrationService } from './user-administration.service';
+import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
 
 @ApiTags('users')
 @Controller('users/:id/sessions')
@@ -29,6 +30,7 @@ export class UserSessionsController {
   constructor(private readonly administration: UserAdministrationService) {}
 
   @Get()
+  @ReadOnly()
   @ApiOperation({ summary: "A user's live sessions" })
   @ApiOkResponse({ type: [SessionDto] })
   async list(@Param('id', UuidParamPipe) id: string): Promise<SessionDto[]> {
@@ -36,6 +38,7 @@ export class UserSessionsController {
   }
 
   @Delete()
+  @Transactional()
   @ApiOperation({
     summary: 'End every session of a user (their tokens are refused on the next request)',
   })
@@ -49,6 +52,7 @@ export class UserSessionsController {
   }
 
   @Delete(':sid')
+  @Transactional()
   @HttpCode(204)
   @ApiOperation({ summary: 'End one session of a user' })
   @ApiNoContentResponse()

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import type { CliCommand } from '../cli/cli-command';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Role } from './entities/user.entity';
+import { Role } from '../common/access/role';
 import { UserAdministrationService, type Actor } from './user-administration.service';
 
 /** CLI actions are audited with no actor user but the operator's OS account. */

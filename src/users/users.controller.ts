@@ -8,9 +8,9 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated } from '../auth/decorators/authenticated.decorator';
-import { CurrentPrincipal } from '../auth/decorators/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import { Authenticated } from '../common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
+import type { Principal } from '../common/access/principal';
 import { ValidationError } from '../common/errors/domain-error';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
@@ -22,8 +22,9 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { UserPageDto } from './dto/user-page.dto';
 import { UserWithPasswordDto } from './dto/user-with-password.dto';
 import { UserDto } from './dto/user.dto';
-import { Role } from './entities/user.entity';
+import { Role } from '../common/access/role';
 import { UserAdministrationService } from './user-administration.service';
+import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
 
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -39,6 +40,7 @@ export class UsersController {
   constructor(private readonly administration: UserAdministrationService) {}
 
   @Post()
+  @Transactional()
   @ApiOperation({ summary: 'Create a user (must change the password at first login)' })
   @ApiCreatedResponse({ type: UserWithPasswordDto })
   @ApiConflictResponse({
@@ -60,6 +62,7 @@ export class UsersController {
   }
 
   @Get()
+  @ReadOnly()
   @ApiOperation({ summary: 'List users in username order, filtered, one page at a time' })
   @ApiOkResponse({ type: UserPageDto })
   async list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
@@ -74,6 +77,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ReadOnly()
   @ApiOperation({ summary: 'One user' })
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ProblemDetailsDto })
@@ -82,6 +86,7 @@ export class UsersController {
   }
 
   @Patch(':id')
+  @Transactional()
   @ApiOperation({
     summary: 'Change role, active flag or display name (disabling ends every session)',
   })
@@ -110,6 +115,7 @@ export class UsersController {
   }
 
   @Post(':id/reset-password')
+  @Transactional()
   @HttpCode(200)
   @ApiOperation({
     summary: 'New one-time password (returned once); ends every session; forces a change',
@@ -127,6 +133,7 @@ export class UsersController {
   }
 
   @Post(':id/disable')
+  @Transactional()
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable the account and end every session at once' })
   @ApiOkResponse({ type: UserDto })
@@ -143,6 +150,7 @@ export class UsersController {
   }
 
   @Post(':id/enable')
+  @Transactional()
   @HttpCode(200)
   @ApiOperation({ summary: 'Enable the account' })
   @ApiOkResponse({ type: UserDto })

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
-import { Role, User } from './entities/user.entity';
+import { User } from './entities/user.entity';
+import { Role } from '../common/access/role';
 
 export interface UserListQuery {
   /** Canonical (normalised) username prefix. */

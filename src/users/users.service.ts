@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { ValidationError } from '../common/errors/domain-error';
-import { Role, User } from './entities/user.entity';
+import { User } from './entities/user.entity';
+import { Role } from '../common/access/role';
 import { normalizeUsername } from './username';
 import { UsersRepository } from './users.repository';
 

@@ -1,9 +1,10 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { Authenticated } from '../../src/auth/decorators/authenticated.decorator';
-import { CurrentPrincipal } from '../../src/auth/decorators/current-principal.decorator';
-import { Public } from '../../src/auth/decorators/public.decorator';
-import type { Principal } from '../../src/auth/principal';
+import { Authenticated } from '../../src/common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../../src/common/access/current-principal.decorator';
+import { Public } from '../../src/common/access/public.decorator';
+import type { Principal } from '../../src/common/access/principal';
 import { Role } from '../../src/users/entities/user.entity';
+import { Transactional } from '../../src/database/transaction-mode.decorator';
 
 /**
  * Routes that exist only in the e2e tests, to exercise the global guards the way later features will:
@@ -18,6 +19,7 @@ export class ProbeController {
   }
 
   @Post('write')
+  @Transactional()
   @HttpCode(200)
   @Authenticated()
   write() {

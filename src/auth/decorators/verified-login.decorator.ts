@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { VerifiedLogin } from '../auth.service';
+import type { VerifiedLogin } from '../credential-verification.service';
 
 /** The login the local strategy verified for this request. */
 export const CurrentLogin = createParamDecorator(

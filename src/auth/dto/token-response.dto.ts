@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { TokenGrant } from '../auth.service';
+import type { TokenGrant } from '../session-grants.service';
 
 export class TokenResponseDto {
   @ApiProperty({ description: 'The access JWT, also set as the HttpOnly cookie aegis_token.' })

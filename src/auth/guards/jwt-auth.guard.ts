@@ -2,7 +2,7 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AuthError, AuthErrorCode } from '../auth.error';
-import { IS_PUBLIC } from '../decorators/public.decorator';
+import { IS_PUBLIC } from '../../common/access/public.decorator';
 
 /** Global: every route needs a live session unless marked @Public(). */
 @Injectable()

@@ -2,8 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AuthError, AuthErrorCode } from '../auth.error';
-import { ALLOWS_PENDING_PASSWORD_CHANGE } from '../decorators/authenticated.decorator';
-import type { Principal } from '../principal';
+import { ALLOWS_PENDING_PASSWORD_CHANGE } from '../../common/access/authenticated.decorator';
+import type { Principal } from '../../common/access/principal';
 
 /** While `must_change_password` is set, only the routes that let the user change it are reachable. */
 @Injectable()

@@ -4,10 +4,10 @@ import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../../audit/audit-action';
 import { AuditService } from '../../audit/audit.service';
 import { requestMetaOf } from '../../common/http/request-meta';
-import type { Role } from '../../users/entities/user.entity';
+import type { Role } from '../../common/access/role';
 import { AuthError, AuthErrorCode } from '../auth.error';
-import { REQUIRED_ROLES } from '../decorators/authenticated.decorator';
-import type { Principal } from '../principal';
+import { REQUIRED_ROLES } from '../../common/access/authenticated.decorator';
+import type { Principal } from '../../common/access/principal';
 
 /**
  * Enforces `@Authenticated({ roles })` with the role read from the database on this request.

@@ -4,13 +4,13 @@ import type { FastifyRequest } from 'fastify';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AccessTokenService } from '../access-token.service';
 import { AuthCookies } from '../auth-cookies';
-import { AuthService } from '../auth.service';
-import type { Principal } from '../principal';
+import { RequestAuthenticator } from '../request-authenticator.service';
+import type { Principal } from '../../common/access/principal';
 
 /**
  * Reads the access JWT from `Authorization: Bearer` (API clients, Swagger UI) or the access cookie (SPA).
  * The header is inspected first and its `kid` picks the key; passport-jwt then checks signature, algorithm
- * (HS256 only), issuer and audience. Expiry and not-before are checked in AuthService against the injectable
+ * (HS256 only), issuer and audience. Expiry and not-before are checked in RequestAuthenticator against the injectable
  * Clock (hence ignored here), then the session and user are loaded from the database.
  */
 @Injectable()
@@ -18,7 +18,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     accessTokens: AccessTokenService,
     cookies: AuthCookies,
-    private readonly auth: AuthService,
+    private readonly authenticator: RequestAuthenticator,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([
@@ -31,7 +31,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         done: (error: Error | null, key?: string) => void,
       ) => {
         try {
-          // A KeyObject (STACK.md trap 8); the typings only admit string | Buffer.
+          // A KeyObject (a string secret costs a failed createPublicKey() per call); the typings only admit string | Buffer.
           done(null, accessTokens.verificationKeyFor(token) as unknown as string);
         } catch (error) {
           done(error as Error);
@@ -46,6 +46,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(claims: unknown): Promise<Principal> {
-    return this.auth.authenticate(claims);
+    return this.authenticator.authenticate(claims);
   }
 }

@@ -3,12 +3,15 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 import { requestMetaOf } from '../../common/http/request-meta';
-import { AuthService, type VerifiedLogin } from '../auth.service';
+import {
+  CredentialVerificationService,
+  type VerifiedLogin,
+} from '../credential-verification.service';
 
 /** Username and password from the OAuth2 password form or a JSON body. */
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
-  constructor(private readonly auth: AuthService) {
+  constructor(private readonly credentials: CredentialVerificationService) {
     super({
       usernameField: 'username',
       passwordField: 'password',
@@ -18,6 +21,6 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   }
 
   validate(request: FastifyRequest, username: string, password: string): Promise<VerifiedLogin> {
-    return this.auth.verifyCredentials(username, password, requestMetaOf(request));
+    return this.credentials.verify(username, password, requestMetaOf(request));
   }
 }

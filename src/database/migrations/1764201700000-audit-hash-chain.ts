@@ -1,6 +1,5 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { chainHash, GENESIS_HASH } from '../../audit/audit-chain';
-import type { AuditDetails, AuditOutcome } from '../../audit/entities/audit-event.entity';
+import { chainHashV1, GENESIS_HASH_V1, type ChainedFieldsV1 } from './audit-chain-v1';
 import { timestampType } from './column-types';
 
 const COPY_BATCH = 500;
@@ -109,7 +108,7 @@ export class AuditHashChain1764201700000 implements MigrationInterface {
     );
     await queryRunner.query(
       `INSERT INTO audit_chain_anchor (id, seq, hash) VALUES (${placeholders(queryRunner, 3)})`,
-      [1, 0, GENESIS_HASH],
+      [1, 0, GENESIS_HASH_V1],
     );
     await queryRunner.createTable(
       new Table({
@@ -205,7 +204,7 @@ export class AuditHashChain1764201700000 implements MigrationInterface {
       EVENT_COLUMNS.length + 3,
     )})`;
     let seq = 0;
-    let prevHash = GENESIS_HASH;
+    let prevHash = GENESIS_HASH_V1;
     let after: { occurredAt: unknown; id: unknown } | undefined;
     for (;;) {
       const rows = (await queryRunner.query(
@@ -219,7 +218,7 @@ export class AuditHashChain1764201700000 implements MigrationInterface {
       )) as LegacyRow[];
       for (const row of rows) {
         seq += 1;
-        const hash = chainHash(prevHash, {
+        const hash = chainHashV1(prevHash, {
           seq,
           id: String(row.id),
           occurredAt: storedInstant(row.occurred_at),
@@ -227,8 +226,8 @@ export class AuditHashChain1764201700000 implements MigrationInterface {
           action: String(row.action),
           resourceType: String(row.resource_type),
           resourceId: (row.resource_id as string | null) ?? null,
-          outcome: row.outcome as AuditOutcome,
-          details: JSON.parse(String(row.details)) as AuditDetails,
+          outcome: row.outcome as string,
+          details: JSON.parse(String(row.details)) as ChainedFieldsV1['details'],
           ip: (row.ip as string | null) ?? null,
           userAgent: (row.user_agent as string | null) ?? null,
           requestId: (row.request_id as string | null) ?? null,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { Role } from '../entities/user.entity';
+import { Role } from '../../common/access/role';
 
 export const DISPLAY_NAME_RULE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 

@@ -11,7 +11,7 @@ import {
   Min,
 } from 'class-validator';
 import { NoControlCharacters } from '../../common/http/no-control-characters';
-import { Role } from '../entities/user.entity';
+import { Role } from '../../common/access/role';
 
 export class ListUsersQuery {
   @ApiPropertyOptional({ description: 'Username prefix (compared after NFKC and lower-casing)' })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsString, Length, Matches, ValidateIf } from 'class-validator';
-import { Role } from '../entities/user.entity';
+import { Role } from '../../common/access/role';
 import { DISPLAY_NAME_RULE } from './create-user.dto';
 
 /** The only fields an administrator may change here; anything else in the body is a 400. */

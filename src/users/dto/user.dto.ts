@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Role, type User } from '../entities/user.entity';
+import type { PrincipalUser } from '../../common/access/principal';
+import { Role } from '../../common/access/role';
 
 /** A user as clients see it: never the password hash. */
 export class UserDto {
@@ -12,7 +13,7 @@ export class UserDto {
   @ApiProperty() must_change_password!: boolean;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
 
-  static from(user: User): UserDto {
+  static from(user: PrincipalUser): UserDto {
     return {
       id: user.id,
       username: user.username,

@@ -1,9 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Role } from '../../common/access/role';
 
-export enum Role {
-  Admin = 'admin',
-  User = 'user',
-}
+/** The type of the `role` column, re-exported so code that reads users needs one import. */
+export { Role };
 
 @Entity({ name: 'users' })
 export class User {

@@ -6,7 +6,7 @@ import {
   ApiOAuth2,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Role } from '../../users/entities/user.entity';
+import type { Role } from './role';
 
 export const REQUIRED_ROLES = 'aegis:requiredRoles';
 export const ALLOWS_PENDING_PASSWORD_CHANGE = 'aegis:allowsPendingPasswordChange';

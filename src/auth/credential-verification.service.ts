@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action';
+import { AuditService } from '../audit/audit.service';
+import { PasswordHasher } from '../common/crypto/password-hasher';
+import type { RequestMeta } from '../common/http/request-meta';
+import { AuthMetrics } from '../metrics/auth-metrics';
+import type { User } from '../users/entities/user.entity';
+import { UsersService } from '../users/users.service';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { LoginLockoutService } from './login-lockout.service';
+
+const MAX_AUDITED_USERNAME = 128;
+
+/** A password check that succeeded, with a stronger hash to store when the old one used weaker parameters. */
+export interface VerifiedLogin {
+  user: User;
+  upgradedHash?: string;
+}
+
+/** The password step of a login: the per-account lockout, the timing-equal check, the audit of failures. */
+@Injectable()
+export class CredentialVerificationService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly lockout: LoginLockoutService,
+    private readonly audit: AuditService,
+    private readonly metrics: AuthMetrics,
+  ) {}
+
+  /**
+   * Checks a username and password (the DTO has already capped the password at 128 code points). The attempt
+   * is counted against the account before the check, and refused (429) while the account is locked, even
+   * with the right password. An unknown user costs the same: a counted attempt and one full argon2 verify
+   * against a dummy hash with the same parameters, so neither timing nor a lockout tells whether an account
+   * exists. Failures are audited in their own transaction before the error is thrown.
+   */
+  async verify(loginName: string, password: string, meta: RequestMeta): Promise<VerifiedLogin> {
+    const user = await this.users.findByLoginName(loginName);
+    const accountKey = user
+      ? LoginLockoutService.keyForUser(user.id)
+      : LoginLockoutService.keyForUnknownName(loginName);
+    const failure = (reason: string) =>
+      this.audit.recordIndependently({
+        action: AuditAction.LoginFailed,
+        outcome: 'failure',
+        actorUserId: user?.id ?? null,
+        resourceType: 'auth',
+        resourceId: user?.id ?? null,
+        details: { username: loginName.slice(0, MAX_AUDITED_USERNAME), reason },
+        meta,
+      });
+
+    const attempt = await this.lockout.beginAttempt(accountKey);
+    if (!attempt.allowed) {
+      this.metrics.loginAttempted('throttled');
+      await failure('throttled');
+      throw new AuthError(AuthErrorCode.AccountThrottled, {
+        retryAfterSeconds: attempt.retryAfterSeconds,
+      });
+    }
+    const valid = await this.hasher.verify(user?.passwordHash ?? this.hasher.dummyHash, password);
+    if (!user || !valid) {
+      this.metrics.loginAttempted('invalid_credentials');
+      await failure('invalid_credentials');
+      throw new AuthError(AuthErrorCode.InvalidCredentials);
+    }
+    await this.lockout.succeeded(accountKey);
+    if (!user.isActive) {
+      this.metrics.loginAttempted('account_disabled');
+      await failure('account_disabled');
+      throw new AuthError(AuthErrorCode.AccountDisabled);
+    }
+    const upgradedHash = this.hasher.needsRehash(user.passwordHash)
+      ? await this.hasher.hash(password)
+      : undefined;
+    return { user, upgradedHash };
+  }
+}

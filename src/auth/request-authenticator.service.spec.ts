@@ -1,0 +1,93 @@
+import { SessionsService } from '../sessions/sessions.service';
+import { automock } from '../../test/support/automock';
+import { FrozenClock, NOW, codeOf, session, user } from '../../test/support/auth-fixtures';
+import { AuthErrorCode } from './auth.error';
+import { RequestAuthenticator } from './request-authenticator.service';
+
+function setup() {
+  const sessions = automock(SessionsService);
+  sessions.findPrincipal.mockResolvedValue({ session: session(), user: user() });
+  const service = new RequestAuthenticator(sessions, new FrozenClock());
+  return { sessions, service };
+}
+
+describe('RequestAuthenticator.authenticate', () => {
+  const now = NOW.getTime() / 1000;
+  const claims = {
+    iss: 'aegis',
+    aud: 'aegis',
+    sub: 'u-1',
+    sid: 's-1',
+    jti: 'j',
+    iat: now,
+    nbf: now,
+    exp: now + 60,
+  };
+  const without = (name: keyof typeof claims) =>
+    Object.fromEntries(Object.entries(claims).filter(([key]) => key !== name));
+
+  it('returns the principal from the database when session and user are live', async () => {
+    const { service, sessions } = setup();
+    await expect(service.authenticate(claims)).resolves.toMatchObject({
+      user: { id: 'u-1' },
+      session: { id: 's-1' },
+    });
+    expect(sessions.findPrincipal).toHaveBeenCalledWith('s-1');
+  });
+
+  it('tolerates 30 s of clock skew between instances, and no more', async () => {
+    const { service } = setup();
+    const skewed = { ...claims, iat: now + 30, nbf: now + 30, exp: now - 29 };
+    await expect(service.authenticate(skewed)).resolves.toBeDefined();
+  });
+
+  it.each<[string, object, AuthErrorCode]>([
+    ['an expired token', { ...claims, exp: now - 30 }, AuthErrorCode.TokenExpired],
+    ['a token not valid yet', { ...claims, nbf: now + 31 }, AuthErrorCode.InvalidToken],
+    ['a token issued in the future', { ...claims, iat: now + 31 }, AuthErrorCode.InvalidToken],
+    ['a fractional time claim', { ...claims, exp: now + 60.5 }, AuthErrorCode.InvalidToken],
+    ...(['iss', 'aud', 'sub', 'sid', 'jti', 'iat', 'nbf', 'exp'] as const).map(
+      (name): [string, object, AuthErrorCode] => [
+        `claims missing ${name}`,
+        without(name),
+        AuthErrorCode.InvalidToken,
+      ],
+    ),
+    ['an empty sid', { ...claims, sid: '' }, AuthErrorCode.InvalidToken],
+    ['an empty sub', { ...claims, sub: '' }, AuthErrorCode.InvalidToken],
+    ['an empty jti', { ...claims, jti: '' }, AuthErrorCode.InvalidToken],
+    ['a numeric audience', { ...claims, aud: 7 }, AuthErrorCode.InvalidToken],
+    ['no claims at all', null as unknown as object, AuthErrorCode.InvalidToken],
+  ])('refuses %s without reading the database', async (_label, tokenClaims, code) => {
+    const { service, sessions } = setup();
+    expect(await codeOf(service.authenticate(tokenClaims))).toBe(code);
+    expect(sessions.findPrincipal).not.toHaveBeenCalled();
+  });
+
+  it('accepts an audience given as a list', async () => {
+    const { service } = setup();
+    await expect(service.authenticate({ ...claims, aud: ['aegis'] })).resolves.toBeDefined();
+  });
+
+  it.each([
+    ['the session is unknown (or its user was deleted)', () => null],
+    ['the session was revoked', () => ({ session: session({ revokedAt: NOW }), user: user() })],
+    [
+      'the session is idle-expired',
+      () => ({ session: session({ idleExpiresAt: NOW }), user: user() }),
+    ],
+    [
+      'the session reached its absolute expiry',
+      () => ({ session: session({ absoluteExpiresAt: NOW }), user: user() }),
+    ],
+    ['the user is disabled', () => ({ session: session(), user: user({ isActive: false }) })],
+    [
+      "the token's subject is not the session's user",
+      () => ({ session: session({ userId: 'u-2' }), user: user({ id: 'u-2' }) }),
+    ],
+  ])('refuses when %s', async (_label, found) => {
+    const { service, sessions } = setup();
+    sessions.findPrincipal.mockResolvedValue(found());
+    expect(await codeOf(service.authenticate(claims))).toBe(AuthErrorCode.SessionEnded);
+  });
+});

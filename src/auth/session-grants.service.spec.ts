@@ -1,0 +1,222 @@
+import { AuditService } from '../audit/audit.service';
+import { AuthMetrics } from '../metrics/auth-metrics';
+import { SessionError, SessionErrorCode } from '../sessions/session.error';
+import { SessionsService } from '../sessions/sessions.service';
+import { UsersService } from '../users/users.service';
+import { automock } from '../../test/support/automock';
+import { FrozenClock, META, NOW, codeOf, session, user } from '../../test/support/auth-fixtures';
+import { AccessTokenService } from './access-token.service';
+import { AuthErrorCode } from './auth.error';
+import { SessionGrantsService } from './session-grants.service';
+
+function setup() {
+  const users = automock(UsersService);
+  users.findByIdForUpdate.mockResolvedValue(user());
+  users.findById.mockResolvedValue(user());
+  const sessions = automock(SessionsService);
+  sessions.start.mockResolvedValue({ session: session(), refreshToken: 's-1.secret' });
+  sessions.identify.mockResolvedValue({ session: session(), hash: 'h' });
+  sessions.revoke.mockResolvedValue(true);
+  const accessTokens = automock(AccessTokenService);
+  accessTokens.issue.mockReturnValue({ token: 'jwt', expiresIn: 300 });
+  const audit = automock(AuditService);
+  const clock = new FrozenClock();
+  const metrics = automock(AuthMetrics);
+  const service = new SessionGrantsService(users, sessions, accessTokens, audit, clock, metrics);
+  return { users, sessions, accessTokens, audit, clock, metrics, service };
+}
+
+describe('SessionGrantsService.login', () => {
+  it('opens a session, audits it in the unit of work and hands out both tokens', async () => {
+    const { service, sessions, audit, metrics, users } = setup();
+    const grant = await service.login({ user: user() }, META);
+    expect(users.findByIdForUpdate).toHaveBeenCalledWith('u-1');
+    expect(sessions.start).toHaveBeenCalledWith('u-1', META);
+    expect(users.upgradePasswordHash).not.toHaveBeenCalled();
+    expect(grant).toEqual({
+      accessToken: 'jwt',
+      expiresIn: 300,
+      refreshToken: 's-1.secret',
+      refreshExpiresIn: 3600,
+    });
+    expect(audit.record).toHaveBeenCalledWith({
+      action: 'LOGIN_SUCCESS',
+      outcome: 'success',
+      actorUserId: 'u-1',
+      resourceType: 'auth',
+      resourceId: 'u-1',
+      details: { username: 'alice', session_id: 's-1' },
+      meta: META,
+    });
+    expect(metrics.loginAttempted).toHaveBeenCalledWith('success');
+  });
+
+  it('stores the stronger hash of a rehashed login and says so in the audit row', async () => {
+    const { service, users, audit } = setup();
+    await service.login({ user: user(), upgradedHash: 'stronger' }, META);
+    expect(users.upgradePasswordHash).toHaveBeenCalledWith(user(), 'stronger');
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        details: { username: 'alice', session_id: 's-1', rehashed: true },
+      }),
+    );
+  });
+
+  it.each([
+    ['was deleted', null],
+    ['had its password changed or reset', user({ passwordHash: 'another-hash' })],
+    ['was disabled', user({ isActive: false })],
+  ])('opens no session when the account %s after the password check', async (_label, current) => {
+    const { service, users, sessions, audit, metrics } = setup();
+    users.findByIdForUpdate.mockResolvedValue(current);
+    expect(await codeOf(service.login({ user: user() }, META))).toBe(
+      AuthErrorCode.InvalidCredentials,
+    );
+    expect(sessions.start).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
+    expect(metrics.loginAttempted).not.toHaveBeenCalled();
+  });
+
+  it('never gives the refresh cookie a negative lifetime', async () => {
+    const { service, sessions } = setup();
+    sessions.start.mockResolvedValue({
+      session: session({ absoluteExpiresAt: new Date(NOW.getTime() - 5_000) }),
+      refreshToken: 't',
+    });
+    expect((await service.login({ user: user() }, META)).refreshExpiresIn).toBe(0);
+  });
+});
+
+describe('SessionGrantsService.refresh', () => {
+  it.each([undefined, ''])(
+    'refuses a missing refresh token (%p) without a lookup',
+    async (token) => {
+      const { service, sessions } = setup();
+      expect(await codeOf(service.refresh(token, META))).toBe(AuthErrorCode.Unauthenticated);
+      expect(sessions.identify).not.toHaveBeenCalled();
+    },
+  );
+
+  it('rotates: a new refresh token, audited as rotated, counted', async () => {
+    const { service, sessions, audit, metrics } = setup();
+    sessions.refresh.mockResolvedValue({
+      kind: 'rotated',
+      session: session(),
+      refreshToken: 'next',
+    });
+    const grant = await service.refresh('s-1.secret', META);
+    expect(sessions.identify).toHaveBeenCalledWith('s-1.secret');
+    expect(grant.refreshToken).toBe('next');
+    expect(grant.accessToken).toBe('jwt');
+    expect(audit.record).toHaveBeenCalledWith({
+      action: 'TOKEN_REFRESHED',
+      outcome: 'success',
+      actorUserId: 'u-1',
+      resourceType: 'session',
+      resourceId: 's-1',
+      details: { rotated: true },
+      meta: META,
+    });
+    expect(metrics.tokenRefreshed).toHaveBeenCalledWith('rotated');
+  });
+
+  it('inside the grace window: an access token only, the client keeps its successor refresh token', async () => {
+    const { service, sessions, audit, metrics } = setup();
+    sessions.refresh.mockResolvedValue({ kind: 'grace', session: session() });
+    const grant = await service.refresh('s-1.old', META);
+    expect(grant.refreshToken).toBeUndefined();
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ details: { rotated: false } }),
+    );
+    expect(metrics.tokenRefreshed).toHaveBeenCalledWith('grace');
+  });
+
+  it.each([
+    ['deleted', null],
+    ['disabled', user({ isActive: false })],
+  ])('ends the session, in its own transaction, when its user was %s', async (_label, found) => {
+    const { service, users, sessions } = setup();
+    users.findById.mockResolvedValue(found);
+    expect(await codeOf(service.refresh('s-1.secret', META))).toBe(AuthErrorCode.SessionEnded);
+    expect(sessions.revokeIndependently).toHaveBeenCalledWith('s-1', 'user_disabled');
+    expect(sessions.refresh).not.toHaveBeenCalled();
+  });
+
+  it('refuses while a password change is pending, rotating nothing', async () => {
+    const { service, users, sessions } = setup();
+    users.findById.mockResolvedValue(user({ mustChangePassword: true }));
+    expect(await codeOf(service.refresh('s-1.secret', META))).toBe(
+      AuthErrorCode.PasswordChangeRequired,
+    );
+    expect(sessions.refresh).not.toHaveBeenCalled();
+    expect(sessions.revokeIndependently).not.toHaveBeenCalled();
+  });
+
+  it('passes a refused rotation on unchanged and audits no refresh', async () => {
+    const { service, sessions, audit } = setup();
+    sessions.refresh.mockRejectedValue(new SessionError(SessionErrorCode.RefreshTokenReused));
+    expect(await codeOf(service.refresh('s-1.secret', META))).toBe('REFRESH_TOKEN_REUSED');
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+});
+
+describe('SessionGrantsService.logout', () => {
+  const claims = (sid: string) => ({
+    iss: 'i',
+    aud: 'a',
+    sub: 'u-1',
+    sid,
+    jti: 'j',
+    iat: 1,
+    nbf: 1,
+    exp: 2,
+  });
+
+  it('revokes each distinct session shown once, ignoring unreadable credentials', async () => {
+    const { service, accessTokens, sessions, audit } = setup();
+    accessTokens.readIgnoringExpiry.mockImplementation((token: string) =>
+      token === 'good' ? claims('s-1') : null,
+    );
+    sessions.findLive.mockResolvedValue(session());
+    sessions.identify.mockRejectedValue(new SessionError(SessionErrorCode.InvalidRefreshToken));
+    await service.logout(
+      { accessTokens: ['good', 'good', 'garbage'], refreshTokens: ['forged'] },
+      META,
+    );
+    expect(sessions.revoke).toHaveBeenCalledTimes(1);
+    expect(sessions.revoke).toHaveBeenCalledWith('s-1', 'logout');
+    expect(audit.record).toHaveBeenCalledTimes(1);
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'LOGOUT', actorUserId: 'u-1', resourceId: 's-1' }),
+    );
+  });
+
+  it('ends the session behind a refresh token, and the one behind an access token of another session', async () => {
+    const { service, accessTokens, sessions } = setup();
+    accessTokens.readIgnoringExpiry.mockReturnValue(claims('s-2'));
+    sessions.identify.mockResolvedValue({ session: session(), hash: 'h' });
+    sessions.findLive.mockImplementation(async (id: string) => session({ id }));
+    await service.logout({ accessTokens: ['a'], refreshTokens: ['s-1.secret'] }, META);
+    expect(sessions.revoke.mock.calls.map(([id]) => id).sort()).toEqual(['s-1', 's-2']);
+  });
+
+  it('audits nothing for a session already ended, or revoked by a concurrent request', async () => {
+    const { service, accessTokens, sessions, audit } = setup();
+    accessTokens.readIgnoringExpiry.mockImplementation((token: string) => claims(token));
+    sessions.findLive.mockImplementation(async (id: string) =>
+      id === 'ended' ? null : session({ id }),
+    );
+    sessions.revoke.mockResolvedValue(false);
+    await service.logout({ accessTokens: ['ended', 'raced'], refreshTokens: [] }, META);
+    expect(sessions.revoke).toHaveBeenCalledTimes(1);
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
+  it('lets an outage while reading a refresh token through (logout does not pretend to succeed)', async () => {
+    const { service, sessions } = setup();
+    sessions.identify.mockRejectedValue(new Error('Connection terminated'));
+    await expect(
+      service.logout({ accessTokens: [], refreshTokens: ['s-1.secret'] }, META),
+    ).rejects.toThrow('Connection terminated');
+  });
+});

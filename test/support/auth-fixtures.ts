@@ -1,0 +1,56 @@
+import { Clock } from '../../src/common/clock';
+import { Role } from '../../src/common/access/role';
+import { AuthError } from '../../src/auth/auth.error';
+import { Session } from '../../src/sessions/entities/session.entity';
+import { User } from '../../src/users/entities/user.entity';
+
+/** Shared by the auth unit specs: one user, one session, a frozen clock. */
+export const META = { ip: '198.51.100.4', userAgent: 'spec', requestId: 'req-9' };
+export const NOW = new Date('2026-11-27T12:00:00Z');
+
+export function user(overrides: Partial<User> = {}): User {
+  return Object.assign(new User(), {
+    id: 'u-1',
+    username: 'alice',
+    displayName: null,
+    passwordHash: 'stored-hash',
+    role: Role.User,
+    isActive: true,
+    mustChangePassword: false,
+    passwordChangedAt: NOW,
+    createdAt: NOW,
+    updatedAt: NOW,
+    ...overrides,
+  });
+}
+
+export function session(overrides: Partial<Session> = {}): Session {
+  return Object.assign(new Session(), {
+    id: 's-1',
+    userId: 'u-1',
+    absoluteExpiresAt: new Date(NOW.getTime() + 3_600_000),
+    idleExpiresAt: new Date(NOW.getTime() + 1_800_000),
+    revokedAt: null,
+    ...overrides,
+  });
+}
+
+export class FrozenClock extends Clock {
+  constructor(public current = new Date(NOW)) {
+    super();
+  }
+  override now(): Date {
+    return new Date(this.current);
+  }
+}
+
+/** The code a promise fails with ('no error' when it resolves). */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AuthError) return error.code;
+    return (error as { code?: string }).code ?? String(error);
+  }
+  return 'no error';
+}
