@@ -100,7 +100,7 @@ describe('the unit of work under concurrent requests', () => {
 describe('the unit of work around DELETE handlers', () => {
   let t: TestApp;
   let admin: AdminFixture;
-  let failAuditFor: AuditAction | undefined;
+  let failAuditFor: string | undefined;
 
   beforeAll(async () => {
     t = await createTestApp({
