@@ -110,6 +110,26 @@ describe('POST /auth/change-password', () => {
     },
   );
 
+  it('audits a new password refused by the policy as PASSWORD_CHANGE_FAILED with the broken rule as its reason', async () => {
+    const fiona = await createUser(t);
+    const session = await logIn(t, fiona);
+    const response = await change(session.accessToken, {
+      current_password: fiona.password,
+      new_password: 'short pass',
+    });
+    expect(response.status).toBe(400);
+    const events = await auditEvents(t, {
+      action: AuditAction.PasswordChangeFailed,
+      actorUserId: fiona.user.id,
+    });
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      outcome: 'failure',
+      resourceId: fiona.user.id,
+      details: { reason: 'password_too_short' },
+    });
+  });
+
   it('refuses the same password as the new one', async () => {
     const dan = await createUser(t);
     const session = await logIn(t, dan);

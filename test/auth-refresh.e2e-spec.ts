@@ -116,6 +116,40 @@ describe('POST /auth/refresh', () => {
     expect(row.revokedReason).toBe('refresh_token_reused');
   });
 
+  // The window is half-open: "less than REFRESH_REUSE_GRACE" after the rotation is a racing tab, the grace
+  // itself is already reuse. Stepped with the fake clock to the millisecond on each side of the edge.
+  it('accepts a retired token presented 1 ms before REFRESH_REUSE_GRACE has passed', async () => {
+    const session = await logIn(t, alice);
+    expect((await refreshWith(session.refreshToken)).status).toBe(200);
+    t.clock.advance(t.config.refreshReuseGraceMs - 1);
+
+    const late = await refreshWith(session.refreshToken);
+    expect(late.status).toBe(200);
+    expect(setCookiesOf(late).aegis_refresh).toBeUndefined();
+    expect((await me(late.body.access_token)).status).toBe(200);
+  });
+
+  it.each([
+    ['exactly REFRESH_REUSE_GRACE', 0],
+    ['REFRESH_REUSE_GRACE + 1 ms', 1],
+  ])(
+    'treats a retired token presented %s after its rotation as reuse and ends the session',
+    async (_label, beyondGraceMs) => {
+      const session = await logIn(t, alice);
+      expect((await refreshWith(session.refreshToken)).status).toBe(200);
+      t.clock.advance(t.config.refreshReuseGraceMs + beyondGraceMs);
+
+      const replay = await refreshWith(session.refreshToken);
+      expect(replay.status).toBe(401);
+      expect(replay.body.code).toBe('REFRESH_TOKEN_REUSED');
+      expect(setCookiesOf(replay).aegis_token).toBeUndefined();
+      const row = await t.dataSource
+        .getRepository(Session)
+        .findOneByOrFail({ id: session.sessionId });
+      expect(row.revokedReason).toBe('refresh_token_reused');
+    },
+  );
+
   it('detects theft with a token retired several rotations ago, not only the last one', async () => {
     const session = await logIn(t, alice);
     let current = session.refreshToken;

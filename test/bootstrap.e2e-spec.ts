@@ -1,5 +1,7 @@
 import { AuditAction } from '../src/audit/audit-action';
-import { User } from '../src/users/entities/user.entity';
+import { AdminBootstrapService } from '../src/users/admin-bootstrap.service';
+import { Role, User } from '../src/users/entities/user.entity';
+import { createUser } from './factories/user.factory';
 import { auditEvents } from './support/audit';
 import { createTestDatabase } from './support/test-database';
 import { createTestApp, TEST_ADMIN } from './support/test-app';
@@ -73,6 +75,43 @@ describe('first start on an empty database', () => {
     await expect(createTestApp({ env: { AEGIS_ADMIN_PASSWORD: 'short' } })).rejects.toThrow(
       /at least 15/,
     );
+  });
+});
+
+describe('start-up on a database that already has users', () => {
+  it('creates no administrator and prints no password when the only user is not an admin', async () => {
+    const database = await createTestDatabase();
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      // A first start without the bootstrap, to leave exactly one ordinary user behind.
+      const seeding = await createTestApp({
+        database,
+        override: (builder) => builder.overrideProvider(AdminBootstrapService).useValue({}),
+      });
+      const only = await createUser(seeding, { role: Role.User });
+      await seeding.close();
+      log.mockClear();
+
+      const t = await createTestApp({
+        database,
+        env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
+      });
+      try {
+        expect(log.mock.calls.map((call) => String(call[0])).join('\n')).not.toContain(
+          'one-time password',
+        );
+        const users = await t.dataSource.getRepository(User).find();
+        expect(users.map(({ id, role }) => ({ id, role }))).toEqual([
+          { id: only.user.id, role: Role.User },
+        ]);
+        expect(await auditEvents(t, { action: AuditAction.UserCreated })).toEqual([]);
+      } finally {
+        await t.close();
+      }
+    } finally {
+      log.mockRestore();
+      await database.drop();
+    }
   });
 });
 

@@ -1,9 +1,12 @@
 import { AuditAction } from '../src/audit/audit-action';
+import type { Response } from 'supertest';
 import { Session } from '../src/sessions/entities/session.entity';
-import { logIn } from './factories/session.factory';
+import { createAdmin, type AdminFixture } from './factories/admin.factory';
+import { logIn, type LoggedIn } from './factories/session.factory';
 import { createUser, type UserFixture } from './factories/user.factory';
 import { auditEvents } from './support/audit';
 import { withFailingAudit } from './support/failing-audit';
+import { expectProblem, loadSession, lockoutOf } from './support/security';
 import { createTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -87,5 +90,93 @@ describe('the unit of work under concurrent requests', () => {
       });
       expect(changed).toHaveLength(index === 2 ? 0 : 1);
     }
+  });
+});
+
+/**
+ * DELETE handlers change state too: a revocation or a cleared lockout must commit with its audit row or not
+ * at all. The audit append is made to fail; the change must be gone with it, and the client gets a generic 500.
+ */
+describe('the unit of work around DELETE handlers', () => {
+  let t: TestApp;
+  let admin: AdminFixture;
+  let failAuditFor: string | undefined;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      override: withFailingAudit((event) => event.action === failAuditFor),
+    });
+    admin = await createAdmin(t);
+  });
+  afterAll(() => t.close());
+
+  /** Sends `request` while appends of `action` fail, and checks the answer is a 500 that leaks nothing. */
+  async function withAuditOf(action: AuditAction, request: () => Promise<Response>) {
+    failAuditFor = action;
+    let response: Response;
+    try {
+      response = await request();
+    } finally {
+      failAuditFor = undefined;
+    }
+    expectProblem(response, 500, 'INTERNAL_ERROR');
+    expect(response.text).not.toMatch(/disk full|injected|audit/i);
+  }
+
+  const isLive = async (session: LoggedIn) =>
+    (await loadSession(t, session.sessionId)).revokedAt === null &&
+    (await t.http().get('/auth/me').set('Authorization', `Bearer ${session.accessToken}`))
+      .status === 200;
+
+  it('rolls back DELETE /auth/sessions/:id when its audit row cannot be written: the session stays live', async () => {
+    const user = await createUser(t);
+    const current = await logIn(t, user);
+    const other = await logIn(t, user);
+
+    await withAuditOf(AuditAction.SessionRevoked, () =>
+      t
+        .http()
+        .delete(`/auth/sessions/${other.sessionId}`)
+        .set('Authorization', `Bearer ${current.accessToken}`),
+    );
+
+    expect(await isLive(other)).toBe(true);
+    expect(
+      await auditEvents(t, { action: AuditAction.SessionRevoked, resourceId: other.sessionId }),
+    ).toEqual([]);
+  });
+
+  it('rolls back DELETE /users/:id/sessions when its audit row cannot be written: every session stays live', async () => {
+    const user = await createUser(t);
+    const first = await logIn(t, user);
+    const second = await logIn(t, user);
+
+    await withAuditOf(AuditAction.SessionRevoked, () =>
+      t.http().delete(`/users/${user.user.id}/sessions`).set('Authorization', admin.bearer),
+    );
+
+    expect(await isLive(first)).toBe(true);
+    expect(await isLive(second)).toBe(true);
+    expect(
+      await auditEvents(t, { action: AuditAction.SessionRevoked, resourceId: user.user.id }),
+    ).toEqual([]);
+  });
+
+  it('rolls back DELETE /users/:id/login-lockout when its audit row cannot be written: the lockout stays', async () => {
+    const user = await createUser(t);
+    await t
+      .http()
+      .post('/auth/login')
+      .send({ username: user.username, password: 'wrong password!' });
+    expect((await lockoutOf(t, user.user.id))?.failures).toBe(1);
+
+    await withAuditOf(AuditAction.LoginLockoutCleared, () =>
+      t.http().delete(`/users/${user.user.id}/login-lockout`).set('Authorization', admin.bearer),
+    );
+
+    expect((await lockoutOf(t, user.user.id))?.failures).toBe(1);
+    expect(
+      await auditEvents(t, { action: AuditAction.LoginLockoutCleared, resourceId: user.user.id }),
+    ).toEqual([]);
   });
 });

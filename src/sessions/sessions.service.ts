@@ -143,7 +143,7 @@ export class SessionsService {
       ? current.rotatedAt
       : (presented.retiredAt ?? null);
     if (retiredAt !== null) {
-      if (now.getTime() - retiredAt.getTime() <= this.config.refreshReuseGraceMs) {
+      if (now.getTime() - retiredAt.getTime() < this.config.refreshReuseGraceMs) {
         return { kind: 'grace', session: current };
       }
       await this.unitOfWork.runIndependently(async () => {

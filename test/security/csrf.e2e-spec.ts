@@ -1,6 +1,6 @@
 import { AuditAction } from '../../src/audit/audit-action';
 import { Role } from '../../src/users/entities/user.entity';
-import { accessCookie, logIn, type LoggedIn } from '../factories/session.factory';
+import { accessCookie, cookieNamesOf, logIn, type LoggedIn } from '../factories/session.factory';
 import { createUser, type UserFixture } from '../factories/user.factory';
 import { auditEvents } from '../support/audit';
 import {
@@ -167,5 +167,36 @@ describe('security: cross-site requests with cookies', () => {
       .send(JSON.stringify({ username: alice.username, password: alice.password }));
     expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
     expect(response.headers['set-cookie']).toBeUndefined();
+  });
+});
+
+/**
+ * The same attack from another port of the service's own host (another app on https://a:9000 reaching
+ * https://a:8443): an origin is scheme, host and port, so a different port is a different origin. Deployed
+ * as it would be behind a TLS-terminating proxy: secure cookies, the proxy trusted for X-Forwarded-Proto.
+ */
+describe('security: cross-origin requests from another port of the same host', () => {
+  let t: TestApp;
+  let session: LoggedIn;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { SECURE_COOKIES: 'true', TRUSTED_PROXIES: '127.0.0.1' } });
+    session = await logIn(t, await createUser(t));
+  });
+  afterAll(() => t.close());
+
+  const writeFrom = (origin: string) =>
+    t
+      .http()
+      .post('/test-probe/write')
+      .set('Host', 'a:8443')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', `${cookieNamesOf(t).access}=${session.accessToken}`)
+      .set('Origin', origin);
+
+  it('refuses a cookie-authenticated write whose Origin differs from the own origin only by its port', async () => {
+    expectProblem(await writeFrom('https://a:9000'), 403, 'CSRF_REJECTED');
+    // The same request from the own origin passes: the port alone made the difference.
+    expect((await writeFrom('https://a:8443')).status).toBe(200);
   });
 });

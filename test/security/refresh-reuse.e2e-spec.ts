@@ -1,7 +1,9 @@
+import { AuditAction } from '../../src/audit/audit-action';
 import { Session } from '../../src/sessions/entities/session.entity';
 import { hashRefreshToken } from '../../src/sessions/refresh-token';
 import { cookieNamesOf, logIn, refreshCookie } from '../factories/session.factory';
 import { createUser, type UserFixture } from '../factories/user.factory';
+import { auditEvents } from '../support/audit';
 import { setCookiesOf } from '../support/cookies';
 import { expectNoTokenIssued, expectProblem, loadSession } from '../support/security';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -40,6 +42,28 @@ describe('security: refresh-token reuse', () => {
       'SESSION_ENDED',
     );
     expect((await loadSession(t, session.sessionId)).revokedReason).toBe('refresh_token_reused');
+  });
+
+  it('audits a detected reuse with the retirement time and session_revoked: true', async () => {
+    const session = await logIn(t, alice);
+    expect((await refreshWith(session.refreshToken)).status).toBe(200);
+    const retiredAt = t.clock.now();
+    t.clock.advance(11_000);
+
+    const replay = await refreshWith(session.refreshToken);
+    expectProblem(replay, 401, 'REFRESH_TOKEN_REUSED');
+    const rows = await auditEvents(t, {
+      action: AuditAction.RefreshTokenReused,
+      resourceId: session.sessionId,
+    });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      outcome: 'failure',
+      actorUserId: alice.user.id,
+      resourceType: 'session',
+      requestId: replay.body.request_id,
+      details: { retired_at: retiredAt.toISOString(), session_revoked: true },
+    });
   });
 
   it('inside the grace window, a retired token gets an access token but never a second refresh token', async () => {
