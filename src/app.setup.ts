@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { registerCors } from './common/http/cors';
+import { registerJsonBodyParser } from './common/http/json-body-parser';
 import { requestIdFor } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
@@ -65,6 +66,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   AuthModule.applyRouteLimits(fastify);
   // Only JSON and form bodies are accepted: a text/plain body (a CORS "simple request") is refused with 415.
   fastify.removeContentTypeParser('text/plain');
+  registerJsonBodyParser(app);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

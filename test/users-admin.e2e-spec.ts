@@ -154,7 +154,8 @@ describe('user administration', () => {
         action: AuditAction.AccessDenied,
         actorUserId: user.user.id,
       });
-      expect(denied).toHaveLength(3);
+      // One row per caller and reason per window (a plain user cannot flood the log); the others counted.
+      expect(denied).toHaveLength(1);
       expect(denied[0]).toMatchObject({
         outcome: 'failure',
         resourceType: 'route',

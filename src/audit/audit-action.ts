@@ -15,6 +15,8 @@ export enum AuditAction {
   UserEnabled = 'USER_ENABLED',
   RoleChanged = 'ROLE_CHANGED',
   AccessDenied = 'ACCESS_DENIED',
+  TokenRejected = 'TOKEN_REJECTED',
+  RefreshRefused = 'REFRESH_REFUSED',
   LoginLockoutCleared = 'LOGIN_LOCKOUT_CLEARED',
   AuditPurged = 'AUDIT_PURGED',
 }

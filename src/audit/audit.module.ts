@@ -9,6 +9,7 @@ import { AuditVerificationService } from './audit-verification.service';
 import { AuditController } from './audit.controller';
 import { AuditRepository } from './audit.repository';
 import { AuditService } from './audit.service';
+import { RefusalAudit } from './refusal-audit.service';
 import { AuditChainAnchor } from './entities/audit-chain-anchor.entity';
 import { AuditCheckpoint } from './entities/audit-checkpoint.entity';
 import { AuditEvent } from './entities/audit-event.entity';
@@ -17,6 +18,7 @@ import { AuditEvent } from './entities/audit-event.entity';
   imports: [TypeOrmModule.forFeature([AuditEvent, AuditChainAnchor, AuditCheckpoint])],
   controllers: [AuditController],
   providers: [
+    RefusalAudit,
     AuditRepository,
     AuditService,
     AuditSigner,
@@ -26,6 +28,6 @@ import { AuditEvent } from './entities/audit-event.entity';
     AuditQueryService,
     AuditJobs,
   ],
-  exports: [AuditService],
+  exports: [AuditService, RefusalAudit],
 })
 export class AuditModule {}

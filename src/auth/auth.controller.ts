@@ -27,6 +27,7 @@ import { LoginDto } from './dto/login.dto';
 import { LogoutDto } from './dto/logout.dto';
 import { RefreshDto } from './dto/refresh.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
+import { ReadsRefreshCookie } from './guards/cookie-integrity.guard';
 import { LocalAuthGuard } from './guards/local-auth.guard';
 import { LoginThrottlerGuard } from './guards/login-throttler.guard';
 import type { Principal } from '../common/access/principal';
@@ -71,6 +72,7 @@ export class AuthController {
 
   @Post('refresh')
   @Transactional()
+  @ReadsRefreshCookie()
   @Public()
   @HttpCode(200)
   @ApiOperation({

@@ -15,6 +15,8 @@ export enum AuthErrorCode {
   PasswordUnchanged = 'PASSWORD_UNCHANGED',
   CrossOriginRejected = 'CSRF_REJECTED',
   UserNotFound = 'USER_NOT_FOUND',
+  AmbiguousCookies = 'AMBIGUOUS_COOKIES',
+  CookieSessionMismatch = 'COOKIE_SESSION_MISMATCH',
 }
 
 const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
@@ -47,6 +49,14 @@ const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
   ],
   [AuthErrorCode.CrossOriginRejected]: [ErrorKind.Forbidden, 'Cross-origin request rejected'],
   [AuthErrorCode.UserNotFound]: [ErrorKind.NotFound, 'User not found'],
+  [AuthErrorCode.AmbiguousCookies]: [
+    ErrorKind.Unauthenticated,
+    'An Aegis cookie was sent twice (another site set one); they were cleared, please log in again',
+  ],
+  [AuthErrorCode.CookieSessionMismatch]: [
+    ErrorKind.Unauthenticated,
+    'The refresh cookie belongs to another session than the access cookie; they were cleared, please log in again',
+  ],
 };
 
 /** Authentication and authorisation failures (Twenty's AuthException pattern); the filter maps kind → status. */

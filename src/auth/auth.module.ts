@@ -15,7 +15,9 @@ import { applyAuthRouteLimits } from './auth-route-limits';
 import { AuthController } from './auth.controller';
 import { CredentialVerificationService } from './credential-verification.service';
 import { LoginLockout } from './entities/login-lockout.entity';
+import { CookieIntegrityGuard } from './guards/cookie-integrity.guard';
 import { CrossOriginGuard } from './guards/cross-origin.guard';
+import { DeviceCookies } from './device-cookies';
 import { JwtAuthGuard } from './guards/jwt-auth.guard';
 import { LoginThrottlerGuard } from './guards/login-throttler.guard';
 import { PasswordChangeGuard } from './guards/password-change.guard';
@@ -71,7 +73,10 @@ const ONE_MINUTE_MS = 60_000;
     JwtStrategy,
     LocalStrategy,
     LoginThrottlerGuard,
-    // Global guards run in this order: cross-origin check, authentication, forced password change, roles.
+    DeviceCookies,
+    // Global guards run in this order: cookie integrity, cross-origin check, authentication, forced password
+    // change, roles.
+    { provide: APP_GUARD, useClass: CookieIntegrityGuard },
     { provide: APP_GUARD, useClass: CrossOriginGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },

@@ -6,6 +6,7 @@ import { automock } from '../../test/support/automock';
 import { META, codeOf, user } from '../../test/support/auth-fixtures';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { CredentialVerificationService } from './credential-verification.service';
+import { DeviceCookies } from './device-cookies';
 import { LoginLockoutService } from './login-lockout.service';
 
 function setup() {
@@ -18,8 +19,17 @@ function setup() {
   lockout.beginAttempt.mockResolvedValue({ allowed: true });
   const audit = automock(AuditService);
   const metrics = automock(AuthMetrics);
-  const service = new CredentialVerificationService(users, hasher, lockout, audit, metrics);
-  return { users, hasher, lockout, audit, metrics, service };
+  const devices = automock(DeviceCookies);
+  devices.deviceOf.mockReturnValue(null);
+  const service = new CredentialVerificationService(
+    users,
+    hasher,
+    lockout,
+    audit,
+    metrics,
+    devices,
+  );
+  return { users, hasher, lockout, audit, metrics, devices, service };
 }
 
 describe('CredentialVerificationService.verify', () => {
@@ -53,6 +63,29 @@ describe('CredentialVerificationService.verify', () => {
       expect.objectContaining({ actorUserId: 'u-1', resourceId: 'u-1' }),
     );
     expect(lockout.succeeded).not.toHaveBeenCalled();
+    expect(lockout.failed).toHaveBeenCalledWith('u:u-1');
+  });
+
+  it("counts an attempt with the account's valid device cookie in that device's own budget", async () => {
+    const { service, users, hasher, lockout, devices } = setup();
+    users.findByLoginName.mockResolvedValue(user());
+    devices.deviceOf.mockReturnValue('dev-1');
+    await codeOf(service.verify('alice', 'wrong', META, { deviceToken: 'cookie' }));
+    expect(devices.deviceOf).toHaveBeenCalledWith('cookie', 'u-1');
+    expect(lockout.beginAttempt).toHaveBeenCalledWith('d:u-1:dev-1');
+    expect(lockout.failed).toHaveBeenCalledWith('d:u-1:dev-1');
+    hasher.verify.mockResolvedValue(true);
+    await service.verify('alice', 'right', META, { deviceToken: 'cookie' });
+    expect(lockout.succeeded).toHaveBeenCalledWith('d:u-1:dev-1');
+  });
+
+  it('gives the place in the budget back when the check itself fails (no verdict, no failure counted)', async () => {
+    const { service, users, hasher, lockout } = setup();
+    users.findByLoginName.mockResolvedValue(user());
+    hasher.verify.mockRejectedValue(new Error('argon2 pool gone'));
+    await expect(service.verify('alice', 'pw', META)).rejects.toThrow('argon2 pool gone');
+    expect(lockout.abandoned).toHaveBeenCalledWith('u:u-1');
+    expect(lockout.failed).not.toHaveBeenCalled();
   });
 
   it('caps the audited username at 128 characters', async () => {

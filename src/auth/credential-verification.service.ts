@@ -7,6 +7,7 @@ import { AuthMetrics } from '../metrics/auth-metrics';
 import type { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthError, AuthErrorCode } from './auth.error';
+import { DeviceCookies } from './device-cookies';
 import { LoginLockoutService } from './login-lockout.service';
 
 const MAX_AUDITED_USERNAME = 128;
@@ -15,6 +16,12 @@ const MAX_AUDITED_USERNAME = 128;
 export interface VerifiedLogin {
   user: User;
   upgradedHash?: string;
+}
+
+/** What the client showed besides the password. */
+export interface LoginEvidence {
+  /** The device cookie, if the browser has one (see {@link DeviceCookies}). */
+  deviceToken?: string;
 }
 
 /** The password step of a login: the per-account lockout, the timing-equal check, the audit of failures. */
@@ -26,20 +33,29 @@ export class CredentialVerificationService {
     private readonly lockout: LoginLockoutService,
     private readonly audit: AuditService,
     private readonly metrics: AuthMetrics,
+    private readonly devices: DeviceCookies,
   ) {}
 
   /**
    * Checks a username and password (the DTO has already capped the password at 128 code points). The attempt
-   * is counted against the account before the check, and refused (429) while the account is locked, even
+   * holds a place in the account's failure budget before the check, and is refused (429) while the account is locked, even
    * with the right password. An unknown user costs the same: a counted attempt and one full argon2 verify
    * against a dummy hash with the same parameters, so neither timing nor a lockout tells whether an account
    * exists. Failures are audited in their own transaction before the error is thrown.
    */
-  async verify(loginName: string, password: string, meta: RequestMeta): Promise<VerifiedLogin> {
+  async verify(
+    loginName: string,
+    password: string,
+    meta: RequestMeta,
+    evidence: LoginEvidence = {},
+  ): Promise<VerifiedLogin> {
     const user = await this.users.findByLoginName(loginName);
-    const accountKey = user
-      ? LoginLockoutService.keyForUser(user.id)
-      : LoginLockoutService.keyForUnknownName(loginName);
+    const deviceId = user ? this.devices.deviceOf(evidence.deviceToken, user.id) : null;
+    const accountKey = !user
+      ? LoginLockoutService.keyForUnknownName(loginName)
+      : deviceId
+        ? LoginLockoutService.keyForDevice(user.id, deviceId)
+        : LoginLockoutService.keyForUser(user.id);
     const failure = (reason: string) =>
       this.audit.recordIndependently({
         action: AuditAction.LoginFailed,
@@ -59,8 +75,15 @@ export class CredentialVerificationService {
         retryAfterSeconds: attempt.retryAfterSeconds,
       });
     }
-    const valid = await this.hasher.verify(user?.passwordHash ?? this.hasher.dummyHash, password);
+    let valid: boolean;
+    try {
+      valid = await this.hasher.verify(user?.passwordHash ?? this.hasher.dummyHash, password);
+    } catch (error) {
+      await this.lockout.abandoned(accountKey);
+      throw error;
+    }
     if (!user || !valid) {
+      await this.lockout.failed(accountKey);
       this.metrics.loginAttempted('invalid_credentials');
       await failure('invalid_credentials');
       throw new AuthError(AuthErrorCode.InvalidCredentials);

@@ -13,6 +13,11 @@ import { LoginLockoutRepository, type LockoutPolicy } from './login-lockout.repo
 /** The first lock lasts 30 s; every further failure doubles it, up to an hour (never permanent). */
 export const LOCKOUT_BASE_MS = 30_000;
 export const LOCKOUT_CAP_MS = 3_600_000;
+/** A password check takes well under a second; one "in flight" for longer belongs to a process that died. */
+const IN_FLIGHT_STALE_MS = 30_000;
+/** How long an attempt waits for checks in flight to decide before it is refused, and how often it looks. */
+const IN_FLIGHT_WAIT_MS = 10_000;
+const IN_FLIGHT_POLL_MS = 20;
 
 export type AttemptOutcome = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -39,11 +44,17 @@ export class LoginLockoutService {
       maxFailures: config.loginMaxFailures,
       baseMs: LOCKOUT_BASE_MS,
       capMs: LOCKOUT_CAP_MS,
+      staleMs: IN_FLIGHT_STALE_MS,
     };
   }
 
   static keyForUser(userId: string): string {
     return `u:${userId}`;
+  }
+
+  /** Attempts from a browser that holds a valid device cookie for the account: a budget of its own. */
+  static keyForDevice(userId: string, deviceId: string): string {
+    return `d:${userId}:${deviceId}`;
   }
 
   /**
@@ -56,25 +67,49 @@ export class LoginLockoutService {
   }
 
   /**
-   * Counts one password check for the account before it happens, committed at once (it must count even if
-   * the request fails). Call it before the request's unit of work opens its transaction.
+   * Reserves one password check for the account before it happens, committed at once (it must hold even if
+   * the request fails). While the failure budget is full only because other checks are still running, waits
+   * for their verdict instead of refusing: right passwords in parallel are never refused, and parallel wrong
+   * guesses still get no more than the budget. Call it before the request's unit of work opens its
+   * transaction; report the verdict with {@link failed} or {@link succeeded}.
    */
   async beginAttempt(accountKey: string): Promise<AttemptOutcome> {
-    const nowMs = this.clock.now().getTime();
-    const reservation = await this.unitOfWork.runSeparately(() =>
-      this.lockouts.reserve(accountKey, nowMs, this.policy),
-    );
-    if (reservation.allowed) return { allowed: true };
-    return {
-      allowed: false,
-      retryAfterSeconds: Math.max(1, Math.ceil((reservation.lockedUntilMs - nowMs) / 1000)),
-    };
+    const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
+    for (;;) {
+      const nowMs = this.clock.now().getTime();
+      const reservation = await this.unitOfWork.runSeparately(() =>
+        this.lockouts.reserve(accountKey, nowMs, this.policy),
+      );
+      if (reservation.allowed) return { allowed: true };
+      if (reservation.lockedUntilMs !== null) {
+        return {
+          allowed: false,
+          retryAfterSeconds: Math.max(1, Math.ceil((reservation.lockedUntilMs - nowMs) / 1000)),
+        };
+      }
+      if (Date.now() >= deadline) return { allowed: false, retryAfterSeconds: 1 };
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
+    }
   }
 
-  /** The password was right: the consecutive-failure count starts again (survives the request's failure). */
+  /** The password was wrong: a confirmed failure, committed whatever the request does next. */
+  failed(accountKey: string): Promise<void> {
+    return this.unitOfWork.runIndependently(async () => {
+      await this.lockouts.recordFailure(accountKey, this.clock.now().getTime(), this.policy);
+    });
+  }
+
+  /** The password was right: the count starts again (survives the request's failure). */
   succeeded(accountKey: string): Promise<void> {
     return this.unitOfWork.runIndependently(async () => {
       await this.lockouts.clear(accountKey);
+    });
+  }
+
+  /** The check ended without a verdict (it threw): its place in the budget is given back. */
+  abandoned(accountKey: string): Promise<void> {
+    return this.unitOfWork.runIndependently(async () => {
+      await this.lockouts.release(accountKey);
     });
   }
 
@@ -85,7 +120,7 @@ export class LoginLockoutService {
   async clearForUser(userId: string, adminId: string, meta: RequestMeta): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) throw new AuthError(AuthErrorCode.UserNotFound);
-    const hadLockout = await this.lockouts.clear(LoginLockoutService.keyForUser(user.id));
+    const hadLockout = await this.lockouts.clearAccount(user.id);
     await this.audit.record({
       action: AuditAction.LoginLockoutCleared,
       outcome: 'success',

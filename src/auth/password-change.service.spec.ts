@@ -1,4 +1,5 @@
 import { AuditService } from '../audit/audit.service';
+import { RefusalAudit } from '../audit/refusal-audit.service';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import type { AppConfig } from '../config/app-config';
 import { SessionsService } from '../sessions/sessions.service';
@@ -22,8 +23,17 @@ function setup() {
   const lockout = automock(LoginLockoutService);
   lockout.beginAttempt.mockResolvedValue({ allowed: true });
   const audit = automock(AuditService);
-  const service = new PasswordChangeService(users, sessions, hasher, policy, lockout, audit);
-  return { users, sessions, hasher, policy, lockout, audit, service };
+  const refusals = automock(RefusalAudit);
+  const service = new PasswordChangeService(
+    users,
+    sessions,
+    hasher,
+    policy,
+    lockout,
+    audit,
+    refusals,
+  );
+  return { users, sessions, hasher, policy, lockout, audit, refusals, service };
 }
 
 const principal = () => ({ user: user(), session: session() });
@@ -64,6 +74,7 @@ describe('PasswordChangeService.change', () => {
       }),
     );
     expect(lockout.beginAttempt).toHaveBeenCalledWith('u:u-1');
+    expect(lockout.failed).toHaveBeenCalledWith('u:u-1');
     expect(lockout.succeeded).not.toHaveBeenCalled();
   });
 
@@ -82,7 +93,7 @@ describe('PasswordChangeService.change', () => {
   });
 
   it('refuses a new password that breaks the policy, naming the rule, before any hashing or counting', async () => {
-    const { service, hasher, users, lockout, audit } = setup();
+    const { service, hasher, users, lockout, refusals } = setup();
     hasher.verify.mockResolvedValue(true);
     expect(await codeOf(service.change(principal(), 'current', 'short', META))).toBe(
       'PASSWORD_TOO_SHORT',
@@ -90,29 +101,32 @@ describe('PasswordChangeService.change', () => {
     expect(users.setPasswordHash).not.toHaveBeenCalled();
     expect(hasher.verify).not.toHaveBeenCalled();
     expect(lockout.beginAttempt).not.toHaveBeenCalled();
-    expect(audit.recordIndependently).toHaveBeenCalledWith(
+    expect(refusals.record).toHaveBeenCalledWith(
       expect.objectContaining({
         action: 'PASSWORD_CHANGE_FAILED',
-        details: { reason: 'password_too_short' },
+        reason: 'password_too_short',
+        actorUserId: 'u-1',
+        resourceId: 'u-1',
+        meta: META,
       }),
     );
   });
 
   it('refuses a new password equal to the current one (compared after NFKC), before counting', async () => {
-    const { service, lockout, audit } = setup();
+    const { service, lockout, refusals } = setup();
     expect(
       await codeOf(
         service.change(principal(), 'ａ long old passphrase', 'a long old passphrase', META),
       ),
     ).toBe(AuthErrorCode.PasswordUnchanged);
     expect(lockout.beginAttempt).not.toHaveBeenCalled();
-    expect(audit.recordIndependently).toHaveBeenCalledWith(
-      expect.objectContaining({ details: { reason: 'password_unchanged' } }),
+    expect(refusals.record).toHaveBeenCalledWith(
+      expect.objectContaining({ reason: 'password_unchanged' }),
     );
   });
 
   it('lets an unexpected policy failure through unaudited (a bug, not a refusal)', async () => {
-    const { service, policy, audit } = setup();
+    const { service, policy, audit, refusals } = setup();
     jest.spyOn(policy, 'assertAcceptable').mockImplementation(() => {
       throw new TypeError('boom');
     });
@@ -120,6 +134,7 @@ describe('PasswordChangeService.change', () => {
       service.change(principal(), 'current', 'a long new passphrase', META),
     ).rejects.toThrow(TypeError);
     expect(audit.recordIndependently).not.toHaveBeenCalled();
+    expect(refusals.record).not.toHaveBeenCalled();
   });
 
   it('ends the request as SESSION_ENDED when the account vanished meanwhile', async () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
+import { RefusalAudit } from '../audit/refusal-audit.service';
 import type { Principal } from '../common/access/principal';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { DomainError } from '../common/errors/domain-error';
@@ -22,6 +23,7 @@ export class PasswordChangeService {
     private readonly policy: PasswordPolicy,
     private readonly lockout: LoginLockoutService,
     private readonly audit: AuditService,
+    private readonly refusals: RefusalAudit,
   ) {}
 
   /**
@@ -50,14 +52,26 @@ export class PasswordChangeService {
       throw error;
     };
 
+    // Refusals that cost no password check can be repeated at will: audited under the flood rule.
+    const refuseCheaply = async (error: DomainError): Promise<never> => {
+      await this.refusals.record({
+        action: AuditAction.PasswordChangeFailed,
+        reason: error.code.toLowerCase(),
+        actorUserId: userId,
+        resourceType: 'user',
+        resourceId: userId,
+        meta,
+      });
+      throw error;
+    };
     try {
       this.policy.assertAcceptable(newPassword, principal.user.username);
     } catch (error) {
-      if (error instanceof DomainError) return refuse(error);
+      if (error instanceof DomainError) return refuseCheaply(error);
       throw error;
     }
     if (currentPassword.normalize('NFKC') === newPassword.normalize('NFKC')) {
-      return refuse(new AuthError(AuthErrorCode.PasswordUnchanged));
+      return refuseCheaply(new AuthError(AuthErrorCode.PasswordUnchanged));
     }
     const accountKey = LoginLockoutService.keyForUser(userId);
     const attempt = await this.lockout.beginAttempt(accountKey);
@@ -72,6 +86,7 @@ export class PasswordChangeService {
     const user = await this.users.findById(userId);
     if (!user) throw new AuthError(AuthErrorCode.SessionEnded);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      await this.lockout.failed(accountKey);
       return refuse(new AuthError(AuthErrorCode.WrongCurrentPassword));
     }
     await this.lockout.succeeded(accountKey);

@@ -1,4 +1,5 @@
 import { AuditService } from '../audit/audit.service';
+import { RefusalAudit } from '../audit/refusal-audit.service';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { SessionError, SessionErrorCode } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
@@ -7,6 +8,7 @@ import { automock } from '../../test/support/automock';
 import { FrozenClock, META, NOW, codeOf, session, user } from '../../test/support/auth-fixtures';
 import { AccessTokenService } from './access-token.service';
 import { AuthErrorCode } from './auth.error';
+import { DeviceCookies } from './device-cookies';
 import { SessionGrantsService } from './session-grants.service';
 
 function setup() {
@@ -22,8 +24,20 @@ function setup() {
   const audit = automock(AuditService);
   const clock = new FrozenClock();
   const metrics = automock(AuthMetrics);
-  const service = new SessionGrantsService(users, sessions, accessTokens, audit, clock, metrics);
-  return { users, sessions, accessTokens, audit, clock, metrics, service };
+  const devices = automock(DeviceCookies);
+  devices.issue.mockReturnValue('device-token');
+  const refusals = automock(RefusalAudit);
+  const service = new SessionGrantsService(
+    users,
+    sessions,
+    accessTokens,
+    audit,
+    clock,
+    metrics,
+    devices,
+    refusals,
+  );
+  return { users, sessions, accessTokens, audit, clock, metrics, devices, refusals, service };
 }
 
 describe('SessionGrantsService.login', () => {
@@ -38,6 +52,7 @@ describe('SessionGrantsService.login', () => {
       expiresIn: 300,
       refreshToken: 's-1.secret',
       refreshExpiresIn: 3600,
+      deviceToken: 'device-token',
     });
     expect(audit.record).toHaveBeenCalledWith({
       action: 'LOGIN_SUCCESS',
@@ -152,11 +167,44 @@ describe('SessionGrantsService.refresh', () => {
     expect(sessions.revokeIndependently).not.toHaveBeenCalled();
   });
 
-  it('passes a refused rotation on unchanged and audits no refresh', async () => {
-    const { service, sessions, audit } = setup();
+  it('passes a detected reuse on unchanged, with no second audit row (sessions writes its own)', async () => {
+    const { service, sessions, audit, refusals } = setup();
     sessions.refresh.mockRejectedValue(new SessionError(SessionErrorCode.RefreshTokenReused));
     expect(await codeOf(service.refresh('s-1.secret', META))).toBe('REFRESH_TOKEN_REUSED');
     expect(audit.record).not.toHaveBeenCalled();
+    expect(refusals.record).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['an unknown or forged token', new SessionError(SessionErrorCode.InvalidRefreshToken)],
+    ['a revoked session', new SessionError(SessionErrorCode.SessionRevoked)],
+  ])('audits the refusal of %s under the flood rule', async (_label, error) => {
+    const { service, sessions, refusals } = setup();
+    sessions.identify.mockRejectedValue(error);
+    expect(await codeOf(service.refresh('s-1.secret', META))).toBe(error.code);
+    expect(refusals.record).toHaveBeenCalledWith({
+      action: 'REFRESH_REFUSED',
+      reason: error.code.toLowerCase(),
+      resourceType: 'session',
+      meta: META,
+    });
+  });
+
+  it('does not audit an outage as a refusal', async () => {
+    const { service, sessions, refusals } = setup();
+    sessions.identify.mockRejectedValue(new Error('Connection terminated'));
+    await expect(service.refresh('s-1.secret', META)).rejects.toThrow('Connection terminated');
+    expect(refusals.record).not.toHaveBeenCalled();
+  });
+
+  it("checks the session's liveness before the password-change gate (a revoked token learns nothing of a reset)", async () => {
+    const { service, sessions, users } = setup();
+    sessions.assertNotEnded.mockImplementation(() => {
+      throw new SessionError(SessionErrorCode.SessionRevoked);
+    });
+    users.findById.mockResolvedValue(user({ mustChangePassword: true }));
+    expect(await codeOf(service.refresh('s-1.secret', META))).toBe('SESSION_REVOKED');
+    expect(users.findById).not.toHaveBeenCalled();
   });
 });
 

@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
+import { RefusalAudit } from '../audit/refusal-audit.service';
 import { Clock } from '../common/clock';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { SessionRevocationReason, type Session } from '../sessions/entities/session.entity';
-import { SessionError } from '../sessions/session.error';
+import { SessionError, SessionErrorCode } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
 import { UsersService } from '../users/users.service';
 import { AccessTokenService } from './access-token.service';
 import { AuthError, AuthErrorCode } from './auth.error';
 import type { VerifiedLogin } from './credential-verification.service';
+import { DeviceCookies } from './device-cookies';
 
 /** What a login or refresh hands out; the controller turns it into cookies and a body. */
 export interface TokenGrant {
@@ -20,6 +22,8 @@ export interface TokenGrant {
   refreshToken?: string;
   /** Seconds until the session's absolute expiry: the refresh cookie's Max-Age. */
   refreshExpiresIn: number;
+  /** A new device cookie after a password login (see DeviceCookies). */
+  deviceToken?: string;
 }
 
 /** Every credential a logout request showed. */
@@ -38,6 +42,8 @@ export class SessionGrantsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly metrics: AuthMetrics,
+    private readonly devices: DeviceCookies,
+    private readonly refusals: RefusalAudit,
   ) {}
 
   /** Opens a session for a verified login (in the request's unit of work, with its audit row). */
@@ -66,7 +72,7 @@ export class SessionGrantsService {
       meta,
     });
     this.metrics.loginAttempted('success');
-    return this.grant(session, refreshToken);
+    return { ...this.grant(session, refreshToken), deviceToken: this.devices.issue(user.id) };
   }
 
   /**
@@ -76,7 +82,34 @@ export class SessionGrantsService {
   async refresh(refreshToken: string | undefined, meta: RequestMeta): Promise<TokenGrant> {
     if (refreshToken === undefined || refreshToken === '')
       throw new AuthError(AuthErrorCode.Unauthenticated);
+    try {
+      return await this.rotate(refreshToken, meta);
+    } catch (error) {
+      await this.auditRefusal(error, meta);
+      throw error;
+    }
+  }
+
+  /**
+   * A refused refresh is audited under the flood rule (a replayed, forged or ended token can be sent at will);
+   * reuse of a retired token has its own row, written by the sessions module with the revocation.
+   */
+  private async auditRefusal(error: unknown, meta: RequestMeta): Promise<void> {
+    if (!(error instanceof SessionError || error instanceof AuthError)) return;
+    if (error.code === (SessionErrorCode.RefreshTokenReused as string)) return;
+    await this.refusals.record({
+      action: AuditAction.RefreshRefused,
+      reason: error.code.toLowerCase(),
+      resourceType: 'session',
+      meta,
+    });
+  }
+
+  private async rotate(refreshToken: string, meta: RequestMeta): Promise<TokenGrant> {
     const presented = await this.sessions.identify(refreshToken);
+    // An ended session says so first: the password-change gate below must not tell the holder of a revoked
+    // session's token that an administrator reset the password.
+    this.sessions.assertNotEnded(presented.session);
     const user = await this.users.findById(presented.session.userId);
     if (!user || !user.isActive) {
       await this.sessions.revokeIndependently(

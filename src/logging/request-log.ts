@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { clientAddressOf } from '../common/http/request-meta';
 import { routeTemplateOf } from '../common/http/route-template';
 import { APP_LOGGER } from './app-logger';
 
@@ -54,7 +55,7 @@ export class RequestLog implements OnModuleInit {
         ...(route === undefined && { path: request.url.split('?')[0].slice(0, 200) }),
         status,
         duration_ms: Math.round(reply.elapsedTime * 10) / 10,
-        ip: request.ip,
+        ip: clientAddressOf(request),
         user_id: userIdOf(request) ?? null,
       },
       'request completed',

@@ -79,6 +79,13 @@ export class SessionsService {
     return session?.isLiveAt(this.clock.now()) ? session : null;
   }
 
+  /** Throws the reason a session can no longer be used (revoked, expired); returns for a live one. */
+  assertNotEnded(session: Session): void {
+    if (session.revokedAt !== null) throw new SessionError(SessionErrorCode.SessionRevoked);
+    if (!session.isLiveAt(this.clock.now()))
+      throw new SessionError(SessionErrorCode.SessionExpired);
+  }
+
   /** The session and its user in one read, for the per-request authentication check. */
   findPrincipal(sessionId: string): Promise<SessionPrincipal | null> {
     return this.principals.findBySessionId(sessionId);

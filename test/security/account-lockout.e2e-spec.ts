@@ -1,7 +1,9 @@
 import { AuditAction } from '../../src/audit/audit-action';
 import { PasswordHasher } from '../../src/common/crypto/password-hasher';
 import { Role } from '../../src/users/entities/user.entity';
-import { logIn } from '../factories/session.factory';
+import { randomUUID } from 'node:crypto';
+import { cookieNamesOf, logIn } from '../factories/session.factory';
+import { cookieHeader, setCookiesOf } from '../support/cookies';
 import { createUser, type UserFixture } from '../factories/user.factory';
 import { auditEvents } from '../support/audit';
 import {
@@ -129,6 +131,59 @@ describe('security: per-account login backoff', () => {
     });
     expect(counted.filter((row) => row.details.reason === 'invalid_credentials')).toHaveLength(5);
     expectProblem(await login(dave.username, dave.password), 429, 'ACCOUNT_THROTTLED');
+  });
+
+  it('never refuses the right password because other checks with the right password are in flight', async () => {
+    const frank = await createUser(t);
+    const responses = await Promise.all(
+      Array.from({ length: 16 }, () => login(frank.username, frank.password)),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(16).fill(200));
+    expect(await lockoutOf(t, frank.user.id)).toBeNull();
+  });
+
+  it("keeps the owner's browser (valid device cookie) signing in while an attacker has locked the account", async () => {
+    const grace = await createUser(t);
+    const first = await login(grace.username, grace.password);
+    const device = setCookiesOf(first)[cookieNamesOf(t).device];
+    expect(device.value).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+
+    await failFiveTimes(grace); // the attacker, without the cookie
+    expectProblem(await login(grace.username, grace.password), 429, 'ACCOUNT_THROTTLED');
+    const owner = await login(grace.username, grace.password).set(
+      'Cookie',
+      cookieHeader({ [cookieNamesOf(t).device]: device.value }),
+    );
+    expect(owner.status).toBe(200);
+
+    // A forged or foreign device cookie buys nothing: the shared budget applies.
+    const forged = `${grace.user.id}.${'A'.repeat(22)}.${'B'.repeat(43)}`;
+    for (const value of [forged, device.value.replace(grace.user.id, randomUUID())]) {
+      expectProblem(
+        await login(grace.username, grace.password).set(
+          'Cookie',
+          cookieHeader({ [cookieNamesOf(t).device]: value }),
+        ),
+        429,
+        'ACCOUNT_THROTTLED',
+      );
+    }
+  });
+
+  it("gives each device cookie a budget of its own: guessing with the owner's cookie locks only that device", async () => {
+    const heidi = await createUser(t);
+    const device = setCookiesOf(await login(heidi.username, heidi.password))[
+      cookieNamesOf(t).device
+    ];
+    const withDevice = (password: string) =>
+      login(heidi.username, password).set(
+        'Cookie',
+        cookieHeader({ [cookieNamesOf(t).device]: device.value }),
+      );
+    for (let i = 1; i <= 5; i++)
+      expectProblem(await withDevice(`guess ${i}`), 401, 'INVALID_CREDENTIALS');
+    expectProblem(await withDevice(heidi.password), 429, 'ACCOUNT_THROTTLED');
+    expect((await login(heidi.username, heidi.password)).status).toBe(200);
   });
 
   it('throttles a name no account has exactly like a real account (the lockout reveals nothing)', async () => {

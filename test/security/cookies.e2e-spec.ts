@@ -4,11 +4,15 @@ import { cookieHeader, setCookiesOf } from '../support/cookies';
 import { expectProblem, loadSession } from '../support/security';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-const SECURE = { access: '__Host-aegis_token', refresh: '__Secure-aegis_refresh' };
+const SECURE = {
+  access: '__Host-aegis_token',
+  refresh: '__Host-aegis_refresh',
+  device: '__Host-aegis_device',
+};
 
 /**
  * Attack: plant or overwrite the session cookies from a sibling subdomain or a plain-HTTP page (cookie
- * tossing), which the `__Host-` / `__Secure-` prefixes make browsers refuse.
+ * tossing), which the `__Host-` prefix makes browsers refuse (`__Secure-` would still admit `Domain=`).
  */
 describe.each([
   ['SECURE_COOKIES=true', { SECURE_COOKIES: 'true' }],
@@ -25,10 +29,12 @@ describe.each([
   const login = () =>
     t.http().post('/auth/login').send({ username: alice.username, password: alice.password });
 
-  it('sets __Host-aegis_token (Secure, Path=/, no Domain) and __Secure-aegis_refresh (Secure, Path=/auth)', async () => {
+  it('sets __Host-aegis_token, __Host-aegis_refresh and __Host-aegis_device (Secure, Path=/, no Domain)', async () => {
     expect(authCookieNames(t.config.secureCookies)).toEqual(SECURE);
     const cookies = setCookiesOf(await login());
-    expect(Object.keys(cookies).sort()).toEqual([SECURE.access, SECURE.refresh]);
+    expect(Object.keys(cookies).sort()).toEqual(
+      [SECURE.device, SECURE.access, SECURE.refresh].sort(),
+    );
     expect(cookies[SECURE.access].attributes).toEqual({
       'max-age': expect.any(String),
       path: '/',
@@ -36,9 +42,16 @@ describe.each([
       secure: true,
       samesite: 'Strict',
     });
+    expect(cookies[SECURE.device].attributes).toEqual({
+      'max-age': String(365 * 24 * 3600),
+      path: '/',
+      httponly: true,
+      secure: true,
+      samesite: 'Strict',
+    });
     expect(cookies[SECURE.refresh].attributes).toEqual({
       'max-age': expect.any(String),
-      path: '/auth',
+      path: '/',
       httponly: true,
       secure: true,
       samesite: 'Strict',
@@ -82,7 +95,7 @@ describe.each([
       .set('Cookie', cookieHeader({ [SECURE.refresh]: refresh }));
     expect(refreshed.status).toBe(200);
     const next = setCookiesOf(refreshed);
-    expect(Object.keys(next).sort()).toEqual([SECURE.access, SECURE.refresh]);
+    expect(Object.keys(next).sort()).toEqual([SECURE.access, SECURE.refresh].sort());
 
     const logout = await t
       .http()
@@ -101,7 +114,7 @@ describe.each([
     });
     expect(cleared[SECURE.refresh]).toMatchObject({
       value: '',
-      attributes: { path: '/auth', secure: true },
+      attributes: { path: '/', secure: true },
     });
     expect((await loadSession(t, refresh.split('.')[0])).revokedReason).toBe('logout');
   });
@@ -126,10 +139,99 @@ describe('security: plain cookies over plain HTTP in development', () => {
           .post('/auth/login')
           .send({ username: alice.username, password: alice.password }),
       );
-      expect(Object.keys(cookies).sort()).toEqual(['aegis_refresh', 'aegis_token']);
+      expect(Object.keys(cookies).sort()).toEqual(['aegis_device', 'aegis_refresh', 'aegis_token']);
+      expect(cookies.aegis_refresh.attributes.path).toBe('/auth');
       expect(cookies.aegis_token.attributes.secure).toBeUndefined();
     } finally {
       await t.close();
     }
+  });
+});
+
+/**
+ * Attack: a sibling subdomain plants its own refresh cookie with `Domain=` the parent and a longer path, so the
+ * browser sends it first; a service reading the first duplicate would switch the victim into the attacker's
+ * session (login CSRF). Over plain HTTP the prefixes cannot help, so Aegis refuses any doubled name.
+ */
+describe('security: cookie tossing over plain HTTP', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const loginAs = async (who: UserFixture) =>
+    setCookiesOf(
+      await t.http().post('/auth/login').send({ username: who.username, password: who.password }),
+    );
+
+  it('refuses a Cookie header carrying an Aegis name twice with 401, clearing it on every path and parent domain', async () => {
+    const victim = await loginAs(await createUser(t));
+    const attacker = await loginAs(await createUser(t));
+    const refused = await t
+      .http()
+      .post('/auth/refresh')
+      .set('Host', 'app.aegis.test')
+      .set(
+        'Cookie',
+        `aegis_refresh=${attacker.aegis_refresh.value}; aegis_token=${victim.aegis_token.value}; ` +
+          `aegis_refresh=${victim.aegis_refresh.value}`,
+      );
+    expectProblem(refused, 401, 'AMBIGUOUS_COOKIES');
+    const lines = ([] as string[]).concat(refused.headers['set-cookie'] ?? []);
+    const clears = lines.filter((line) => line.startsWith('aegis_refresh=;'));
+    expect(
+      clears.some((line) => /Domain=aegis\.test/i.test(line) && /Path=\/auth\/refresh/.test(line)),
+    ).toBe(true);
+    expect(clears.some((line) => !/Domain=/i.test(line) && /Path=\/auth(;|$)/.test(line))).toBe(
+      true,
+    );
+    expect(lines.some((line) => line.startsWith('aegis_token=;'))).toBe(true);
+    expect(refused.body.access_token).toBeUndefined();
+  });
+
+  it('refuses a refresh cookie of another session beside an authentic access cookie, and keeps both sessions as they were', async () => {
+    const victimUser = await createUser(t);
+    const victim = await loginAs(victimUser);
+    const attacker = await loginAs(await createUser(t));
+    const refused = await t
+      .http()
+      .post('/auth/refresh')
+      .set(
+        'Cookie',
+        cookieHeader({
+          aegis_token: victim.aegis_token.value,
+          aegis_refresh: attacker.aegis_refresh.value,
+        }),
+      );
+    expectProblem(refused, 401, 'COOKIE_SESSION_MISMATCH');
+    expect(setCookiesOf(refused).aegis_refresh?.value).toBe('');
+
+    // The victim's own pair still works, and stays the victim's.
+    const own = await t
+      .http()
+      .post('/auth/refresh')
+      .set(
+        'Cookie',
+        cookieHeader({
+          aegis_token: victim.aegis_token.value,
+          aegis_refresh: victim.aegis_refresh.value,
+        }),
+      );
+    expect(own.status).toBe(200);
+    const me = await t
+      .http()
+      .get('/auth/me')
+      .set('Authorization', `Bearer ${own.body.access_token}`);
+    expect(me.body.id).toBe(victimUser.user.id);
+  });
+
+  it('still refreshes with a refresh cookie alone (an expired access cookie is no longer sent)', async () => {
+    const alone = await loginAs(await createUser(t));
+    const response = await t
+      .http()
+      .post('/auth/refresh')
+      .set('Cookie', cookieHeader({ aegis_refresh: alone.aegis_refresh.value }));
+    expect(response.status).toBe(200);
   });
 });

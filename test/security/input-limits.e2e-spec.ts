@@ -7,7 +7,14 @@ import { User } from '../../src/users/entities/user.entity';
 import { logIn } from '../factories/session.factory';
 import { createUser, type UserFixture } from '../factories/user.factory';
 import { auditEvents } from '../support/audit';
-import { comparableBody, expectNoTokenIssued, expectProblem, loadUser } from '../support/security';
+import { LogCapture } from '../support/log-capture';
+import {
+  comparableBody,
+  expectNoTokenIssued,
+  expectProblem,
+  loadUser,
+  STACK_TRACE,
+} from '../support/security';
 import { createTestApp, TEST_ADMIN, type TestApp } from '../support/test-app';
 
 const KiB = 1024;
@@ -200,5 +207,35 @@ describe('security: input limits and hostile input', () => {
     }
     expect(await t.dataSource.getRepository(User).count()).toBe(usersBefore);
     expect((await t.http().post('/auth/login').send(TEST_ADMIN)).status).toBe(200);
+  });
+});
+
+/** Attack: deeply nested JSON to a public, unthrottled route, to crash the validator and fill the log. */
+describe('security: nesting depth of JSON bodies', () => {
+  const logs = new LogCapture();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ override: logs.override(), env: { LOG_LEVEL: 'log' } });
+  });
+  afterAll(() => t.close());
+
+  it.each(['/auth/logout', '/auth/refresh', '/auth/login'])(
+    'answers 5,000 nested arrays to %s with 400 JSON_TOO_DEEP and logs nothing at error level',
+    async (path) => {
+      const body = '['.repeat(5_000) + ']'.repeat(5_000);
+      const response = await t.http().post(path).set('Content-Type', 'application/json').send(body);
+      expectProblem(response, 400, 'JSON_TOO_DEEP');
+      expect(logs.records().filter((record) => record.level === 'error')).toEqual([]);
+      expect(logs.text).not.toMatch(STACK_TRACE);
+    },
+  );
+
+  it('still accepts ordinary nesting', async () => {
+    const response = await t
+      .http()
+      .post('/auth/logout')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ refresh_token: 'x' }));
+    expect(response.status).toBe(200);
   });
 });

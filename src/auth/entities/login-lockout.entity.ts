@@ -15,9 +15,13 @@ export class LoginLockout {
   @PrimaryColumn({ name: 'account_key', type: 'varchar', length: 80 })
   accountKey!: string;
 
-  /** Attempts counted since the last success, including ones still being checked. */
+  /** Failed checks since the last success. */
   @Column({ type: 'integer' })
   failures!: number;
+
+  /** Checks still running (they hold a place in the failure budget until they end). */
+  @Column({ name: 'in_flight', type: 'integer' })
+  inFlight!: number;
 
   /** Length of the current lock (0 below the threshold); doubles with each further failure. */
   @Column({ name: 'backoff_ms', type: 'bigint', transformer: epochMs })

@@ -1,7 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../../audit/audit-action';
-import { AuditService } from '../../audit/audit.service';
+import { RefusalAudit } from '../../audit/refusal-audit.service';
 import { requestMetaOf } from '../../common/http/request-meta';
 import { AppConfig } from '../../config/app-config';
 import { AuthError, AuthErrorCode } from '../auth.error';
@@ -15,7 +15,7 @@ const MAX_AUDITED_HEADER = 256;
  * http.CrossOriginProtection: `Sec-Fetch-Site: same-origin|none` passes; otherwise an `Origin` must be this
  * service's own (same host) or in CORS_ORIGINS; a request with neither header is not from a browser and
  * passes. Requests that carry only a bearer token (no cookies) cannot be forged by a browser and pass.
- * SameSite=Strict cookies remain the second layer. A refusal is audited (ACCESS_DENIED, reason csrf) in its
+ * SameSite=Strict cookies remain the second layer. A refusal is audited (ACCESS_DENIED, reason csrf; at most once per client network and window) in its
  * own transaction; it runs before authentication, so nothing else has happened yet.
  */
 @Injectable()
@@ -24,7 +24,7 @@ export class CrossOriginGuard implements CanActivate {
 
   constructor(
     config: AppConfig,
-    private readonly audit: AuditService,
+    private readonly refusals: RefusalAudit,
   ) {
     this.trustedOrigins = new Set(config.corsOrigins);
   }
@@ -32,13 +32,12 @@ export class CrossOriginGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (this.allows(request)) return true;
-    await this.audit.recordIndependently({
+    await this.refusals.record({
       action: AuditAction.AccessDenied,
-      outcome: 'failure',
+      reason: 'csrf',
       resourceType: 'http',
       resourceId: `${request.method} ${request.routeOptions.url ?? ''}`.slice(0, 128),
       details: {
-        reason: 'csrf',
         origin: headerValue(request.headers.origin),
         sec_fetch_site: headerValue(request.headers['sec-fetch-site']),
       },

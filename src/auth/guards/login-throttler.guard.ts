@@ -11,7 +11,8 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../../audit/audit-action';
 import { AuditService } from '../../audit/audit.service';
-import { requestMetaOf } from '../../common/http/request-meta';
+import { addressNetwork } from '../../common/http/client-address';
+import { clientAddressOf, requestMetaOf } from '../../common/http/request-meta';
 import { AuthMetrics } from '../../metrics/auth-metrics';
 import { AuthError, AuthErrorCode } from '../auth.error';
 
@@ -24,6 +25,7 @@ const MAX_REMEMBERED_REFUSALS = 10_000;
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
   private readonly auditedUntil = new Map<string, number>();
+  private readonly ipv6PrefixBits = 64;
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -36,7 +38,10 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
   }
 
   protected override getTracker(request: Record<string, unknown>): Promise<string> {
-    return Promise.resolve((request as unknown as FastifyRequest).ip);
+    // By network: every address of one IPv6 /64 (or the configured prefix) shares one bucket.
+    return Promise.resolve(
+      addressNetwork(clientAddressOf(request as unknown as FastifyRequest), this.ipv6PrefixBits),
+    );
   }
 
   /** Namespaced under REDIS_KEY_PREFIX, beside anything else Aegis keeps in Redis. */

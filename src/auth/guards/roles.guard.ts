@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../../audit/audit-action';
-import { AuditService } from '../../audit/audit.service';
+import { RefusalAudit } from '../../audit/refusal-audit.service';
 import { requestMetaOf } from '../../common/http/request-meta';
 import type { Role } from '../../common/access/role';
 import { AuthError, AuthErrorCode } from '../auth.error';
@@ -11,13 +11,13 @@ import type { Principal } from '../../common/access/principal';
 
 /**
  * Enforces `@Authenticated({ roles })` with the role read from the database on this request.
- * A refusal is audited (ACCESS_DENIED) in its own transaction: the refusal is the event.
+ * A refusal is audited (ACCESS_DENIED) in its own transaction, at most once per client network and window.
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly audit: AuditService,
+    private readonly refusals: RefusalAudit,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -30,14 +30,13 @@ export class RolesGuard implements CanActivate {
     const principal = request.user;
     if (principal && roles.includes(principal.user.role)) return true;
 
-    await this.audit.recordIndependently({
+    await this.refusals.record({
       action: AuditAction.AccessDenied,
-      outcome: 'failure',
+      reason: 'insufficient_role',
       actorUserId: principal?.user.id ?? null,
       resourceType: 'route',
       resourceId: `${request.method} ${request.routeOptions.url ?? request.url}`.slice(0, 128),
       details: {
-        reason: 'insufficient_role',
         required_roles: roles.join(','),
         role: principal?.user.role ?? null,
       },

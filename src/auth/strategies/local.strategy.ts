@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-local';
 import { requestMetaOf } from '../../common/http/request-meta';
+import { AuthCookies } from '../auth-cookies';
 import {
   CredentialVerificationService,
   type VerifiedLogin,
@@ -11,7 +12,10 @@ import {
 /** Username and password from the OAuth2 password form or a JSON body. */
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
-  constructor(private readonly credentials: CredentialVerificationService) {
+  constructor(
+    private readonly credentials: CredentialVerificationService,
+    private readonly cookies: AuthCookies,
+  ) {
     super({
       usernameField: 'username',
       passwordField: 'password',
@@ -21,6 +25,8 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   }
 
   validate(request: FastifyRequest, username: string, password: string): Promise<VerifiedLogin> {
-    return this.credentials.verify(username, password, requestMetaOf(request));
+    return this.credentials.verify(username, password, requestMetaOf(request), {
+      deviceToken: this.cookies.deviceToken(request),
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import { canonicalAddress } from './client-address';
 
 /** Who is on the other end of a request, as recorded in audit rows and sessions. */
 export interface RequestMeta {
@@ -11,10 +12,21 @@ export interface RequestMeta {
 
 const MAX_USER_AGENT = 512;
 
+/**
+ * The client's address in one canonical form. Fastify takes it from X-Forwarded-For when the hop is a trusted
+ * proxy, and such a header can carry any text: what is not an IP address is never used (the socket's address
+ * stands instead), so no attacker-chosen string becomes a rate-limit key or an audit `ip`.
+ */
+export function clientAddressOf(request: FastifyRequest): string {
+  return (
+    canonicalAddress(request.ip) ?? canonicalAddress(request.socket?.remoteAddress) ?? 'unknown'
+  );
+}
+
 export function requestMetaOf(request: FastifyRequest): RequestMeta {
   const userAgent = request.headers['user-agent'];
   return {
-    ip: request.ip,
+    ip: clientAddressOf(request),
     userAgent: typeof userAgent === 'string' ? userAgent.slice(0, MAX_USER_AGENT) : null,
     requestId: request.id,
   };
