@@ -8,7 +8,7 @@ export const CHROMIUM = '/usr/bin/chromium';
  * Missing Chromium is an error, never a skip: `.ci/run` installs it. Playwright runs it headless, each launch
  * with a fresh temporary profile.
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -20,6 +20,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
