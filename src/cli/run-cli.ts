@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import { AppModule } from '../app.module';
-import { ConfigError, loadConfig } from '../config/app-config';
+import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
+import { resolveDevelopmentSecrets } from '../config/development-secrets';
 import type { CliCommand, CliOutput } from './cli-command';
 import { COMMANDS } from './commands';
 
@@ -64,10 +65,10 @@ export async function runCli(
     return 2;
   }
 
-  let config;
+  let config: AppConfig;
   try {
     // The CLI never creates the bootstrap administrator: it is the tool for when that went wrong.
-    config = { ...loadConfig(env), bootstrapAdmin: false };
+    config = { ...resolveDevelopmentSecrets(loadConfig(env)), bootstrapAdmin: false };
   } catch (error) {
     if (error instanceof ConfigError) {
       output.err(error.message);
