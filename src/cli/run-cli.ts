@@ -1,8 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { AppModule } from '../app.module';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import { resolveDevelopmentSecrets } from '../config/development-secrets';
+import { CliModule } from './cli.module';
 import type { CliCommand, CliOutput } from './cli-command';
 import { COMMANDS } from './commands';
 
@@ -25,8 +25,8 @@ function usage(commands: CliCommand[], output: CliOutput): void {
 }
 
 /**
- * Runs one operator command against the same modules and database as the service (SQLite or PostgreSQL,
- * from the same environment variables). Returns the exit code.
+ * Runs one operator command against the same database as the service (SQLite or PostgreSQL, from the same
+ * environment variables), on the small {@link CliModule}. Returns the exit code.
  */
 export async function runCli(
   argv: string[],
@@ -76,7 +76,7 @@ export async function runCli(
     }
     throw error;
   }
-  const app = await NestFactory.createApplicationContext(AppModule.register(config), {
+  const app = await NestFactory.createApplicationContext(CliModule.register(config), {
     logger: ['error', 'warn'],
   });
   try {
