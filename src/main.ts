@@ -5,11 +5,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createFastifyAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
+import { resolveDevelopmentSecrets } from './config/development-secrets';
 import { loadDotEnv } from './config/env-file';
 
 async function bootstrap(): Promise<void> {
   loadDotEnv();
-  const config = loadConfig(process.env);
+  const config = resolveDevelopmentSecrets(loadConfig(process.env));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     createFastifyAdapter(config),

@@ -4,6 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditRetentionService } from './audit-retention.service';
@@ -13,16 +14,23 @@ const RETENTION_INTERVAL_MS = 3_600_000;
 const FIRST_RETENTION_DELAY_MS = 60_000;
 
 /**
- * The audit log's periodic work, on plain timers (no scheduler dependency): signed checkpoints when
- * AUDIT_HMAC_KEY is set, retention when AUDIT_RETENTION_DAYS is. Timers are unref'd (they never keep a
- * process alive), a run never overlaps the previous one, and shutdown waits for a run in progress before the
- * database closes. Every instance runs them; both jobs are safe to run concurrently.
+ * The audit log's periodic work: signed checkpoints when AUDIT_HMAC_KEY is set, retention when
+ * AUDIT_RETENTION_DAYS is. Shutdown waits for a run in progress before the database closes. Every instance runs
+ * them; both jobs are safe to run concurrently.
  */
 @Injectable()
 export class AuditJobs implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('AuditJobs');
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly running = new Set<Promise<void>>();
+  private readonly checkpointTask = new PeriodicTask(
+    'Audit checkpoint job',
+    () => this.checkpoints.checkpoint(),
+    this.logger,
+  );
+  private readonly retentionTask = new PeriodicTask(
+    'Audit retention job',
+    () => this.retention.purge(),
+    this.logger,
+  );
 
   constructor(
     private readonly config: AppConfig,
@@ -31,48 +39,15 @@ export class AuditJobs implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.audit.hmacKey !== undefined) {
-      this.every(this.config.audit.checkpointIntervalMs, 'checkpoint', () =>
-        this.checkpoints.checkpoint(),
-      );
-    }
-    if (this.config.audit.retentionDays !== undefined) {
-      const purge = this.every(RETENTION_INTERVAL_MS, 'retention', () => this.retention.purge());
-      const first = setTimeout(purge, FIRST_RETENTION_DELAY_MS);
-      first.unref();
-      this.timers.push(first);
-    }
+    if (this.config.audit.hmacKey !== undefined)
+      this.checkpointTask.start(this.config.audit.checkpointIntervalMs);
+    if (this.config.audit.retentionDays !== undefined)
+      this.retentionTask.start(RETENTION_INTERVAL_MS, {
+        firstRunAfterMs: FIRST_RETENTION_DELAY_MS,
+      });
   }
 
   async onModuleDestroy(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.length = 0;
-    await Promise.all([...this.running]);
-  }
-
-  /** Schedules `job` every `intervalMs`; returns the trigger, which skips a run while one is in progress. */
-  private every(intervalMs: number, name: string, job: () => Promise<unknown>): () => void {
-    let busy = false;
-    const trigger = () => {
-      if (busy) return;
-      busy = true;
-      const run = job()
-        .then(() => undefined)
-        .catch((error: unknown) =>
-          this.logger.error(
-            `Audit ${name} job failed`,
-            error instanceof Error ? error.stack : String(error),
-          ),
-        )
-        .finally(() => {
-          busy = false;
-          this.running.delete(run);
-        });
-      this.running.add(run);
-    };
-    const timer = setInterval(trigger, intervalMs);
-    timer.unref();
-    this.timers.push(timer);
-    return trigger;
+    await Promise.all([this.checkpointTask.stop(), this.retentionTask.stop()]);
   }
 }

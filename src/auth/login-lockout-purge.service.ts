@@ -1,8 +1,4 @@
-import {
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
@@ -16,7 +12,7 @@ import { LOCKOUT_CAP_MS } from './login-lockout.service';
  * backoff can no longer refuse anything, so it goes, on the session purge's schedule.
  */
 @Injectable()
-export class LoginLockoutPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LoginLockoutPurgeService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly task = new PeriodicTask('LoginLockoutPurge', () => this.purge());
 
   constructor(
@@ -30,8 +26,9 @@ export class LoginLockoutPurgeService implements OnApplicationBootstrap, OnAppli
     this.task.start(this.config.sessionPurgeIntervalMs);
   }
 
-  onApplicationShutdown(): void {
-    this.task.stop();
+  /** Before the database closes: a purge in progress finishes first. */
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   purge(): Promise<number> {

@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
-import { AppModule } from '../app.module';
-import { ConfigError, loadConfig } from '../config/app-config';
+import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
+import { resolveDevelopmentSecrets } from '../config/development-secrets';
+import { CliModule } from './cli.module';
 import type { CliCommand, CliOutput } from './cli-command';
 import { COMMANDS } from './commands';
 
@@ -24,8 +25,8 @@ function usage(commands: CliCommand[], output: CliOutput): void {
 }
 
 /**
- * Runs one operator command against the same modules and database as the service (SQLite or PostgreSQL,
- * from the same environment variables). Returns the exit code.
+ * Runs one operator command against the same database as the service (SQLite or PostgreSQL, from the same
+ * environment variables), on the small {@link CliModule}. Returns the exit code.
  */
 export async function runCli(
   argv: string[],
@@ -64,10 +65,10 @@ export async function runCli(
     return 2;
   }
 
-  let config;
+  let config: AppConfig;
   try {
     // The CLI never creates the bootstrap administrator: it is the tool for when that went wrong.
-    config = { ...loadConfig(env), bootstrapAdmin: false };
+    config = { ...resolveDevelopmentSecrets(loadConfig(env)), bootstrapAdmin: false };
   } catch (error) {
     if (error instanceof ConfigError) {
       output.err(error.message);
@@ -75,7 +76,7 @@ export async function runCli(
     }
     throw error;
   }
-  const app = await NestFactory.createApplicationContext(AppModule.register(config), {
+  const app = await NestFactory.createApplicationContext(CliModule.register(config), {
     logger: ['error', 'warn'],
   });
   try {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
@@ -25,17 +25,6 @@ describe('loadConfig', () => {
     expect(config.bootstrapAdmin).toBe(true);
     expect(config.passwordMinLength).toBe(15);
     expect(config.argon2).toEqual({ memoryKiB: 19_456, timeCost: 2, parallelism: 1 });
-  });
-
-  it('generates a development JWT secret once and keeps it private in the data folder', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'aegis-config-'));
-    const first = loadConfig({ DATA_DIR: dataDir });
-    const second = loadConfig({ DATA_DIR: dataDir });
-    expect(first.jwt.key.export().equals(second.jwt.key.export())).toBe(true);
-    expect(readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(
-      48,
-    );
-    expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
   });
 
   it('refuses to start in production without a JWT secret', () => {

@@ -6,6 +6,12 @@ import { AppConfig } from './app-config';
 @Module({})
 export class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
+    if (config.jwt.keySource === 'pending') {
+      // Signing with the placeholder key would work until the next restart, then log everyone out.
+      throw new Error(
+        'JWT_SECRET is unset: call resolveDevelopmentSecrets(config) before building the app',
+      );
+    }
     return {
       module: ConfigModule,
       providers: [{ provide: AppConfig, useValue: config }],

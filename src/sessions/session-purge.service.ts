@@ -1,8 +1,4 @@
-import {
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { PeriodicTask } from '../common/periodic-task';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -14,7 +10,7 @@ import { SessionsService } from './sessions.service';
  * still recognised (and refused) as belonging to that session.
  */
 @Injectable()
-export class SessionPurgeService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SessionPurgeService implements OnApplicationBootstrap, OnModuleDestroy {
   static readonly KEEP_ENDED_MS = 24 * 3_600_000;
   private readonly task = new PeriodicTask('SessionPurge', () => this.purge());
 
@@ -28,8 +24,9 @@ export class SessionPurgeService implements OnApplicationBootstrap, OnApplicatio
     this.task.start(this.config.sessionPurgeIntervalMs);
   }
 
-  onApplicationShutdown(): void {
-    this.task.stop();
+  /** Before the database closes: a purge in progress finishes first. */
+  onModuleDestroy(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One purge pass; returns how many rows were deleted. */

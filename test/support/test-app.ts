@@ -8,6 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup';
 import { Clock } from '../../src/common/clock';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
+import { resolveDevelopmentSecrets } from '../../src/config/development-secrets';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { FakeClock } from './fake-clock';
 import { ProbeController } from './probe.controller';
@@ -77,7 +78,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const env: Record<string, string> = { ...BASE_ENV, ...database.env, ...redis, ...options.env };
   let app: NestFastifyApplication | undefined;
   try {
-    const config = loadConfig(env);
+    const config = resolveDevelopmentSecrets(loadConfig(env));
     const clock = new FakeClock();
     let builder = Test.createTestingModule({ imports: [testModule(config)] })
       .overrideProvider(Clock)

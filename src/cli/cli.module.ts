@@ -1,0 +1,66 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditQueryService } from '../audit/audit-query.service';
+import { AuditSigner } from '../audit/audit-signer';
+import { AuditVerificationService } from '../audit/audit-verification.service';
+import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
+import { AuditChainAnchor } from '../audit/entities/audit-chain-anchor.entity';
+import { AuditCheckpoint } from '../audit/entities/audit-checkpoint.entity';
+import { AuditEvent } from '../audit/entities/audit-event.entity';
+import { CommonModule } from '../common/common.module';
+import type { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { AuthMetrics } from '../metrics/auth-metrics';
+import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
+import { Session } from '../sessions/entities/session.entity';
+import { SessionsRepository } from '../sessions/sessions.repository';
+import { SessionsService } from '../sessions/sessions.service';
+import { User } from '../users/entities/user.entity';
+import { PasswordPolicy } from '../users/password-policy';
+import { UserAdministrationService } from '../users/user-administration.service';
+import { UsersRepository } from '../users/users.repository';
+import { UsersService } from '../users/users.service';
+
+/**
+ * What the operator commands use, and nothing else: the database (migrated as the service would), users,
+ * sessions and the audit log. Not the feature modules: those bring controllers, guards, the login throttler,
+ * Redis, purge and audit timers, and the bootstrap administrator (the CLI is the tool for when that went wrong).
+ */
+@Module({})
+export class CliModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule,
+        DatabaseModule,
+        TypeOrmModule.forFeature([
+          User,
+          Session,
+          RetiredRefreshToken,
+          AuditEvent,
+          AuditChainAnchor,
+          AuditCheckpoint,
+        ]),
+      ],
+      providers: [
+        // The base class counts nothing: a CLI run has no /metrics to report to.
+        { provide: AuthMetrics, useClass: AuthMetrics },
+        AuditRepository,
+        AuditService,
+        AuditSigner,
+        AuditQueryService,
+        AuditVerificationService,
+        SessionsRepository,
+        SessionsService,
+        UsersRepository,
+        UsersService,
+        PasswordPolicy,
+        UserAdministrationService,
+      ],
+    };
+  }
+}

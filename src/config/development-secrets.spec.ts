@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './app-config';
+import { ConfigModule } from './config.module';
+import { resolveDevelopmentSecrets } from './development-secrets';
+
+const SECRET = 'x'.repeat(40);
+const dataDir = () => mkdtempSync(join(tmpdir(), 'aegis-config-'));
+
+describe('resolveDevelopmentSecrets', () => {
+  it('generates a development JWT secret once and keeps it private in the data folder', () => {
+    const dir = dataDir();
+    const first = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir }));
+    const second = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir }));
+    expect(first.jwt.key.export().equals(second.jwt.key.export())).toBe(true);
+    expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(48);
+    expect(statSync(join(dir, 'jwt-secret')).mode & 0o777).toBe(0o600);
+  });
+
+  it('signs with the secret kept in DATA_DIR/jwt-secret', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'jwt-secret'), `${'k'.repeat(48)}\n`);
+    const config = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir }));
+    expect(config.jwt.key.export().toString()).toBe('k'.repeat(48));
+    expect(config.jwt.keySource).toBe('development-file');
+  });
+
+  it('leaves a configuration with JWT_SECRET as it is, and writes nothing', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET });
+    expect(resolveDevelopmentSecrets(config)).toBe(config);
+    expect(existsSync(join(dir, 'jwt-secret'))).toBe(false);
+  });
+
+  it('refuses an AUDIT_HMAC_KEY or JWT_SECRET_PREVIOUS equal to the development secret', () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'jwt-secret'), `${'k'.repeat(48)}\n`);
+    const withKey = (env: Record<string, string>) => () =>
+      resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir, ...env }));
+    expect(withKey({ AUDIT_HMAC_KEY: 'k'.repeat(48) })).toThrow(ConfigError);
+    expect(withKey({ AUDIT_HMAC_KEY: 'k'.repeat(48) })).toThrow(
+      /AUDIT_HMAC_KEY must differ from JWT_SECRET/,
+    );
+    expect(withKey({ JWT_SECRET_PREVIOUS: 'k'.repeat(48) })).toThrow(
+      /JWT_SECRET_PREVIOUS must differ from JWT_SECRET/,
+    );
+  });
+});
+
+describe('ConfigModule', () => {
+  it('refuses a configuration still waiting for its development secret', () => {
+    const pending = loadConfig({ DATA_DIR: dataDir() });
+    expect(() => ConfigModule.forRoot(pending)).toThrow(/resolveDevelopmentSecrets/);
+    expect(ConfigModule.forRoot(resolveDevelopmentSecrets(pending)).providers).toHaveLength(1);
+  });
+});

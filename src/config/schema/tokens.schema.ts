@@ -1,0 +1,73 @@
+import { createSecretKey, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { duration, isProduction, raw, secret, text } from './env-fields';
+
+/** Values that appear in .env.example or docs: refused as real secrets in production. */
+const EXAMPLE_SECRETS = new Set([
+  'change-me',
+  'changeme',
+  'secret',
+  'please-change-this-secret-in-production-0123',
+]);
+
+/**
+ * Where the signing key comes from: JWT_SECRET, or (outside production, JWT_SECRET unset) the development secret
+ * kept in DATA_DIR/jwt-secret. Reading or creating that file is start-up work, not parsing:
+ * `pending` says resolveDevelopmentSecrets() has yet to replace the placeholder key with it.
+ */
+export type JwtKeySource = 'env' | 'pending' | 'development-file';
+
+// A KeyObject, not a string: given a string, jsonwebtoken first tries createPublicKey() on it, which throws
+// after ~340 µs on every sign and verify.
+const keyOf = (text: string) => createSecretKey(Buffer.from(text));
+
+const sourceOf = (secret: string | undefined): JwtKeySource =>
+  secret === undefined ? 'pending' : 'env';
+
+/** Access tokens (HS256) and the server-side sessions they belong to. */
+export const tokensSchema = z
+  .object({
+    AEGIS_ENV: raw(),
+    JWT_SECRET: secret(32),
+    JWT_SECRET_PREVIOUS: secret(32),
+    JWT_ISSUER: text('aegis'),
+    JWT_AUDIENCE: text('aegis'),
+    ACCESS_TOKEN_TTL: duration('15m'),
+    SESSION_IDLE_TTL: duration('60m'),
+    SESSION_ABSOLUTE_TTL: duration('12h'),
+    REFRESH_REUSE_GRACE: duration('10s', 0),
+    SESSION_PURGE_INTERVAL: duration('15m', 0),
+  })
+  .superRefine((env, ctx) => {
+    const problem = (variable: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (isProduction(env.AEGIS_ENV)) {
+      if (env.JWT_SECRET === undefined)
+        problem('JWT_SECRET', 'is required when AEGIS_ENV=production (at least 32 bytes)');
+      else if (EXAMPLE_SECRETS.has(env.JWT_SECRET.toLowerCase()))
+        problem('JWT_SECRET', 'is an example value; generate one with `openssl rand -base64 48`');
+    }
+    if (env.JWT_SECRET_PREVIOUS !== undefined && env.JWT_SECRET_PREVIOUS === env.JWT_SECRET)
+      problem('JWT_SECRET_PREVIOUS', 'must differ from JWT_SECRET');
+    if (env.SESSION_IDLE_TTL > env.SESSION_ABSOLUTE_TTL)
+      problem('SESSION_IDLE_TTL', 'must not exceed SESSION_ABSOLUTE_TTL');
+    if (env.ACCESS_TOKEN_TTL > env.SESSION_IDLE_TTL)
+      problem('ACCESS_TOKEN_TTL', 'must not exceed SESSION_IDLE_TTL');
+  })
+  .transform((env) => ({
+    /** `previousKey`: JWT_SECRET_PREVIOUS, still verified (never used to sign) during a key rollover. */
+    jwt: {
+      key: keyOf(env.JWT_SECRET ?? randomBytes(32).toString('hex')),
+      keySource: sourceOf(env.JWT_SECRET),
+      previousKey:
+        env.JWT_SECRET_PREVIOUS === undefined ? undefined : keyOf(env.JWT_SECRET_PREVIOUS),
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+    },
+    accessTokenTtlMs: env.ACCESS_TOKEN_TTL,
+    sessionIdleTtlMs: env.SESSION_IDLE_TTL,
+    sessionAbsoluteTtlMs: env.SESSION_ABSOLUTE_TTL,
+    refreshReuseGraceMs: env.REFRESH_REUSE_GRACE,
+    /** How often rows of ended sessions are deleted; 0 disables the job. */
+    sessionPurgeIntervalMs: env.SESSION_PURGE_INTERVAL,
+  }));
