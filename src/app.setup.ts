@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import type { Server } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -24,7 +25,27 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
+    // Fastify's defaults (0) would switch Node's request timeout off: a trickled body would stay open forever.
+    requestTimeout: config.timeouts.requestMs,
+    connectionTimeout: config.timeouts.connectionMs,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
   });
+}
+
+/**
+ * Node checks request and header timeouts on a timer (every 30 s by default), so a 10 s limit could take 40 s
+ * to bite; the check runs often enough for the configured limits. Call before listen().
+ */
+export function applyServerTimeouts(app: NestFastifyApplication, config: AppConfig): void {
+  const server = app.getHttpServer() as Server & {
+    connectionsCheckingInterval?: number;
+  };
+  server.headersTimeout = config.timeouts.headersMs;
+  server.requestTimeout = config.timeouts.requestMs;
+  server.connectionsCheckingInterval = Math.max(
+    100,
+    Math.min(5_000, Math.floor(Math.min(config.timeouts.headersMs, config.timeouts.requestMs) / 2)),
+  );
 }
 
 export function buildOpenApiDocument(
@@ -78,6 +99,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // in a container without an init process.
   app.enableShutdownHooks([], { useProcessExit: true });
   if (config.serveDemo) await serveDemo(app);
+  applyServerTimeouts(app, config);
+  if (!config.docsEnabled) return;
   SwaggerModule.setup(
     'docs',
     app,

@@ -1,3 +1,4 @@
+import type { AppConfig } from '../config/app-config';
 import { Metrics } from '../metrics/metrics.service';
 import { automock } from '../../test/support/automock';
 import { FrozenClock, META } from '../../test/support/auth-fixtures';
@@ -10,7 +11,9 @@ function setup() {
   audit.recordIndependently.mockResolvedValue(undefined);
   const clock = new FrozenClock();
   const metrics = new Metrics();
-  const refusals = new RefusalAudit(audit, clock, metrics);
+  const refusals = new RefusalAudit(audit, clock, metrics, {
+    rateLimitIpv6PrefixBits: 64,
+  } as AppConfig);
   const counted = async () =>
     (await metrics.registry.getSingleMetric('aegis_refusals_total')?.get())?.values ?? [];
   return { audit, clock, metrics, refusals, counted };

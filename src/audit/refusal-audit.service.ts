@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { addressNetwork } from '../common/http/client-address';
 import type { RequestMeta } from '../common/http/request-meta';
 import { Metrics } from '../metrics/metrics.service';
@@ -42,12 +43,15 @@ interface Window {
 export class RefusalAudit {
   private readonly windows = new Map<string, Window>();
   private readonly counter: Counter<'action' | 'reason'>;
+  private readonly ipv6PrefixBits: number;
 
   constructor(
     private readonly audit: AuditService,
     private readonly clock: Clock,
     metrics: Metrics,
+    config: AppConfig,
   ) {
+    this.ipv6PrefixBits = config.rateLimitIpv6PrefixBits;
     this.counter = metrics.counter({
       name: 'aegis_refusals_total',
       help: 'Refused requests by audit action and reason (each counted, audited at most once per client network and window)',
@@ -58,7 +62,7 @@ export class RefusalAudit {
   async record(refusal: Refusal): Promise<void> {
     this.counter.inc({ action: refusal.action, reason: refusal.reason });
     const now = this.clock.now().getTime();
-    const who = refusal.actorUserId ?? addressNetwork(refusal.meta.ip);
+    const who = refusal.actorUserId ?? addressNetwork(refusal.meta.ip, this.ipv6PrefixBits);
     const key = this.keyOf(`${who}|${refusal.action}|${refusal.reason}`, now);
     const window = this.windows.get(key);
     if (window && window.until > now) {

@@ -16,6 +16,7 @@ export enum AuthErrorCode {
   CrossOriginRejected = 'CSRF_REJECTED',
   UserNotFound = 'USER_NOT_FOUND',
   AmbiguousCookies = 'AMBIGUOUS_COOKIES',
+  OneTimePasswordExpired = 'ONE_TIME_PASSWORD_EXPIRED',
   CookieSessionMismatch = 'COOKIE_SESSION_MISMATCH',
 }
 
@@ -49,6 +50,10 @@ const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
   ],
   [AuthErrorCode.CrossOriginRejected]: [ErrorKind.Forbidden, 'Cross-origin request rejected'],
   [AuthErrorCode.UserNotFound]: [ErrorKind.NotFound, 'User not found'],
+  [AuthErrorCode.OneTimePasswordExpired]: [
+    ErrorKind.Unauthenticated,
+    'This one-time password has expired: ask an administrator to reset the password again',
+  ],
   [AuthErrorCode.AmbiguousCookies]: [
     ErrorKind.Unauthenticated,
     'An Aegis cookie was sent twice (another site set one); they were cleared, please log in again',

@@ -3,7 +3,8 @@ import { PasswordHasher } from '../common/crypto/password-hasher';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { UsersService } from '../users/users.service';
 import { automock } from '../../test/support/automock';
-import { META, codeOf, user } from '../../test/support/auth-fixtures';
+import { FrozenClock, META, NOW, codeOf, user } from '../../test/support/auth-fixtures';
+import type { AppConfig } from '../config/app-config';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { CredentialVerificationService } from './credential-verification.service';
 import { DeviceCookies } from './device-cookies';
@@ -21,6 +22,8 @@ function setup() {
   const metrics = automock(AuthMetrics);
   const devices = automock(DeviceCookies);
   devices.deviceOf.mockReturnValue(null);
+  const clock = new FrozenClock();
+  const config = { oneTimePasswordTtlMs: 24 * 3_600_000 } as AppConfig;
   const service = new CredentialVerificationService(
     users,
     hasher,
@@ -28,8 +31,10 @@ function setup() {
     audit,
     metrics,
     devices,
+    clock,
+    config,
   );
-  return { users, hasher, lockout, audit, metrics, devices, service };
+  return { users, hasher, lockout, audit, metrics, devices, clock, service };
 }
 
 describe('CredentialVerificationService.verify', () => {
@@ -166,6 +171,34 @@ describe('CredentialVerificationService.verify', () => {
         details: { username: 'alice', reason: 'throttled' },
       }),
     );
+  });
+
+  it('refuses a one-time password older than ONE_TIME_PASSWORD_TTL, audited, and accepts it 1 ms before', async () => {
+    const { service, users, hasher, audit } = setup();
+    const setAt = new Date(NOW.getTime() - 24 * 3_600_000);
+    users.findByLoginName.mockResolvedValue(
+      user({ mustChangePassword: true, passwordChangedAt: setAt }),
+    );
+    hasher.verify.mockResolvedValue(true);
+    expect(await codeOf(service.verify('alice', 'one-time', META))).toBe(
+      AuthErrorCode.OneTimePasswordExpired,
+    );
+    expect(audit.recordIndependently).toHaveBeenCalledWith(
+      expect.objectContaining({
+        details: { username: 'alice', reason: 'one_time_password_expired' },
+      }),
+    );
+    users.findByLoginName.mockResolvedValue(
+      user({ mustChangePassword: true, passwordChangedAt: new Date(setAt.getTime() + 1) }),
+    );
+    await expect(service.verify('alice', 'one-time', META)).resolves.toBeDefined();
+  });
+
+  it('never expires a password the user chose themselves', async () => {
+    const { service, users, hasher } = setup();
+    users.findByLoginName.mockResolvedValue(user({ passwordChangedAt: new Date(0) }));
+    hasher.verify.mockResolvedValue(true);
+    await expect(service.verify('alice', 'mine', META)).resolves.toBeDefined();
   });
 
   it('returns a stronger hash when the stored one is weaker than configured', async () => {

@@ -8,6 +8,8 @@ import type { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { DeviceCookies } from './device-cookies';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { LoginLockoutService } from './login-lockout.service';
 
 const MAX_AUDITED_USERNAME = 128;
@@ -34,7 +36,13 @@ export class CredentialVerificationService {
     private readonly audit: AuditService,
     private readonly metrics: AuthMetrics,
     private readonly devices: DeviceCookies,
-  ) {}
+    private readonly clock: Clock,
+    config: AppConfig,
+  ) {
+    this.oneTimePasswordTtlMs = config.oneTimePasswordTtlMs;
+  }
+
+  private readonly oneTimePasswordTtlMs: number;
 
   /**
    * Checks a username and password (the DTO has already capped the password at 128 code points). The attempt
@@ -93,6 +101,16 @@ export class CredentialVerificationService {
       this.metrics.loginAttempted('account_disabled');
       await failure('account_disabled');
       throw new AuthError(AuthErrorCode.AccountDisabled);
+    }
+    // A password someone else set (it must be changed at first login) works for a limited time only; said
+    // only to whoever knows it, so it reveals nothing to a guesser.
+    if (
+      user.mustChangePassword &&
+      this.clock.now().getTime() - user.passwordChangedAt.getTime() >= this.oneTimePasswordTtlMs
+    ) {
+      this.metrics.loginAttempted('invalid_credentials');
+      await failure('one_time_password_expired');
+      throw new AuthError(AuthErrorCode.OneTimePasswordExpired);
     }
     const upgradedHash = this.hasher.needsRehash(user.passwordHash)
       ? await this.hasher.hash(password)

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
-const SECRET = 'x'.repeat(40);
+const SECRET = 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo';
+/** What production needs besides the secrets under test. */
+const PROD = {
+  AEGIS_ENV: 'production',
+  PUBLIC_URL: 'https://aegis.example.com',
+  METRICS_TOKEN: 'metrics-token-0123456789',
+};
 
 describe('loadConfig', () => {
   it('gives safe laptop defaults with zero configuration', () => {
@@ -32,22 +38,24 @@ describe('loadConfig', () => {
   });
 
   it('refuses a short or example secret in production', () => {
-    expect(() => loadConfig({ AEGIS_ENV: 'production', JWT_SECRET: 'short' })).toThrow(
-      /at least 32 bytes/,
-    );
+    expect(() => loadConfig({ ...PROD, JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
     expect(() =>
       loadConfig({
-        AEGIS_ENV: 'production',
+        ...PROD,
         JWT_SECRET: 'please-change-this-secret-in-production-0123',
       }),
     ).toThrow(/example value/);
   });
 
   it('makes cookies Secure automatically in production only, unless SECURE_COOKIES says otherwise', () => {
-    expect(loadConfig({ AEGIS_ENV: 'production', JWT_SECRET: SECRET }).secureCookies).toBe(true);
+    expect(loadConfig({ ...PROD, JWT_SECRET: SECRET }).secureCookies).toBe(true);
     expect(
-      loadConfig({ AEGIS_ENV: 'production', JWT_SECRET: SECRET, SECURE_COOKIES: 'false' })
-        .secureCookies,
+      loadConfig({
+        ...PROD,
+        JWT_SECRET: SECRET,
+        SECURE_COOKIES: 'false',
+        ALLOW_INSECURE_PRODUCTION: 'true',
+      }).secureCookies,
     ).toBe(false);
     expect(loadConfig({ JWT_SECRET: SECRET, SECURE_COOKIES: 'true' }).secureCookies).toBe(true);
   });
@@ -84,8 +92,13 @@ describe('loadConfig', () => {
   });
 
   it('keeps JWT_SECRET_PREVIOUS as a second verification key, refusing a short or repeated one', () => {
-    const config = loadConfig({ JWT_SECRET: SECRET, JWT_SECRET_PREVIOUS: 'y'.repeat(40) });
-    expect(config.jwt.previousKey?.export().toString()).toBe('y'.repeat(40));
+    const config = loadConfig({
+      JWT_SECRET: SECRET,
+      JWT_SECRET_PREVIOUS: 'pQ7wE3rT9yU1iO5aS8dF2gH6jK0lZ4xC-vB_nM',
+    });
+    expect(config.jwt.previousKey?.export().toString()).toBe(
+      'pQ7wE3rT9yU1iO5aS8dF2gH6jK0lZ4xC-vB_nM',
+    );
     expect(() => loadConfig({ JWT_SECRET: SECRET, JWT_SECRET_PREVIOUS: 'short' })).toThrow(
       /JWT_SECRET_PREVIOUS must be at least 32 bytes/,
     );

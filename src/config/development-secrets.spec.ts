@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './app-config';
 import { ConfigModule } from './config.module';
 import { resolveDevelopmentSecrets } from './development-secrets';
 
-const SECRET = 'x'.repeat(40);
+const SECRET = 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo';
 const dataDir = () => mkdtempSync(join(tmpdir(), 'aegis-config-'));
 
 describe('resolveDevelopmentSecrets', () => {
@@ -20,9 +20,14 @@ describe('resolveDevelopmentSecrets', () => {
 
   it('signs with the secret kept in DATA_DIR/jwt-secret', () => {
     const dir = dataDir();
-    writeFileSync(join(dir, 'jwt-secret'), `${'k'.repeat(48)}\n`);
+    writeFileSync(
+      join(dir, 'jwt-secret'),
+      `${'Hq3mZ8vR1tY6uI0oP4aS7dF2gJ9kL5xC-bN_wE3rT6yU1iO8'}\n`,
+    );
     const config = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir }));
-    expect(config.jwt.key.export().toString()).toBe('k'.repeat(48));
+    expect(config.jwt.key.export().toString()).toBe(
+      'Hq3mZ8vR1tY6uI0oP4aS7dF2gJ9kL5xC-bN_wE3rT6yU1iO8',
+    );
     expect(config.jwt.keySource).toBe('development-file');
   });
 
@@ -35,16 +40,21 @@ describe('resolveDevelopmentSecrets', () => {
 
   it('refuses an AUDIT_HMAC_KEY or JWT_SECRET_PREVIOUS equal to the development secret', () => {
     const dir = dataDir();
-    writeFileSync(join(dir, 'jwt-secret'), `${'k'.repeat(48)}\n`);
+    writeFileSync(
+      join(dir, 'jwt-secret'),
+      `${'Hq3mZ8vR1tY6uI0oP4aS7dF2gJ9kL5xC-bN_wE3rT6yU1iO8'}\n`,
+    );
     const withKey = (env: Record<string, string>) => () =>
       resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir, ...env }));
-    expect(withKey({ AUDIT_HMAC_KEY: 'k'.repeat(48) })).toThrow(ConfigError);
-    expect(withKey({ AUDIT_HMAC_KEY: 'k'.repeat(48) })).toThrow(
+    expect(withKey({ AUDIT_HMAC_KEY: 'Hq3mZ8vR1tY6uI0oP4aS7dF2gJ9kL5xC-bN_wE3rT6yU1iO8' })).toThrow(
+      ConfigError,
+    );
+    expect(withKey({ AUDIT_HMAC_KEY: 'Hq3mZ8vR1tY6uI0oP4aS7dF2gJ9kL5xC-bN_wE3rT6yU1iO8' })).toThrow(
       /AUDIT_HMAC_KEY must differ from JWT_SECRET/,
     );
-    expect(withKey({ JWT_SECRET_PREVIOUS: 'k'.repeat(48) })).toThrow(
-      /JWT_SECRET_PREVIOUS must differ from JWT_SECRET/,
-    );
+    expect(
+      withKey({ JWT_SECRET_PREVIOUS: 'Hq3mZ8vR1tY6uI0oP4aS7dF2gJ9kL5xC-bN_wE3rT6yU1iO8' }),
+    ).toThrow(/JWT_SECRET_PREVIOUS must differ from JWT_SECRET/);
   });
 });
 

@@ -12,21 +12,24 @@ const MAX_AUDITED_HEADER = 256;
 
 /**
  * Cross-origin protection for cookie-authenticated writes, with the semantics of Go 1.25's
- * http.CrossOriginProtection: `Sec-Fetch-Site: same-origin|none` passes; otherwise an `Origin` must be this
- * service's own (same host) or in CORS_ORIGINS; a request with neither header is not from a browser and
- * passes. Requests that carry only a bearer token (no cookies) cannot be forged by a browser and pass.
+ * http.CrossOriginProtection: `Sec-Fetch-Site: same-origin|none` passes, any other value passes only with an
+ * `Origin` in CORS_ORIGINS; without Sec-Fetch-Site, an `Origin` must be in CORS_ORIGINS or equal this
+ * service's own origin (scheme, host and port of PUBLIC_URL); a request with neither header is not from a
+ * browser and passes. Requests that carry only a bearer token (no cookies) cannot be forged by a browser and pass.
  * SameSite=Strict cookies remain the second layer. A refusal is audited (ACCESS_DENIED, reason csrf; at most once per client network and window) in its
  * own transaction; it runs before authentication, so nothing else has happened yet.
  */
 @Injectable()
 export class CrossOriginGuard implements CanActivate {
   private readonly trustedOrigins: Set<string>;
+  private readonly publicOrigin?: string;
 
   constructor(
     config: AppConfig,
     private readonly refusals: RefusalAudit,
   ) {
     this.trustedOrigins = new Set(config.corsOrigins);
+    this.publicOrigin = config.publicUrl;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,23 +49,35 @@ export class CrossOriginGuard implements CanActivate {
     throw new AuthError(AuthErrorCode.CrossOriginRejected);
   }
 
+  /** Go 1.25's http.CrossOriginProtection, with the own origin from PUBLIC_URL. */
   private allows(request: FastifyRequest): boolean {
     if (SAFE_METHODS.has(request.method)) return true;
     if (request.headers.authorization !== undefined && request.headers.cookie === undefined)
       return true;
 
-    const site = request.headers['sec-fetch-site'];
-    if (site === 'same-origin' || site === 'none') return true;
     const origin = request.headers.origin;
-    if (origin === undefined) return site === undefined;
-    return this.trustedOrigins.has(origin) || this.isOwnOrigin(origin, request);
+    const site = request.headers['sec-fetch-site'];
+    if (site !== undefined) {
+      // The browser says where the request comes from: only its own site, a typed URL, or a trusted origin.
+      if (site === 'same-origin' || site === 'none') return true;
+      return origin !== undefined && this.trustedOrigins.has(origin);
+    }
+    if (origin === undefined) return true; // neither header: not a browser
+    return this.trustedOrigins.has(origin) || origin === this.ownOrigin(request);
   }
 
-  private isOwnOrigin(origin: string, request: FastifyRequest): boolean {
+  /**
+   * Scheme, host and port as browsers reach this service: PUBLIC_URL; outside production without it, the
+   * request's own scheme (through TRUSTED_PROXIES) and Host.
+   */
+  private ownOrigin(request: FastifyRequest): string | undefined {
+    if (this.publicOrigin !== undefined) return this.publicOrigin;
+    const host = request.headers.host;
+    if (host === undefined) return undefined;
     try {
-      return new URL(origin).host === request.headers.host;
+      return new URL(`${request.protocol}://${host}`).origin;
     } catch {
-      return false; // "null" and other opaque origins
+      return undefined;
     }
   }
 }

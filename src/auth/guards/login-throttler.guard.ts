@@ -13,6 +13,7 @@ import { AuditAction } from '../../audit/audit-action';
 import { AuditService } from '../../audit/audit.service';
 import { addressNetwork } from '../../common/http/client-address';
 import { clientAddressOf, requestMetaOf } from '../../common/http/request-meta';
+import { AppConfig } from '../../config/app-config';
 import { AuthMetrics } from '../../metrics/auth-metrics';
 import { AuthError, AuthErrorCode } from '../auth.error';
 
@@ -25,7 +26,7 @@ const MAX_REMEMBERED_REFUSALS = 10_000;
 @Injectable()
 export class LoginThrottlerGuard extends ThrottlerGuard {
   private readonly auditedUntil = new Map<string, number>();
-  private readonly ipv6PrefixBits = 64;
+  private readonly ipv6PrefixBits: number;
 
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
@@ -33,8 +34,10 @@ export class LoginThrottlerGuard extends ThrottlerGuard {
     reflector: Reflector,
     private readonly audit: AuditService,
     private readonly metrics: AuthMetrics,
+    config: AppConfig,
   ) {
     super(options, storage, reflector);
+    this.ipv6PrefixBits = config.rateLimitIpv6PrefixBits;
   }
 
   protected override getTracker(request: Record<string, unknown>): Promise<string> {

@@ -5,7 +5,13 @@ import { parseEnv } from 'node:util';
 import { ConfigError, loadConfig } from '../app-config';
 import { CONFIG_SECTIONS } from './app-config.schema';
 
-const SECRET = 'x'.repeat(40);
+const SECRET = 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo';
+/** What production needs besides the secrets under test. */
+const PROD = {
+  AEGIS_ENV: 'production',
+  PUBLIC_URL: 'https://aegis.example.com',
+  METRICS_TOKEN: 'metrics-token-0123456789',
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -106,6 +112,8 @@ describe('the configuration schema', () => {
     });
     expect(problems).toEqual([
       'PORT must be an integer between 0 and 65535 (got "99999")',
+      'PUBLIC_URL is required when AEGIS_ENV=production (the origin browsers use, e.g. https://aegis.example.com)',
+      'METRICS_TOKEN is required when AEGIS_ENV=production (or say METRICS_PUBLIC=true to serve /metrics openly)',
       'REFRESH_REUSE_GRACE must be a duration like 30s, 15m or 12h, at least 0s (got "a while")',
       'JWT_SECRET is required when AEGIS_ENV=production (at least 32 bytes)',
       'SESSION_IDLE_TTL must not exceed SESSION_ABSOLUTE_TTL',
@@ -126,7 +134,7 @@ describe('the configuration schema', () => {
 
   it('refuses example secrets in production only, and an AUDIT_HMAC_KEY equal to JWT_SECRET anywhere', () => {
     const example = 'please-change-this-secret-in-production-0123';
-    expect(problemsOf({ AEGIS_ENV: 'Production', JWT_SECRET: example })).toEqual([
+    expect(problemsOf({ ...PROD, AEGIS_ENV: 'Production', JWT_SECRET: example })).toEqual([
       'JWT_SECRET is an example value; generate one with `openssl rand -base64 48`',
     ]);
     expect(loadConfig({ AEGIS_ENV: 'test', JWT_SECRET: example }).env).toBe('test');
@@ -162,5 +170,76 @@ describe('the configuration schema', () => {
     const config = loadConfig({ JWT_SECRET: SECRET });
     expect(config.jwt.keySource).toBe('env');
     expect(config.jwt.key.export().toString()).toBe(SECRET);
+  });
+});
+
+describe('production refuses the weak', () => {
+  const PRODUCTION = {
+    AEGIS_ENV: 'production',
+    JWT_SECRET: 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo',
+    PUBLIC_URL: 'https://aegis.example.com',
+    METRICS_TOKEN: 'metrics-token-0123456789',
+  };
+  const problems = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('starts with a public URL, a metrics token and a real secret; docs off by default', () => {
+    const config = loadConfig(PRODUCTION);
+    expect(config.publicUrl).toBe('https://aegis.example.com');
+    expect(config.docsEnabled).toBe(false);
+    expect(loadConfig({ ...PRODUCTION, DOCS_ENABLED: 'true' }).docsEnabled).toBe(true);
+    expect(loadConfig({ JWT_SECRET: PRODUCTION.JWT_SECRET }).docsEnabled).toBe(true);
+  });
+
+  it('requires METRICS_TOKEN unless METRICS_PUBLIC=true is said', () => {
+    const { METRICS_TOKEN: _token, ...open } = PRODUCTION;
+    expect(problems(open)).toEqual([
+      'METRICS_TOKEN is required when AEGIS_ENV=production (or say METRICS_PUBLIC=true to serve /metrics openly)',
+    ]);
+    expect(problems({ ...open, METRICS_PUBLIC: 'true' })).toEqual([]);
+  });
+
+  it('requires PUBLIC_URL, and an origin without a path anywhere', () => {
+    const { PUBLIC_URL: _url, ...noUrl } = PRODUCTION;
+    expect(problems(noUrl)).toHaveLength(1);
+    expect(
+      problems({ JWT_SECRET: PRODUCTION.JWT_SECRET, PUBLIC_URL: 'https://a.example/app' }),
+    ).toEqual([
+      'PUBLIC_URL must be an origin like https://aegis.example.com, without a path (got "https://a.example/app")',
+    ]);
+  });
+
+  it.each([
+    ['32 × a', 'a'.repeat(32)],
+    ['a word repeated', 'secret'.repeat(6)],
+    ['few distinct bytes', 'abcdefghijklmno'.repeat(3)],
+  ])(
+    'refuses a JWT_SECRET with too little entropy (%s), in every environment',
+    (_label, secret) => {
+      expect(problems({ ...PRODUCTION, JWT_SECRET: secret })).toEqual([
+        'JWT_SECRET has too little entropy (fewer than 16 distinct bytes, or a repeated pattern); generate one with `openssl rand -base64 48`',
+      ]);
+      expect(problems({ JWT_SECRET: secret })).toHaveLength(1);
+    },
+  );
+
+  it('refuses insecure cookies and http:// CORS origins unless ALLOW_INSECURE_PRODUCTION=true', () => {
+    const insecure = {
+      ...PRODUCTION,
+      SECURE_COOKIES: 'false',
+      CORS_ORIGINS: 'http://app.example.com',
+    };
+    expect(problems(insecure)).toEqual([
+      'SECURE_COOKIES must not be false when AEGIS_ENV=production (or set ALLOW_INSECURE_PRODUCTION=true)',
+      'CORS_ORIGINS entry "http://app.example.com" is plain http:// when AEGIS_ENV=production (or set ALLOW_INSECURE_PRODUCTION=true)',
+    ]);
+    expect(problems({ ...insecure, ALLOW_INSECURE_PRODUCTION: 'true' })).toEqual([]);
+    expect(problems({ JWT_SECRET: PRODUCTION.JWT_SECRET, SECURE_COOKIES: 'false' })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { bool, isProduction, list, oneOf, raw } from './env-fields';
+import { bool, integer, isProduction, list, oneOf, raw } from './env-fields';
 
 function isIpOrCidr(entry: string): boolean {
   const [address, prefix, ...rest] = entry.split('/');
@@ -32,6 +32,25 @@ export const httpSchema = z
     TRUSTED_PROXIES: list(isIpOrCidr, 'an IP address or CIDR'),
     CORS_ORIGINS: list(isOrigin, 'an origin like https://app.example.com'),
     SERVE_DEMO: bool(false),
+    RATE_LIMIT_IPV6_PREFIX: integer(64, 32, 128),
+    ALLOW_INSECURE_PRODUCTION: bool(false),
+  })
+  .superRefine((env, ctx) => {
+    // Production over plain HTTP leaks every cookie and token on the wire: refused unless said out loud (a TLS
+    // terminator that is not a trusted proxy, a lab).
+    if (!isProduction(env.AEGIS_ENV) || env.ALLOW_INSECURE_PRODUCTION) return;
+    const problem = (variable: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (env.SECURE_COOKIES === 'false')
+      problem(
+        'SECURE_COOKIES',
+        'must not be false when AEGIS_ENV=production (or set ALLOW_INSECURE_PRODUCTION=true)',
+      );
+    for (const origin of env.CORS_ORIGINS.filter((entry) => entry.startsWith('http://')))
+      problem(
+        'CORS_ORIGINS',
+        `entry "${origin}" is plain http:// when AEGIS_ENV=production (or set ALLOW_INSECURE_PRODUCTION=true)`,
+      );
   })
   .transform((env) => ({
     secureCookies:
@@ -40,4 +59,6 @@ export const httpSchema = z
     corsOrigins: env.CORS_ORIGINS,
     /** Serve the demo page and the browser client at /demo/ (SERVE_DEMO=true). */
     serveDemo: env.SERVE_DEMO,
+    /** IPv6 clients are rate-limited and flood-counted by network: this many leading bits. */
+    rateLimitIpv6PrefixBits: env.RATE_LIMIT_IPV6_PREFIX,
   }));

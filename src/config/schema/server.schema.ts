@@ -1,5 +1,31 @@
 import { z } from 'zod';
-import { duration, folder, integer, oneOf, secret, text } from './env-fields';
+import {
+  bool,
+  duration,
+  folder,
+  integer,
+  isProduction,
+  oneOf,
+  optionalText,
+  secret,
+  text,
+} from './env-fields';
+
+/** An origin-only URL (`https://aegis.example.com`, no path): the service's address as browsers see it. */
+function publicOrigin(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (
+      (url.protocol === 'https:' || url.protocol === 'http:') &&
+      url.origin === value.replace(/\/$/, '')
+    )
+      return url.origin;
+  } catch {
+    // refused below
+  }
+  return undefined;
+}
 
 /** Where and how the process runs: environment, listen address, logs, data folder, metrics, shutdown. */
 export const serverSchema = z
@@ -10,7 +36,42 @@ export const serverSchema = z
     LOG_LEVEL: oneOf(['error', 'warn', 'log', 'debug', 'verbose'], 'log'),
     DATA_DIR: folder('./data'),
     METRICS_TOKEN: secret(16),
+    METRICS_PUBLIC: bool(false),
+    DOCS_ENABLED: optionalText(),
+    PUBLIC_URL: optionalText(),
     SHUTDOWN_GRACE: duration('10s'),
+    REQUEST_TIMEOUT: duration('30s'),
+    HEADERS_TIMEOUT: duration('10s'),
+    KEEP_ALIVE_TIMEOUT: duration('5s'),
+    CONNECTION_TIMEOUT: duration('60s'),
+  })
+  .superRefine((env, ctx) => {
+    const problem = (variable: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (env.PUBLIC_URL !== undefined && publicOrigin(env.PUBLIC_URL) === undefined)
+      problem(
+        'PUBLIC_URL',
+        `must be an origin like https://aegis.example.com, without a path (got "${env.PUBLIC_URL}")`,
+      );
+    if (
+      env.DOCS_ENABLED !== undefined &&
+      !['true', 'false'].includes(env.DOCS_ENABLED.toLowerCase())
+    )
+      problem('DOCS_ENABLED', `must be true or false (got "${env.DOCS_ENABLED}")`);
+    if (isProduction(env.AEGIS_ENV)) {
+      if (env.PUBLIC_URL === undefined)
+        problem(
+          'PUBLIC_URL',
+          'is required when AEGIS_ENV=production (the origin browsers use, e.g. https://aegis.example.com)',
+        );
+      if (env.METRICS_TOKEN === undefined && !env.METRICS_PUBLIC)
+        problem(
+          'METRICS_TOKEN',
+          'is required when AEGIS_ENV=production (or say METRICS_PUBLIC=true to serve /metrics openly)',
+        );
+    }
+    if (env.HEADERS_TIMEOUT > env.REQUEST_TIMEOUT)
+      problem('HEADERS_TIMEOUT', 'must not exceed REQUEST_TIMEOUT');
   })
   .transform((env) => ({
     env: env.AEGIS_ENV,
@@ -20,6 +81,23 @@ export const serverSchema = z
     dataDir: env.DATA_DIR,
     /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
     metricsToken: env.METRICS_TOKEN,
+    /**
+     * The origin browsers reach the service at: the own origin of the cross-origin check (and, later, issuer
+     * URLs). Unset outside production: the request's own scheme and Host stand in.
+     */
+    publicUrl: publicOrigin(env.PUBLIC_URL),
+    /** Swagger UI at /docs and the document at /docs-json: on unless DOCS_ENABLED=false (off by default in production). */
+    docsEnabled:
+      env.DOCS_ENABLED === undefined
+        ? !isProduction(env.AEGIS_ENV)
+        : env.DOCS_ENABLED.toLowerCase() === 'true',
+    /** Whole request (headers and body) / headers alone / idle keep-alive / idle socket, in milliseconds. */
+    timeouts: {
+      requestMs: env.REQUEST_TIMEOUT,
+      headersMs: env.HEADERS_TIMEOUT,
+      keepAliveMs: env.KEEP_ALIVE_TIMEOUT,
+      connectionMs: env.CONNECTION_TIMEOUT,
+    },
     /** After SIGTERM, in-flight requests get this long to finish before the process exits anyway. */
     shutdownGraceMs: env.SHUTDOWN_GRACE,
   }));

@@ -21,6 +21,26 @@ export type JwtKeySource = 'env' | 'pending' | 'development-file';
 // after ~340 µs on every sign and verify.
 const keyOf = (text: string) => createSecretKey(Buffer.from(text));
 
+/**
+ * Too little entropy to be a generated secret: fewer than 16 distinct bytes (32 × `a`, a word repeated), or
+ * one short unit repeated (`abcabcabc…`).
+ */
+export function isGuessableSecret(secret: string): boolean {
+  const bytes = Buffer.from(secret);
+  if (new Set(bytes).size < 16) return true;
+  for (let unit = 1; unit <= bytes.length / 2; unit++) {
+    if (
+      bytes.length % unit === 0 &&
+      bytes
+        .toString()
+        .slice(0, unit)
+        .repeat(bytes.length / unit) === secret
+    )
+      return true;
+  }
+  return false;
+}
+
 const sourceOf = (secret: string | undefined): JwtKeySource =>
   secret === undefined ? 'pending' : 'env';
 
@@ -46,6 +66,20 @@ export const tokensSchema = z
         problem('JWT_SECRET', 'is required when AEGIS_ENV=production (at least 32 bytes)');
       else if (EXAMPLE_SECRETS.has(env.JWT_SECRET.toLowerCase()))
         problem('JWT_SECRET', 'is an example value; generate one with `openssl rand -base64 48`');
+    }
+    for (const name of ['JWT_SECRET', 'JWT_SECRET_PREVIOUS'] as const) {
+      const value = env[name];
+      // Only a secret long enough for the length rule: one problem line per secret is enough.
+      if (
+        value !== undefined &&
+        Buffer.byteLength(value) >= 32 &&
+        !EXAMPLE_SECRETS.has(value.toLowerCase()) &&
+        isGuessableSecret(value)
+      )
+        problem(
+          name,
+          'has too little entropy (fewer than 16 distinct bytes, or a repeated pattern); generate one with `openssl rand -base64 48`',
+        );
     }
     if (env.JWT_SECRET_PREVIOUS !== undefined && env.JWT_SECRET_PREVIOUS === env.JWT_SECRET)
       problem('JWT_SECRET_PREVIOUS', 'must differ from JWT_SECRET');
