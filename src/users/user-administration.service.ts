@@ -14,7 +14,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import { Role, type User } from './entities/user.entity';
 import { PasswordPolicy } from './password-policy';
 import { UserError, UserErrorCode } from './user.error';
-import { normalizeUsername } from './username';
+import { canonicalForm, normalizeUsername } from './username';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -79,33 +79,20 @@ export class UserAdministrationService {
   ) {}
 
   async create(actor: Actor, input: CreateUserInput): Promise<UserWithOneTimePassword> {
-    const check = normalizeUsername(input.username);
-    if (!check.ok) {
-      throw new ValidationError(`username ${check.reason}`, [
-        { field: 'username', messages: [check.reason] },
-      ]);
-    }
+    // The policy compares the password with the name the account will have, so canonical first.
+    const username = this.usersService.canonicalUsername(input.username);
     const oneTimePassword =
-      input.password === undefined ? this.generatePassword(check.username) : undefined;
+      input.password === undefined ? this.generatePassword(username) : undefined;
     const password = input.password ?? oneTimePassword!;
-    this.policy.assertAcceptable(password, check.username, 'password');
-    if (await this.users.findByUsername(check.username))
-      throw new UserError(UserErrorCode.UsernameTaken);
+    this.policy.assertAcceptable(password, username, 'password');
 
-    const user = await this.usersService
-      .create({
-        username: check.username,
-        displayName: input.displayName ?? null,
-        password,
-        role: input.role,
-        mustChangePassword: true,
-      })
-      .catch((error: unknown) => {
-        // Two admins creating the same name at once: the unique index decides.
-        if (/unique|duplicate/i.test(String(error)))
-          throw new UserError(UserErrorCode.UsernameTaken);
-        throw error;
-      });
+    const user = await this.usersService.create({
+      username,
+      displayName: input.displayName ?? null,
+      password,
+      role: input.role,
+      mustChangePassword: true,
+    });
     await this.record(actor, AuditAction.UserCreated, user, {
       username: user.username,
       role: user.role,
@@ -116,7 +103,8 @@ export class UserAdministrationService {
   }
 
   async list(filter: UserListFilter): Promise<UserPage> {
-    const prefix = filter.usernamePrefix?.normalize('NFKC').toLowerCase();
+    const prefix =
+      filter.usernamePrefix === undefined ? undefined : canonicalForm(filter.usernamePrefix);
     const items = await this.users.list({
       usernamePrefix: prefix,
       role: filter.role,
