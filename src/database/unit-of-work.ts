@@ -21,7 +21,8 @@ interface OpenTransaction {
  * serving a state-changing request joins it, and audit rows commit or roll back with the change.
  *
  * On SQLite, TypeORM runs every transaction on its single connection, so two interleaved transactions
- * corrupt each other (STACK.md trap 13): there, transactions are serialised by a FIFO lock.
+ * corrupt each other (a BEGIN inside an open transaction fails, or one request's COMMIT takes another's
+ * writes with it): there, transactions are serialised by a FIFO lock.
  * PostgreSQL gets one pooled connection per transaction and needs no lock.
  */
 @Injectable()
