@@ -5,7 +5,6 @@ import { AuditService, type AuditEntry } from '../audit/audit.service';
 import type { AuditDetails } from '../audit/entities/audit-event.entity';
 import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
-import { ValidationError } from '../common/errors/domain-error';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
@@ -14,7 +13,8 @@ import { SessionsService } from '../sessions/sessions.service';
 import { Role, type User } from './entities/user.entity';
 import { PasswordPolicy } from './password-policy';
 import { UserError, UserErrorCode } from './user.error';
-import { canonicalForm, normalizeUsername } from './username';
+import { decodeCursor, encodeCursor } from './user-cursor';
+import { canonicalForm } from './username';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -294,18 +294,4 @@ export class UserAdministrationService {
     };
     return this.audit.record(entry);
   }
-}
-
-function encodeCursor(username: string): string {
-  return Buffer.from(username, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const username = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (cursor === '' || encodeCursor(username) !== cursor || !normalizeUsername(username).ok) {
-    throw new ValidationError('Invalid cursor', [
-      { field: 'cursor', messages: ['cursor is not one this API issued'] },
-    ]);
-  }
-  return username;
 }
