@@ -1,5 +1,6 @@
 // Nest 12 ships ESM-only packages; @swc/jest compiles them (and our TS) to CommonJS
-// because ts-jest cannot load them (STACK.md trap 5). swc does not type-check: CI runs tsc.
+// because ts-jest cannot (Node 20 can require() ESM at run time, Jest's module loader cannot).
+// swc does not type-check: CI runs tsc.
 const swc = [
   '@swc/jest',
   {

@@ -7,6 +7,7 @@ import type { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { registerCors } from './common/http/cors';
 import { registerJsonBodyParser } from './common/http/json-body-parser';
+import { applyNoStore } from './common/http/no-store';
 import { requestIdFor } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
@@ -85,6 +86,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   const fastify = app.getHttpAdapter().getInstance();
   AuthModule.applyRouteLimits(fastify);
+  // Static pages and their assets (Swagger UI, the demo) may be cached; every API response is not.
+  applyNoStore(fastify, ['/docs', DEMO_PATH]);
   // Only JSON and form bodies are accepted: a text/plain body (a CORS "simple request") is refused with 415.
   fastify.removeContentTypeParser('text/plain');
   registerJsonBodyParser(app);

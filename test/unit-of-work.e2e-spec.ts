@@ -11,7 +11,7 @@ import { createTestApp, type TestApp } from './support/test-app';
 
 /**
  * Parallel requests, some committing and some rolling back, on the database under test.
- * On SQLite this is what breaks a naive unit of work (STACK.md trap 13).
+ * On SQLite this is what breaks a naive unit of work: TypeORM runs every transaction on the one connection.
  */
 describe('the unit of work under concurrent requests', () => {
   let t: TestApp;

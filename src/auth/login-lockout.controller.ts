@@ -1,4 +1,4 @@
-import { Controller, Delete, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNoContentResponse,
@@ -7,21 +7,14 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { ValidationError } from '../common/errors/domain-error';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
+import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { Role } from '../common/access/role';
 import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import { LoginLockoutService } from './login-lockout.service';
 import type { Principal } from '../common/access/principal';
 import { Transactional } from '../database/transaction-mode.decorator';
-
-function userIdPipe(): ParseUUIDPipe {
-  return new ParseUUIDPipe({
-    exceptionFactory: () =>
-      new ValidationError('id must be a UUID', [{ field: 'id', messages: ['id must be a UUID'] }]),
-  });
-}
 
 /** Administration of per-account login lockouts (the rest of /users is the users feature's). */
 @ApiTags('users')
@@ -41,7 +34,7 @@ export class LoginLockoutController {
   @ApiBadRequestResponse({ description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ description: 'No such user' })
   async clear(
-    @Param('id', userIdPipe()) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
   ): Promise<void> {

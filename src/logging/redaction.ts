@@ -1,6 +1,6 @@
 /**
  * Field names whose values never reach a log, at any depth pino is asked to log: credentials in headers
- * (pino-http would log `authorization`, `cookie` and `set-cookie` by default: STACK.md trap 9), password
+ * (pino-http logs `authorization`, `cookie` and `set-cookie` by default), password
  * fields of the request DTOs, and tokens in any spelling the code base uses.
  */
 const SECRET_FIELDS = [

@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/app-config';
+import { isUniqueViolation } from '../database/unique-violation';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Role } from '../common/access/role';
 import { PasswordPolicy } from './password-policy';
+import { UserError, UserErrorCode } from './user.error';
 import { UsersService } from './users.service';
 
 /**
@@ -52,7 +54,9 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
       })
       .catch((error: unknown) => {
         // Another instance bootstrapped the same empty database a moment earlier.
-        if (/unique|duplicate/i.test(String(error))) return false;
+        const taken: string = UserErrorCode.UsernameTaken;
+        if ((error instanceof UserError && error.code === taken) || isUniqueViolation(error))
+          return false;
         throw error;
       });
 

@@ -5,7 +5,6 @@ import { AuditService, type AuditEntry } from '../audit/audit.service';
 import type { AuditDetails } from '../audit/entities/audit-event.entity';
 import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
-import { ValidationError } from '../common/errors/domain-error';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
@@ -15,7 +14,8 @@ import { type User } from './entities/user.entity';
 import { Role } from '../common/access/role';
 import { PasswordPolicy } from './password-policy';
 import { UserError, UserErrorCode } from './user.error';
-import { normalizeUsername } from './username';
+import { decodeCursor, encodeCursor } from './user-cursor';
+import { canonicalForm } from './username';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -80,33 +80,20 @@ export class UserAdministrationService {
   ) {}
 
   async create(actor: Actor, input: CreateUserInput): Promise<UserWithOneTimePassword> {
-    const check = normalizeUsername(input.username);
-    if (!check.ok) {
-      throw new ValidationError(`username ${check.reason}`, [
-        { field: 'username', messages: [check.reason] },
-      ]);
-    }
+    // The policy compares the password with the name the account will have, so canonical first.
+    const username = this.usersService.canonicalUsername(input.username);
     const oneTimePassword =
-      input.password === undefined ? this.generatePassword(check.username) : undefined;
+      input.password === undefined ? this.generatePassword(username) : undefined;
     const password = input.password ?? oneTimePassword!;
-    this.policy.assertAcceptable(password, check.username, 'password');
-    if (await this.users.findByUsername(check.username))
-      throw new UserError(UserErrorCode.UsernameTaken);
+    this.policy.assertAcceptable(password, username, 'password');
 
-    const user = await this.usersService
-      .create({
-        username: check.username,
-        displayName: input.displayName ?? null,
-        password,
-        role: input.role,
-        mustChangePassword: true,
-      })
-      .catch((error: unknown) => {
-        // Two admins creating the same name at once: the unique index decides.
-        if (/unique|duplicate/i.test(String(error)))
-          throw new UserError(UserErrorCode.UsernameTaken);
-        throw error;
-      });
+    const user = await this.usersService.create({
+      username,
+      displayName: input.displayName ?? null,
+      password,
+      role: input.role,
+      mustChangePassword: true,
+    });
     await this.record(actor, AuditAction.UserCreated, user, {
       username: user.username,
       role: user.role,
@@ -117,7 +104,8 @@ export class UserAdministrationService {
   }
 
   async list(filter: UserListFilter): Promise<UserPage> {
-    const prefix = filter.usernamePrefix?.normalize('NFKC').toLowerCase();
+    const prefix =
+      filter.usernamePrefix === undefined ? undefined : canonicalForm(filter.usernamePrefix);
     const items = await this.users.list({
       usernamePrefix: prefix,
       role: filter.role,
@@ -307,18 +295,4 @@ export class UserAdministrationService {
     };
     return this.audit.record(entry);
   }
-}
-
-function encodeCursor(username: string): string {
-  return Buffer.from(username, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const username = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (cursor === '' || encodeCursor(username) !== cursor || !normalizeUsername(username).ok) {
-    throw new ValidationError('Invalid cursor', [
-      { field: 'cursor', messages: ['cursor is not one this API issued'] },
-    ]);
-  }
-  return username;
 }

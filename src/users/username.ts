@@ -3,6 +3,11 @@ const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 64;
 
+/** NFKC then lower case, without the rules of a whole name: for a prefix to search by. */
+export function canonicalForm(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
 export type UsernameCheck = { ok: true; username: string } | { ok: false; reason: string };
 
 /**
@@ -10,7 +15,7 @@ export type UsernameCheck = { ok: true; username: string } | { ok: false; reason
  * Length is counted in code points of the canonical form.
  */
 export function normalizeUsername(input: string): UsernameCheck {
-  const username = input.normalize('NFKC').toLowerCase();
+  const username = canonicalForm(input);
   const length = [...username].length;
   if (length < USERNAME_MIN_LENGTH || length > USERNAME_MAX_LENGTH) {
     return {

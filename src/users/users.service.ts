@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { ValidationError } from '../common/errors/domain-error';
+import { isUniqueViolation } from '../database/unique-violation';
 import { User } from './entities/user.entity';
 import { Role } from '../common/access/role';
+import { UserError, UserErrorCode } from './user.error';
 import { normalizeUsername } from './username';
 import { UsersRepository } from './users.repository';
 
@@ -16,6 +18,7 @@ export interface NewUser {
   mustChangePassword: boolean;
 }
 
+/** The one place that creates users, and that turns a given name into its canonical form. */
 @Injectable()
 export class UsersService {
   constructor(
@@ -42,18 +45,28 @@ export class UsersService {
     return this.users.count();
   }
 
-  /** Creates a user; the caller has validated the username and the password policy. */
-  async create(input: NewUser): Promise<User> {
-    const check = normalizeUsername(input.username);
+  /** The canonical form of a username (see normalizeUsername); a name that cannot be valid is a 400. */
+  canonicalUsername(username: string): string {
+    const check = normalizeUsername(username);
     if (!check.ok) {
       throw new ValidationError(`username ${check.reason}`, [
         { field: 'username', messages: [check.reason] },
       ]);
     }
+    return check.username;
+  }
+
+  /**
+   * Creates a user under the canonical form of the name; a name already taken is USERNAME_TAKEN. The caller has
+   * checked the password policy.
+   */
+  async create(input: NewUser): Promise<User> {
+    const username = this.canonicalUsername(input.username);
+    if (await this.users.findByUsername(username)) throw new UserError(UserErrorCode.UsernameTaken);
     const now = this.clock.now();
     const user = Object.assign(new User(), {
       id: randomUUID(),
-      username: check.username,
+      username,
       displayName: input.displayName ?? null,
       passwordHash: await this.hasher.hash(input.password),
       role: input.role,
@@ -63,7 +76,11 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.users.insert(user);
+    await this.users.insert(user).catch((error: unknown) => {
+      // Created at the same moment by another request or instance: the unique index decides.
+      if (isUniqueViolation(error)) throw new UserError(UserErrorCode.UsernameTaken);
+      throw error;
+    });
     return user;
   }
 

@@ -1,0 +1,40 @@
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditJobs } from '../audit/audit-jobs.service';
+import { AuditQueryService } from '../audit/audit-query.service';
+import { AuditVerificationService } from '../audit/audit-verification.service';
+import { loadConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { SessionPurgeService } from '../sessions/session-purge.service';
+import { AdminBootstrapService } from '../users/admin-bootstrap.service';
+import { UserAdministrationService } from '../users/user-administration.service';
+import { CliModule } from './cli.module';
+
+describe('CliModule', () => {
+  it('provides what the commands use, and no bootstrap admin, background job or timer', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'aegis-cli-'));
+    const timers = jest.spyOn(global, 'setInterval');
+    const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(40) });
+    const app = await NestFactory.createApplicationContext(CliModule.register(config), {
+      logger: false,
+    });
+    try {
+      for (const used of [
+        UnitOfWork,
+        UserAdministrationService,
+        AuditVerificationService,
+        AuditQueryService,
+      ])
+        expect(app.get(used)).toBeInstanceOf(used);
+      for (const absent of [AdminBootstrapService, SessionPurgeService, AuditJobs])
+        expect(() => app.get(absent)).toThrow();
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      await app.close();
+      timers.mockRestore();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
