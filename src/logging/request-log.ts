@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { clientRequestIdOf } from '../common/http/request-id';
 import { routeTemplateOf } from '../common/http/route-template';
 import { APP_LOGGER } from './app-logger';
 
@@ -19,8 +20,8 @@ function userIdOf(request: FastifyRequest): string | undefined {
 
 /**
  * One JSON line per request, written when the response has been sent: method, route template, status,
- * duration, the request id (the same one as the X-Request-Id header and problem bodies), the client IP
- * and the user when known. Deliberately no headers, query string or body: nothing secret to redact.
+ * duration, the request id (the server's, the same one as the X-Request-Id header and problem bodies), the
+ * client's own X-Request-Id when it sent one, the client IP and the user when known. Deliberately no headers, query string or body: nothing secret to redact.
  */
 @Injectable()
 export class RequestLog implements OnModuleInit {
@@ -48,6 +49,7 @@ export class RequestLog implements OnModuleInit {
     this.logger[level](
       {
         request_id: request.id,
+        client_request_id: clientRequestIdOf(request.headers['x-request-id']) ?? undefined,
         method: request.method,
         route: route ?? null,
         // The path only when no route matched (a 404): what was asked for, without the query string.
