@@ -15,7 +15,8 @@ import { type User } from './entities/user.entity';
 import { Role } from '../common/access/role';
 import { PasswordPolicy } from './password-policy';
 import { UserError, UserErrorCode } from './user.error';
-import { normalizeUsername } from './username';
+import { decodeCursor, encodeCursor } from './user-cursor';
+import { foldUsername, normalizeUsername, usernameSkeleton } from './username';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
@@ -90,7 +91,8 @@ export class UserAdministrationService {
       input.password === undefined ? this.generatePassword(check.username) : undefined;
     const password = input.password ?? oneTimePassword!;
     this.policy.assertAcceptable(password, check.username, 'password');
-    if (await this.users.findByUsername(check.username))
+    // The skeleton, not the name: a look-alike of an existing account (`аlice` for `alice`) is taken too.
+    if (await this.users.findBySkeleton(usernameSkeleton(check.username)))
       throw new UserError(UserErrorCode.UsernameTaken);
 
     const user = await this.usersService
@@ -102,7 +104,7 @@ export class UserAdministrationService {
         mustChangePassword: true,
       })
       .catch((error: unknown) => {
-        // Two admins creating the same name at once: the unique index decides.
+        // Two admins creating the same name (or look-alikes) at once: the unique indexes decide.
         if (/unique|duplicate/i.test(String(error)))
           throw new UserError(UserErrorCode.UsernameTaken);
         throw error;
@@ -117,7 +119,8 @@ export class UserAdministrationService {
   }
 
   async list(filter: UserListFilter): Promise<UserPage> {
-    const prefix = filter.usernamePrefix?.normalize('NFKC').toLowerCase();
+    const prefix =
+      filter.usernamePrefix !== undefined ? foldUsername(filter.usernamePrefix) : undefined;
     const items = await this.users.list({
       usernamePrefix: prefix,
       role: filter.role,
@@ -307,18 +310,4 @@ export class UserAdministrationService {
     };
     return this.audit.record(entry);
   }
-}
-
-function encodeCursor(username: string): string {
-  return Buffer.from(username, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const username = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (cursor === '' || encodeCursor(username) !== cursor || !normalizeUsername(username).ok) {
-    throw new ValidationError('Invalid cursor', [
-      { field: 'cursor', messages: ['cursor is not one this API issued'] },
-    ]);
-  }
-  return username;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { User } from './entities/user.entity';
 import { Role } from '../common/access/role';
@@ -25,6 +26,23 @@ export class UsersRepository {
 
   async findByUsername(username: string): Promise<User | null> {
     return (await this.unitOfWork.manager()).findOneBy(User, { username });
+  }
+
+  /** The accounts stored under any of these exact usernames (at most one each: the column is unique). */
+  async findByUsernames(usernames: string[]): Promise<User[]> {
+    return (await this.unitOfWork.manager()).findBy(User, { username: In(usernames) });
+  }
+
+  async findBySkeleton(skeleton: string): Promise<User | null> {
+    return (await this.unitOfWork.manager()).findOneBy(User, { usernameSkeleton: skeleton });
+  }
+
+  /** Every account's id, username and creation time, oldest first (for the confusables report). */
+  async listNames(): Promise<Pick<User, 'id' | 'username' | 'createdAt'>[]> {
+    return (await this.unitOfWork.manager()).find(User, {
+      select: { id: true, username: true, createdAt: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /**

@@ -3,6 +3,7 @@ import { UserDisplayName1764201650000 } from './1764201650000-user-display-name'
 import { AuditHashChain1764201700000 } from './1764201700000-audit-hash-chain';
 import { LoginLockouts1764201900000 } from './1764201900000-login-lockouts';
 import { SessionRetiredTokens1764202000000 } from './1764202000000-session-retired-tokens';
+import { UsernameSkeleton1764202300000 } from './1764202300000-username-skeleton';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   AuditHashChain1764201700000,
   LoginLockouts1764201900000,
   SessionRetiredTokens1764202000000,
+  UsernameSkeleton1764202300000,
 ];
