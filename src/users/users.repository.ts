@@ -88,7 +88,10 @@ export class UsersRepository {
   /**
    * The ids of the active administrators, locked until the end of the transaction on PostgreSQL, so two
    * concurrent demotions cannot each see the other as "another admin" and leave none. (SQLite transactions
-   * are already serialised by the unit of work.)
+   * are already serialised by the unit of work.) Locked in id order: without it PostgreSQL locks rows in the
+   * order its scan meets them, and an admin row rewritten a moment earlier (a promotion, a rename) sits
+   * elsewhere in the table for a later scan, so two demotions could each hold a row the other waits for —
+   * `deadlock detected`, a 500. With one order for everyone, the second simply waits for the first.
    */
   async lockActiveAdmins(): Promise<string[]> {
     const manager = await this.unitOfWork.manager();
@@ -96,7 +99,8 @@ export class UsersRepository {
       .createQueryBuilder(User, 'u')
       .select('u.id', 'id')
       .where('u.role = :role', { role: Role.Admin })
-      .andWhere('u.is_active = :active', { active: true });
+      .andWhere('u.is_active = :active', { active: true })
+      .orderBy('u.id', 'ASC');
     if (manager.dataSource.options.type === 'postgres') builder.setLock('pessimistic_write');
     const rows = await builder.getRawMany<{ id: string }>();
     return rows.map((row) => row.id);
