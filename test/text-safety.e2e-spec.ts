@@ -9,7 +9,7 @@ import { logIn } from './factories/session.factory';
 import { createTestApp, TEST_ADMIN, type TestApp } from './support/test-app';
 
 /** What a strict JSON-lines reader refuses raw, or what splits a line for a lenient one. */
-const RAW_HAZARD = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\p{Cf}\p{Cs}]/u;
+const RAW_HAZARD = /[\p{Cc}\u2028\u2029\p{Cf}\p{Cs}]/u;
 
 /** Splits on "\n" only and JSON.parse-s every line, as jq and most log shippers do; throws on any hazard. */
 function strictJsonLines(text: string): Record<string, unknown>[] {

@@ -22,13 +22,13 @@ export class UsernameSkeleton1764202300000 implements MigrationInterface {
         isNullable: true,
       }),
     );
-    const users = (await queryRunner.manager
+    const users = await queryRunner.manager
       .createQueryBuilder()
       .select(['id', 'username'])
       .from('users', 'u')
       .orderBy('created_at', 'ASC')
       .addOrderBy('id', 'ASC')
-      .getRawMany()) as { id: string; username: string }[];
+      .getRawMany<{ id: string; username: string }>();
     const placeholder = (n: number) =>
       queryRunner.connection.options.type === 'postgres' ? `$${n}` : '?';
     const holders = new Map<string, string>();
