@@ -14,7 +14,13 @@ const swc = [
 ];
 // ESM-only packages (or CommonJS ones that import() them) that Node 20 loads natively but Jest cannot:
 // compiled to CommonJS by swc. @fastify/cookie import()s `cookie`; @fastify/static requires content-disposition.
-const ESM_PACKAGES = ['@nestjs', '@fastify/cookie', 'cookie', 'content-disposition'];
+const ESM_PACKAGES = [
+  '@nestjs',
+  '@fastify/cookie',
+  'cookie',
+  'content-disposition',
+  'unicode-case-folding',
+];
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],

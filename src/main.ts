@@ -7,10 +7,16 @@ import { configureApp, createFastifyAdapter } from './app.setup';
 import { ConfigError, loadConfig } from './config/app-config';
 import { resolveDevelopmentSecrets } from './config/development-secrets';
 import { loadDotEnv } from './config/env-file';
+import { keepCreatedFilesPrivate, tightenDataFiles } from './common/private-files';
 
 async function bootstrap(): Promise<void> {
+  keepCreatedFilesPrivate();
   loadDotEnv();
   const config = resolveDevelopmentSecrets(loadConfig(process.env));
+  const tightened = tightenDataFiles(
+    config.dataDir,
+    config.database.kind === 'sqlite' ? config.database.sqlitePath : undefined,
+  );
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     createFastifyAdapter(config),
@@ -18,6 +24,9 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true },
   );
   await configureApp(app, config);
+  if (tightened.length > 0) {
+    new Logger('Aegis').warn(`Removed group/other permissions from ${tightened.join(', ')}`);
+  }
   await app.listen(config.port, config.host);
   new Logger('Aegis').log(
     `Listening on ${await app.getUrl()} (${config.database.kind}); Swagger UI at /docs`,

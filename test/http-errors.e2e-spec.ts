@@ -38,12 +38,11 @@ describe('errors are problem+json and leak nothing', () => {
     expectProblem(response.body, 401, 'UNAUTHENTICATED');
   });
 
-  it('echoes a safe X-Request-Id and replaces an unsafe one', async () => {
-    const safe = await t.http().get('/nowhere').set('X-Request-Id', 'trace-123.abc');
-    expect(safe.headers['x-request-id']).toBe('trace-123.abc');
-    expect(safe.body.request_id).toBe('trace-123.abc');
-    const unsafe = await t.http().get('/nowhere').set('X-Request-Id', 'evil\tvalue<script>');
-    expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    expect(unsafe.body.request_id).toBe(unsafe.headers['x-request-id']);
+  it("answers with the server's own request id, never the client's X-Request-Id", async () => {
+    for (const incoming of ['trace-123.abc', 'evil\tvalue<script>']) {
+      const response = await t.http().get('/nowhere').set('X-Request-Id', incoming);
+      expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.body.request_id).toBe(response.headers['x-request-id']);
+    }
   });
 });

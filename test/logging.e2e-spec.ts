@@ -133,7 +133,9 @@ describe('logs: one JSON line per request, and never a secret', () => {
       expect(lines).toHaveLength(1);
       return lines[0];
     };
-    expect(lineFor('login-req-1')).toMatchObject({
+    expect(login.headers['x-request-id']).not.toBe('login-req-1');
+    expect(lineFor(login.headers['x-request-id'])).toMatchObject({
+      client_request_id: 'login-req-1',
       level: 'info',
       method: 'POST',
       route: '/auth/login',

@@ -68,9 +68,10 @@ describe('SIGTERM', () => {
     // A clean shutdown exits 0 (also as PID 1 in a container); the SHUTDOWN_GRACE deadline exits 1.
     expect(exit).toEqual({ code: 0, signal: null });
     expect(aegis.log).toContain('SIGTERM: finishing in-flight requests');
-    expect(await auditRowOf('in-flight-at-sigterm')).toMatchObject({
+    expect(await auditRowOf(response.headers['x-request-id'])).toMatchObject({
       action: AuditAction.LoginSuccess,
       outcome: 'success',
+      details: expect.objectContaining({ client_request_id: 'in-flight-at-sigterm' }),
     });
   });
 

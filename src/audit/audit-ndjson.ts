@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { lineSafeJson } from '../common/text/safe-text';
 import { AuditEventDto } from './dto/audit-event.dto';
 import type { AuditEvent } from './entities/audit-event.entity';
 
@@ -10,7 +11,9 @@ export function auditNdjson(batches: AsyncIterable<AuditEvent[]>): Readable {
   return Readable.from(
     (async function* lines() {
       for await (const batch of batches) {
-        yield batch.map((event) => `${JSON.stringify(AuditEventDto.from(event))}\n`).join('');
+        yield batch
+          .map((event) => `${lineSafeJson(JSON.stringify(AuditEventDto.from(event)))}\n`)
+          .join('');
       }
     })(),
     { objectMode: false },

@@ -45,11 +45,19 @@ export class AuditService {
     event.resourceType = entry.resourceType;
     event.resourceId = entry.resourceId ?? null;
     event.outcome = entry.outcome;
-    // Exactly what the JSON column will hand back (undefined values dropped), so the hash computed now
-    // is the one a verifier recomputes from the stored row.
-    event.details = JSON.parse(JSON.stringify(entry.details ?? {})) as AuditDetails;
+    // Exactly what the JSON column will hand back (undefined values dropped, lone surrogates replaced as
+    // both databases' UTF-8 would), so the hash computed now is the one a verifier recomputes from the row.
+    // The client's own X-Request-Id goes into details: the version-1 chain covers details already, so it
+    // needs neither a new column nor a new canonical serialisation.
+    const details = {
+      ...entry.details,
+      ...(entry.meta?.clientRequestId && { client_request_id: entry.meta.clientRequestId }),
+    };
+    event.details = JSON.parse(JSON.stringify(details), (_key, value: unknown) =>
+      typeof value === 'string' ? value.toWellFormed() : value,
+    ) as AuditDetails;
     event.ip = entry.meta?.ip ?? null;
-    event.userAgent = entry.meta?.userAgent ?? null;
+    event.userAgent = entry.meta?.userAgent?.toWellFormed() ?? null;
     event.requestId = entry.meta?.requestId ?? null;
     return event;
   }

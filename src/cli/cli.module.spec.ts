@@ -16,7 +16,10 @@ describe('CliModule', () => {
   it('provides what the commands use, and no bootstrap admin, background job or timer', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'aegis-cli-'));
     const timers = jest.spyOn(global, 'setInterval');
-    const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo' });
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      JWT_SECRET: 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo',
+    });
     const app = await NestFactory.createApplicationContext(CliModule.register(config), {
       logger: false,
     });

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import { resolveDevelopmentSecrets } from '../config/development-secrets';
 import { CliModule } from './cli.module';
+import { terminalSafe } from '../common/text/safe-text';
 import type { CliCommand, CliOutput } from './cli-command';
 import { COMMANDS } from './commands';
 
@@ -31,9 +32,15 @@ function usage(commands: CliCommand[], output: CliOutput): void {
 export async function runCli(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
-  output: CliOutput = consoleOutput,
+  sink: CliOutput = consoleOutput,
   commands: CliCommand[] = COMMANDS,
 ): Promise<number> {
+  // Usernames, display names and error messages come from users: no control, bidi or invisible character
+  // reaches the operator's terminal raw, whichever command prints it.
+  const output: CliOutput = {
+    out: (line) => sink.out(terminalSafe(line)),
+    err: (line) => sink.err(terminalSafe(line)),
+  };
   const [name, ...rest] = argv;
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {

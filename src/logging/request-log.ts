@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { clientAddressOf } from '../common/http/request-meta';
+import { clientRequestIdOf } from '../common/http/request-id';
 import { routeTemplateOf } from '../common/http/route-template';
 import { APP_LOGGER } from './app-logger';
 
@@ -20,8 +21,8 @@ function userIdOf(request: FastifyRequest): string | undefined {
 
 /**
  * One JSON line per request, written when the response has been sent: method, route template, status,
- * duration, the request id (the same one as the X-Request-Id header and problem bodies), the client IP
- * and the user when known. Deliberately no headers, query string or body: nothing secret to redact.
+ * duration, the request id (the server's, the same one as the X-Request-Id header and problem bodies), the
+ * client's own X-Request-Id when it sent one, the client IP and the user when known. Deliberately no headers, query string or body: nothing secret to redact.
  */
 @Injectable()
 export class RequestLog implements OnModuleInit {
@@ -49,6 +50,7 @@ export class RequestLog implements OnModuleInit {
     this.logger[level](
       {
         request_id: request.id,
+        client_request_id: clientRequestIdOf(request.headers['x-request-id']) ?? undefined,
         method: request.method,
         route: route ?? null,
         // The path only when no route matched (a 404): what was asked for, without the query string.

@@ -9,7 +9,10 @@ export enum UserErrorCode {
 
 const CATALOGUE: Record<UserErrorCode, [ErrorKind, string]> = {
   [UserErrorCode.UserNotFound]: [ErrorKind.NotFound, 'User not found'],
-  [UserErrorCode.UsernameTaken]: [ErrorKind.Conflict, 'A user with this username already exists'],
+  [UserErrorCode.UsernameTaken]: [
+    ErrorKind.Conflict,
+    'A user with this username, or one that looks the same, already exists',
+  ],
   [UserErrorCode.LastAdmin]: [
     ErrorKind.Conflict,
     'The last active administrator cannot be disabled or demoted',

@@ -3,6 +3,7 @@ import type { CliCommand } from '../cli/cli-command';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Role } from '../common/access/role';
 import { UserAdministrationService, type Actor } from './user-administration.service';
+import { listConfusablesCommand } from './users-confusables.command';
 
 /** CLI actions are audited with no actor user but the operator's OS account. */
 function operator(): Actor {
@@ -98,4 +99,9 @@ export const listUsersCommand: CliCommand = {
   },
 };
 
-export const USER_COMMANDS = [createUserCommand, resetPasswordCommand, listUsersCommand];
+export const USER_COMMANDS = [
+  createUserCommand,
+  resetPasswordCommand,
+  listUsersCommand,
+  listConfusablesCommand,
+];

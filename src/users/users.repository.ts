@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { User } from './entities/user.entity';
 import { Role } from '../common/access/role';
@@ -25,6 +26,23 @@ export class UsersRepository {
 
   async findByUsername(username: string): Promise<User | null> {
     return (await this.unitOfWork.manager()).findOneBy(User, { username });
+  }
+
+  /** The accounts stored under any of these exact usernames (at most one each: the column is unique). */
+  async findByUsernames(usernames: string[]): Promise<User[]> {
+    return (await this.unitOfWork.manager()).findBy(User, { username: In(usernames) });
+  }
+
+  async findBySkeleton(skeleton: string): Promise<User | null> {
+    return (await this.unitOfWork.manager()).findOneBy(User, { usernameSkeleton: skeleton });
+  }
+
+  /** Every account's id, username and creation time, oldest first (for the confusables report). */
+  async listNames(): Promise<Pick<User, 'id' | 'username' | 'createdAt'>[]> {
+    return (await this.unitOfWork.manager()).find(User, {
+      select: { id: true, username: true, createdAt: true },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /**
@@ -70,7 +88,10 @@ export class UsersRepository {
   /**
    * The ids of the active administrators, locked until the end of the transaction on PostgreSQL, so two
    * concurrent demotions cannot each see the other as "another admin" and leave none. (SQLite transactions
-   * are already serialised by the unit of work.)
+   * are already serialised by the unit of work.) Locked in id order: without it PostgreSQL locks rows in the
+   * order its scan meets them, and an admin row rewritten a moment earlier (a promotion, a rename) sits
+   * elsewhere in the table for a later scan, so two demotions could each hold a row the other waits for —
+   * `deadlock detected`, a 500. With one order for everyone, the second simply waits for the first.
    */
   async lockActiveAdmins(): Promise<string[]> {
     const manager = await this.unitOfWork.manager();
@@ -78,7 +99,8 @@ export class UsersRepository {
       .createQueryBuilder(User, 'u')
       .select('u.id', 'id')
       .where('u.role = :role', { role: Role.Admin })
-      .andWhere('u.is_active = :active', { active: true });
+      .andWhere('u.is_active = :active', { active: true })
+      .orderBy('u.id', 'ASC');
     if (manager.dataSource.options.type === 'postgres') builder.setLock('pessimistic_write');
     const rows = await builder.getRawMany<{ id: string }>();
     return rows.map((row) => row.id);

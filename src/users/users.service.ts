@@ -7,7 +7,7 @@ import { isUniqueViolation } from '../database/unique-violation';
 import { User } from './entities/user.entity';
 import { Role } from '../common/access/role';
 import { UserError, UserErrorCode } from './user.error';
-import { normalizeUsername } from './username';
+import { legacyUsername, normalizeUsername, usernameSkeleton } from './username';
 import { UsersRepository } from './users.repository';
 
 export interface NewUser {
@@ -31,10 +31,36 @@ export class UsersService {
     return this.users.findById(id);
   }
 
-  /** Looks a login name up by its canonical form; a name that cannot be valid finds nobody. */
+  /**
+   * Looks a login name up by its canonical form, so every case-folded spelling finds the account. An account
+   * created before full case folding (or whose name today's rules refuse) is stored in the older form (NFKC,
+   * lower case) and is still found by what logged it in before. One query either way.
+   */
   async findByLoginName(loginName: string): Promise<User | null> {
     const check = normalizeUsername(loginName);
-    return check.ok ? this.users.findByUsername(check.username) : null;
+    const canonical = check.ok ? check.username : null;
+    const legacy = legacyUsername(loginName);
+    const names = [canonical, legacy].filter((name): name is string => name !== null);
+    if (names.length === 0) return null;
+    const found = await this.users.findByUsernames([...new Set(names)]);
+    return (
+      found.find((user) => user.username === canonical) ??
+      found.find((user) => user.username === legacy) ??
+      null
+    );
+  }
+
+  /**
+   * Accounts whose usernames look alike (one UTS #39 skeleton), computed afresh from every name rather than
+   * from the stored column, oldest first in each group: the ones that predate the rule, for an operator.
+   */
+  async lookAlikeGroups(): Promise<Pick<User, 'id' | 'username' | 'createdAt'>[][]> {
+    const groups = new Map<string, Pick<User, 'id' | 'username' | 'createdAt'>[]>();
+    for (const user of await this.users.listNames()) {
+      const skeleton = usernameSkeleton(user.username);
+      groups.set(skeleton, [...(groups.get(skeleton) ?? []), user]);
+    }
+    return [...groups.values()].filter((group) => group.length > 1);
   }
 
   findByIdForUpdate(id: string): Promise<User | null> {
@@ -62,11 +88,17 @@ export class UsersService {
    */
   async create(input: NewUser): Promise<User> {
     const username = this.canonicalUsername(input.username);
-    if (await this.users.findByUsername(username)) throw new UserError(UserErrorCode.UsernameTaken);
+    // The skeleton too: a look-alike of an existing account (`аlice` for `alice`) is taken.
+    if (
+      (await this.users.findByUsername(username)) ||
+      (await this.users.findBySkeleton(usernameSkeleton(username)))
+    )
+      throw new UserError(UserErrorCode.UsernameTaken);
     const now = this.clock.now();
     const user = Object.assign(new User(), {
       id: randomUUID(),
       username,
+      usernameSkeleton: usernameSkeleton(username),
       displayName: input.displayName ?? null,
       passwordHash: await this.hasher.hash(input.password),
       role: input.role,

@@ -4,6 +4,7 @@ import { AuditHashChain1764201700000 } from './1764201700000-audit-hash-chain';
 import { LoginLockouts1764201900000 } from './1764201900000-login-lockouts';
 import { SessionRetiredTokens1764202000000 } from './1764202000000-session-retired-tokens';
 import { LoginLockoutInFlight1764202100000 } from './1764202100000-login-lockout-in-flight';
+import { UsernameSkeleton1764202300000 } from './1764202300000-username-skeleton';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   LoginLockouts1764201900000,
   SessionRetiredTokens1764202000000,
   LoginLockoutInFlight1764202100000,
+  UsernameSkeleton1764202300000,
 ];

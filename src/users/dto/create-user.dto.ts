@@ -7,7 +7,8 @@ export const DISPLAY_NAME_RULE = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 export class CreateUserDto {
   @ApiProperty({
     example: 'alice',
-    description: '3–64 characters; compared after NFKC and lower-casing',
+    description:
+      '3–64 characters (RFC 8265 UsernameCaseMapped: NFKC, full case folding); must not look like an existing username (UTS #39 skeleton)',
   })
   @IsString()
   @MaxLength(256)

@@ -14,7 +14,9 @@ import { NoControlCharacters } from '../../common/http/no-control-characters';
 import { Role } from '../../common/access/role';
 
 export class ListUsersQuery {
-  @ApiPropertyOptional({ description: 'Username prefix (compared after NFKC and lower-casing)' })
+  @ApiPropertyOptional({
+    description: 'Username prefix (compared after NFKC and full case folding)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -9,9 +9,17 @@ export class User {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 
-  /** Normalised (NFKC, lower case): the unique key. */
+  /** Canonical form (RFC 8265 UsernameCaseMapped with full case folding; see username.ts): unique. */
   @Column({ type: 'varchar', length: 64 })
   username!: string;
+
+  /**
+   * The UTS #39 confusable skeleton of the username, unique: `аlice` (Cyrillic а) cannot join `alice`. Null
+   * only for an account created before the rule whose name looks like an older account's (listed by
+   * `users:confusables`) or for rows written outside the service.
+   */
+  @Column({ name: 'username_skeleton', type: 'varchar', length: 512, nullable: true })
+  usernameSkeleton!: string | null;
 
   @Column({ name: 'display_name', type: 'varchar', length: 128, nullable: true })
   displayName!: string | null;
