@@ -15,6 +15,7 @@ import { DatabaseModule } from '../database/database.module';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
 import { Session } from '../sessions/entities/session.entity';
+import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/entities/user.entity';
@@ -55,6 +56,7 @@ export class CliModule {
         AuditQueryService,
         AuditVerificationService,
         SessionsRepository,
+        SessionPrincipalRepository,
         SessionsService,
         UsersRepository,
         UsersService,

@@ -12,6 +12,7 @@ const NOW = new Date('2026-01-01T00:00:00Z');
 describe('UsersService.create', () => {
   let users: {
     findByUsername: jest.Mock<Promise<User | null>, [string]>;
+    findBySkeleton: jest.Mock<Promise<User | null>, [string]>;
     insert: jest.Mock<Promise<void>, [User]>;
   };
   let service: UsersService;
@@ -25,6 +26,7 @@ describe('UsersService.create', () => {
   beforeEach(() => {
     users = {
       findByUsername: jest.fn().mockResolvedValue(null),
+      findBySkeleton: jest.fn().mockResolvedValue(null),
       insert: jest.fn().mockResolvedValue(undefined),
     };
     const repository: Pick<UsersRepository, keyof typeof users> = users;

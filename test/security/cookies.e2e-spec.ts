@@ -16,7 +16,15 @@ const SECURE = {
  */
 describe.each([
   ['SECURE_COOKIES=true', { SECURE_COOKIES: 'true' }],
-  ['AEGIS_ENV=production', { AEGIS_ENV: 'production' }],
+  [
+    'AEGIS_ENV=production',
+    {
+      AEGIS_ENV: 'production',
+      PUBLIC_URL: 'https://aegis.example.com',
+      METRICS_PUBLIC: 'true',
+      DOCS_ENABLED: 'true',
+    },
+  ],
 ])('security: prefixed cookies with %s', (_label, env) => {
   let t: TestApp;
   let alice: UserFixture;

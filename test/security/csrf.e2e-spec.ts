@@ -152,7 +152,7 @@ describe('security: cross-site requests with cookies', () => {
       (
         await write()
           .set('Host', 'aegis.internal:8443')
-          .set('Origin', 'https://aegis.internal:8443')
+          .set('Origin', 'http://aegis.internal:8443')
       ).status,
     ).toBe(200);
     expect((await write().set('Origin', SPA).set('Sec-Fetch-Site', 'same-site')).status).toBe(200);
@@ -198,5 +198,67 @@ describe('security: cross-origin requests from another port of the same host', (
     expectProblem(await writeFrom('https://a:9000'), 403, 'CSRF_REJECTED');
     // The same request from the own origin passes: the port alone made the difference.
     expect((await writeFrom('https://a:8443')).status).toBe(200);
+  });
+});
+
+/**
+ * Go's CrossOriginProtection, exactly: a cross-site request is refused whatever Host it names, and the own origin
+ * is PUBLIC_URL's scheme, host and port, never what the client's Host header claims.
+ */
+describe('security: the own origin comes from PUBLIC_URL', () => {
+  let t: TestApp;
+  let session: LoggedIn;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { PUBLIC_URL: 'https://aegis.example.com' } });
+    session = await logIn(t, await createUser(t));
+  });
+  afterAll(() => t.close());
+
+  const write = () =>
+    t.http().post('/test-probe/write').set('Cookie', accessCookie(session.accessToken));
+
+  it('refuses a cross-site request even when its Origin names this host (any scheme)', async () => {
+    for (const origin of ['https://aegis.example.com', 'http://aegis.example.com']) {
+      expectProblem(
+        await write()
+          .set('Host', 'aegis.example.com')
+          .set('Origin', origin)
+          .set('Sec-Fetch-Site', 'cross-site'),
+        403,
+        'CSRF_REJECTED',
+      );
+    }
+  });
+
+  it('compares an Origin without Sec-Fetch-Site with PUBLIC_URL, not with the Host header', async () => {
+    expect((await write().set('Origin', 'https://aegis.example.com')).status).toBe(200);
+    for (const origin of ['http://aegis.example.com', 'https://aegis.example.com:8443']) {
+      expectProblem(await write().set('Origin', origin), 403, 'CSRF_REJECTED');
+    }
+    expectProblem(
+      await write().set('Host', 'evil.example').set('Origin', 'http://evil.example'),
+      403,
+      'CSRF_REJECTED',
+    );
+  });
+});
+
+describe('security: without PUBLIC_URL (development) the own origin includes the scheme', () => {
+  let t: TestApp;
+  let session: LoggedIn;
+  beforeAll(async () => {
+    t = await createTestApp();
+    session = await logIn(t, await createUser(t));
+  });
+  afterAll(() => t.close());
+
+  it('refuses an https:// Origin of the same host on a plain-HTTP service', async () => {
+    const response = await t
+      .http()
+      .post('/test-probe/write')
+      .set('Cookie', accessCookie(session.accessToken))
+      .set('Host', 'aegis.internal:8443')
+      .set('Origin', 'https://aegis.internal:8443');
+    expectProblem(response, 403, 'CSRF_REJECTED');
   });
 });

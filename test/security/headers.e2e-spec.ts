@@ -90,9 +90,37 @@ describe('security: response headers', () => {
   });
 });
 
+const PRODUCTION = {
+  AEGIS_ENV: 'production',
+  PUBLIC_URL: 'https://aegis.example.com',
+  METRICS_TOKEN: 'metrics-token-0123456789',
+};
+
 describe('security: response headers in production', () => {
+  it('serves no Swagger UI or document unless DOCS_ENABLED=true, and /metrics only with its token', async () => {
+    const t = await createTestApp({ env: PRODUCTION });
+    try {
+      expect((await t.http().get('/docs-json')).status).toBe(404);
+      expect((await t.http().get('/docs')).status).toBe(404);
+      expect((await t.http().get('/metrics')).status).toBe(401);
+      const metrics = await t
+        .http()
+        .get('/metrics')
+        .set('Authorization', `Bearer ${PRODUCTION.METRICS_TOKEN}`);
+      expect(metrics.status).toBe(200);
+    } finally {
+      await t.close();
+    }
+    const withDocs = await createTestApp({ env: { ...PRODUCTION, DOCS_ENABLED: 'true' } });
+    try {
+      expect((await withDocs.http().get('/docs-json')).status).toBe(200);
+    } finally {
+      await withDocs.close();
+    }
+  });
+
   it('add HSTS for a year, subdomains included, on every response', async () => {
-    const t = await createTestApp({ env: { AEGIS_ENV: 'production' } });
+    const t = await createTestApp({ env: PRODUCTION });
     try {
       for (const response of [
         await t.http().get('/nowhere'),
