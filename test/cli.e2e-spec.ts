@@ -79,6 +79,57 @@ describe('npm run cli -- users:*', () => {
     }
   });
 
+  it('recovers a locked-out only admin: users:clear-lockout and users:reset-password lift the lock; disable, enable and sessions:revoke work', async () => {
+    const created = await cli('users:create', '--username', 'locked-admin', '--role', 'admin');
+    const password = /One-time password[^:]*: (\S+)/.exec(created.out)?.[1] as string;
+    const open = () =>
+      createTestApp({ database, env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' } });
+    const lockOut = async () => {
+      const t = await open();
+      try {
+        for (let i = 0; i < 5; i++)
+          await t
+            .http()
+            .post('/auth/login')
+            .send({ username: 'locked-admin', password: `guess ${i}` });
+        const refused = await t
+          .http()
+          .post('/auth/login')
+          .send({ username: 'locked-admin', password });
+        expect(refused.body.code).toBe('ACCOUNT_THROTTLED');
+      } finally {
+        await t.close();
+      }
+    };
+    const logsIn = async (secret: string) => {
+      const t = await open();
+      try {
+        return (
+          await t.http().post('/auth/login').send({ username: 'locked-admin', password: secret })
+        ).status;
+      } finally {
+        await t.close();
+      }
+    };
+
+    await lockOut();
+    expect((await cli('users:clear-lockout', '--username', 'locked-admin')).code).toBe(0);
+    expect(await logsIn(password)).toBe(200);
+
+    await lockOut();
+    const reset = await cli('users:reset-password', '--username', 'locked-admin');
+    const fresh = /One-time password[^:]*: (\S+)/.exec(reset.out)?.[1] as string;
+    expect(await logsIn(fresh)).toBe(200);
+
+    expect((await cli('users:disable', '--username', 'locked-admin')).code).toBe(0);
+    expect(await logsIn(fresh)).toBe(403);
+    expect((await cli('users:enable', '--username', 'locked-admin')).code).toBe(0);
+    expect(await logsIn(fresh)).toBe(200);
+    const revoked = await cli('sessions:revoke', '--username', 'locked-admin');
+    expect(revoked.code).toBe(0);
+    expect(revoked.out).toMatch(/Ended [1-9]\d* session/);
+  });
+
   it('explains bad usage with exit code 2 and unknown users with exit code 1', async () => {
     expect((await cli('users:create', '--role', 'admin')).code).toBe(2);
     expect((await cli('users:create', '--username', 'x-user', '--role', 'root')).code).toBe(2);

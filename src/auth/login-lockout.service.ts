@@ -117,7 +117,12 @@ export class LoginLockoutService {
    * An administrator lifts a user's lockout (idempotent), audited in the request's unit of work. This is the
    * only way to end a lock early; unauthenticated attempts can never make it permanent.
    */
-  async clearForUser(userId: string, adminId: string, meta: RequestMeta): Promise<void> {
+  async clearForUser(
+    userId: string,
+    adminId: string | null,
+    meta?: RequestMeta,
+    details: Record<string, string> = {},
+  ): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user) throw new AuthError(AuthErrorCode.UserNotFound);
     const hadLockout = await this.lockouts.clearAccount(user.id);
@@ -127,7 +132,7 @@ export class LoginLockoutService {
       actorUserId: adminId,
       resourceType: 'user',
       resourceId: user.id,
-      details: { username: user.username, had_lockout: hadLockout },
+      details: { username: user.username, had_lockout: hadLockout, ...details },
       meta,
     });
   }

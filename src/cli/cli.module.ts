@@ -8,6 +8,9 @@ import { AuditService } from '../audit/audit.service';
 import { AuditChainAnchor } from '../audit/entities/audit-chain-anchor.entity';
 import { AuditCheckpoint } from '../audit/entities/audit-checkpoint.entity';
 import { AuditEvent } from '../audit/entities/audit-event.entity';
+import { LoginLockout } from '../auth/entities/login-lockout.entity';
+import { LoginLockoutRepository } from '../auth/login-lockout.repository';
+import { LoginLockoutService } from '../auth/login-lockout.service';
 import { CommonModule } from '../common/common.module';
 import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
@@ -45,6 +48,7 @@ export class CliModule {
           AuditEvent,
           AuditChainAnchor,
           AuditCheckpoint,
+          LoginLockout,
         ]),
       ],
       providers: [
@@ -62,6 +66,8 @@ export class CliModule {
         UsersService,
         PasswordPolicy,
         UserAdministrationService,
+        LoginLockoutRepository,
+        LoginLockoutService,
       ],
     };
   }

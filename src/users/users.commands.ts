@@ -6,7 +6,7 @@ import { UserAdministrationService, type Actor } from './user-administration.ser
 import { listConfusablesCommand } from './users-confusables.command';
 
 /** CLI actions are audited with no actor user but the operator's OS account. */
-function operator(): Actor {
+export function operator(): Actor {
   let osUser = 'unknown';
   try {
     osUser = userInfo().username;
@@ -99,9 +99,47 @@ export const listUsersCommand: CliCommand = {
   },
 };
 
+/** users:enable / users:disable: the same change an admin makes with PATCH /users/{id}. */
+function activationCommand(name: string, isActive: boolean): CliCommand {
+  return {
+    name,
+    summary: isActive
+      ? 'Enable a disabled user'
+      : 'Disable a user and end every session at once (the last active admin cannot be disabled)',
+    options: { username: { type: 'string', description: 'the login name', required: true } },
+    async run(app, values, output) {
+      const administration = app.get(UserAdministrationService);
+      const user = await app.get(UnitOfWork).run(async () => {
+        const target = await administration.getByUsername(values.username as string);
+        return administration.update(operator(), target.id, { isActive });
+      });
+      output.out(`${isActive ? 'Enabled' : 'Disabled'} "${user.username}".`);
+      return 0;
+    },
+  };
+}
+
+export const revokeSessionsCommand: CliCommand = {
+  name: 'sessions:revoke',
+  summary: 'End every session of a user at once (the account stays usable)',
+  options: { username: { type: 'string', description: 'the login name', required: true } },
+  async run(app, values, output) {
+    const administration = app.get(UserAdministrationService);
+    const revoked = await app.get(UnitOfWork).run(async () => {
+      const target = await administration.getByUsername(values.username as string);
+      return administration.revokeSessions(operator(), target.id);
+    });
+    output.out(`Ended ${revoked} session(s) of "${values.username as string}".`);
+    return 0;
+  },
+};
+
 export const USER_COMMANDS = [
   createUserCommand,
   resetPasswordCommand,
   listUsersCommand,
   listConfusablesCommand,
+  activationCommand('users:enable', true),
+  activationCommand('users:disable', false),
+  revokeSessionsCommand,
 ];
