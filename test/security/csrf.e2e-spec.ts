@@ -149,11 +149,8 @@ describe('security: cross-site requests with cookies', () => {
   it('lets same-origin browser requests, the allowlisted SPA and non-browser clients through', async () => {
     expect((await write().set('Sec-Fetch-Site', 'same-origin')).status).toBe(200);
     expect(
-      (
-        await write()
-          .set('Host', 'aegis.internal:8443')
-          .set('Origin', 'http://aegis.internal:8443')
-      ).status,
+      (await write().set('Host', 'aegis.internal:8443').set('Origin', 'http://aegis.internal:8443'))
+        .status,
     ).toBe(200);
     expect((await write().set('Origin', SPA).set('Sec-Fetch-Site', 'same-site')).status).toBe(200);
     expect((await write()).status).toBe(200); // curl, a CLI: neither header
