@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -48,11 +48,12 @@ export class RefusalAudit {
   constructor(
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    metrics: Metrics,
+    // Optional: a context without the metrics module (a tool, a test of the audit module alone) still audits.
+    @Optional() metrics: Metrics | null,
     config: AppConfig,
   ) {
     this.ipv6PrefixBits = config.rateLimitIpv6PrefixBits;
-    this.counter = metrics.counter({
+    this.counter = (metrics ?? new Metrics()).counter({
       name: 'aegis_refusals_total',
       help: 'Refused requests by audit action and reason (each counted, audited at most once per client network and window)',
       labelNames: ['action', 'reason'],
