@@ -128,7 +128,7 @@ describe('npm run cli -- users:*', () => {
     const revoked = await cli('sessions:revoke', '--username', 'locked-admin');
     expect(revoked.code).toBe(0);
     expect(revoked.out).toMatch(/Ended [1-9]\d* session/);
-  });
+  }, 60_000);
 
   it('explains bad usage with exit code 2 and unknown users with exit code 1', async () => {
     expect((await cli('users:create', '--role', 'admin')).code).toBe(2);

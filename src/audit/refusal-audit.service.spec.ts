@@ -11,9 +11,12 @@ function setup() {
   audit.recordIndependently.mockResolvedValue(undefined);
   const clock = new FrozenClock();
   const metrics = new Metrics();
-  const refusals = new RefusalAudit(audit, clock, metrics, {
-    rateLimitIpv6PrefixBits: 64,
-  } as AppConfig);
+  const refusals = new RefusalAudit(
+    audit,
+    clock,
+    { rateLimitIpv6PrefixBits: 64 } as AppConfig,
+    metrics,
+  );
   const counted = async () =>
     (await metrics.registry.getSingleMetric('aegis_refusals_total')?.get())?.values ?? [];
   return { audit, clock, metrics, refusals, counted };

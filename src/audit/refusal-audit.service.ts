@@ -48,9 +48,9 @@ export class RefusalAudit {
   constructor(
     private readonly audit: AuditService,
     private readonly clock: Clock,
-    // Optional: a context without the metrics module (a tool, a test of the audit module alone) still audits.
-    @Optional() metrics: Metrics | null,
     config: AppConfig,
+    // Optional: a context without the metrics module (a tool, a test of the audit module alone) still audits.
+    @Optional() metrics?: Metrics,
   ) {
     this.ipv6PrefixBits = config.rateLimitIpv6PrefixBits;
     this.counter = (metrics ?? new Metrics()).counter({
