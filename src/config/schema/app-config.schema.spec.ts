@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { ConfigError, loadConfig } from '../app-config';
 import { CONFIG_SECTIONS } from './app-config.schema';
+import { isGuessableSecret } from './tokens.schema';
 
 const SECRET = 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo';
 /** What production needs besides the secrets under test. */
@@ -220,16 +222,28 @@ describe('production refuses the weak', () => {
   it.each([
     ['32 × a', 'a'.repeat(32)],
     ['a word repeated', 'secret'.repeat(6)],
-    ['few distinct bytes', 'abcdefghijklmno'.repeat(3)],
+    ['few distinct bytes', 'aabbccddeeffgg' + 'abcdefg'.repeat(3)],
+    ['a unit repeated', 'abcdefghijklmno'.repeat(3)],
   ])(
     'refuses a JWT_SECRET with too little entropy (%s), in every environment',
     (_label, secret) => {
       expect(problems({ ...PRODUCTION, JWT_SECRET: secret })).toEqual([
-        'JWT_SECRET has too little entropy (fewer than 16 distinct bytes, or a repeated pattern); generate one with `openssl rand -base64 48`',
+        'JWT_SECRET has too little entropy (fewer than 8 distinct bytes, or a repeated pattern); generate one with `openssl rand -base64 48`',
       ]);
       expect(problems({ JWT_SECRET: secret })).toHaveLength(1);
     },
   );
+
+  it('accepts every generated secret: 2,000 from `openssl rand -hex 32`, `-hex 16` and `-base64 48`', () => {
+    for (let i = 0; i < 2000; i++) {
+      const secret = [
+        randomBytes(32).toString('hex'),
+        randomBytes(16).toString('hex'),
+        randomBytes(48).toString('base64'),
+      ][i % 3];
+      expect(isGuessableSecret(secret)).toBe(false);
+    }
+  });
 
   it('refuses insecure cookies and http:// CORS origins unless ALLOW_INSECURE_PRODUCTION=true', () => {
     const insecure = {
