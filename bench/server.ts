@@ -56,16 +56,21 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 export async function startServer(
   database: BenchDatabase,
   extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aegis-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../src/main.js')], {
     env: {
       PATH: process.env.PATH,
       AEGIS_ENV: 'production',
+      // Plain HTTP on loopback: the load generator speaks no TLS, so production's cookie rule is waived.
       SECURE_COOKIES: 'false',
+      ALLOW_INSECURE_PRODUCTION: 'true',
+      PUBLIC_URL: url,
+      METRICS_TOKEN: randomBytes(32).toString('hex'),
       HOST: '127.0.0.1',
       PORT: String(port),
       DATA_DIR: dataDir,

@@ -104,11 +104,19 @@ export class AccessTokenService {
     }
   }
 
+  /**
+   * The JOSE header alone (the first segment), to pick the key before the one full decode and verification
+   * jsonwebtoken does: decoding the whole token here as well would parse the payload twice per request.
+   * Lenient on purpose: whatever it accepts is then checked byte for byte by the signature.
+   */
   private headerOf(token: string): Record<string, unknown> | undefined {
+    const end = token.indexOf('.');
+    if (end <= 0) return undefined;
     try {
-      const decoded: unknown = this.jwt.decode(token, { complete: true });
-      const header = (decoded as { header?: unknown } | null)?.header;
-      return typeof header === 'object' && header !== null
+      const header: unknown = JSON.parse(
+        Buffer.from(token.slice(0, end), 'base64url').toString('utf8'),
+      );
+      return typeof header === 'object' && header !== null && !Array.isArray(header)
         ? (header as Record<string, unknown>)
         : undefined;
     } catch {

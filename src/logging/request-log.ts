@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { clientAddressOf } from '../common/http/request-meta';
 import { clientRequestIdOf } from '../common/http/request-id';
@@ -29,12 +30,17 @@ export class RequestLog implements OnModuleInit {
   constructor(
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly context: PinoLogger,
   ) {}
 
-  /** Runs at app.init(), before Fastify is ready, so the hook applies to every route. */
+  /** Runs at app.init(), before Fastify is ready, so the hooks apply to every route. */
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
+    // Whatever a Nest Logger writes while serving the request carries its id.
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      this.context.runInContext(done, { bindings: { request_id: request.id } });
+    });
     fastify.addHook('onResponse', (request, reply, done) => {
       this.write(request, reply);
       done();

@@ -12,6 +12,18 @@ export enum SessionRevocationReason {
   LogoutAll = 'logout_all',
 }
 
+/** What decides whether a session may still be used. */
+export interface SessionLifetime {
+  revokedAt: Date | null;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+/** Not revoked, and neither its idle nor its absolute lifetime is over at `now`. */
+export function isSessionLiveAt(session: SessionLifetime, now: Date): boolean {
+  return session.revokedAt === null && session.idleExpiresAt > now && session.absoluteExpiresAt > now;
+}
+
 /** One login: the server-side state behind a refresh token. The token itself is never stored, only its SHA-256. */
 @Entity({ name: 'sessions' })
 export class Session {
@@ -56,6 +68,6 @@ export class Session {
   userAgent!: string | null;
 
   isLiveAt(now: Date): boolean {
-    return this.revokedAt === null && this.idleExpiresAt > now && this.absoluteExpiresAt > now;
+    return isSessionLiveAt(this, now);
   }
 }
