@@ -67,14 +67,22 @@ export class AccessTokenService {
    * the access-token type, no foreign parameters). Throws INVALID_TOKEN otherwise.
    */
   verificationKeyFor(token: string): KeyObject {
-    const header = this.headerOf(token);
+    return this.verificationKeyForHeader(this.headerOf(token));
+  }
+
+  /** The same choice for a header already decoded (jsonwebtoken hands it to a key callback). */
+  verificationKeyForHeader(header: unknown): KeyObject {
+    const fields =
+      typeof header === 'object' && header !== null
+        ? (header as Record<string, unknown>)
+        : undefined;
     const key =
-      header !== undefined &&
-      Object.keys(header).every((name) => HEADER_PARAMETERS.has(name)) &&
-      header.alg === ACCESS_TOKEN_ALGORITHM &&
-      header.typ === ACCESS_TOKEN_TYPE &&
-      typeof header.kid === 'string'
-        ? this.keys.forKid(header.kid)
+      fields !== undefined &&
+      Object.keys(fields).every((name) => HEADER_PARAMETERS.has(name)) &&
+      fields.alg === ACCESS_TOKEN_ALGORITHM &&
+      fields.typ === ACCESS_TOKEN_TYPE &&
+      typeof fields.kid === 'string'
+        ? this.keys.forKid(fields.kid)
         : undefined;
     if (key === undefined) throw new AuthError(AuthErrorCode.InvalidToken);
     return key;

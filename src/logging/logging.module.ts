@@ -23,9 +23,9 @@ class AppLoggerModule {}
 /**
  * JSON logs through pino. nestjs-pino makes every Nest `Logger` write through the same logger. Its
  * per-request middleware (pino-http through Nest's middleware layer) is not mounted: RequestLog writes one
- * line per request with exactly the fields wanted and binds the request id for lines written inside a
- * request, from one Fastify hook, so no request pays for a middleware engine and a pino-http child it never
- * uses (headers, which carry cookies and tokens, are never bound either way).
+ * line per request with exactly the fields wanted, and the logger's mixin names the request a line was
+ * written in (request-context.ts), so no request pays for a middleware engine and a pino-http child it
+ * never uses (headers, which carry cookies and tokens, are never bound either way).
  */
 @Global()
 @Module({

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { PinoLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { clientAddressOf } from '../common/http/request-meta';
 import { clientRequestIdOf } from '../common/http/request-id';
 import { routeTemplateOf } from '../common/http/route-template';
 import { APP_LOGGER } from './app-logger';
+import { runWithRequestId } from './request-context';
 
 /** Probes poll every few seconds: their lines go to debug, so LOG_LEVEL=log is not flooded. */
 const PROBE_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -30,7 +30,6 @@ export class RequestLog implements OnModuleInit {
   constructor(
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly adapterHost: HttpAdapterHost,
-    private readonly context: PinoLogger,
   ) {}
 
   /** Runs at app.init(), before Fastify is ready, so the hooks apply to every route. */
@@ -39,7 +38,7 @@ export class RequestLog implements OnModuleInit {
     if (!fastify) return;
     // Whatever a Nest Logger writes while serving the request carries its id.
     fastify.addHook('onRequest', (request, _reply, done) => {
-      this.context.runInContext(done, { bindings: { request_id: request.id } });
+      runWithRequestId(request.id, done);
     });
     fastify.addHook('onResponse', (request, reply, done) => {
       this.write(request, reply);
