@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { PrincipalSession, PrincipalUser } from '../common/access/principal';
 import { UnitOfWork } from '../database/unit-of-work';
@@ -13,7 +13,13 @@ export interface SessionPrincipal {
 
 /** The users table, named rather than imported: sessions needs nothing from the users feature. */
 const USERS = 'users';
-const SESSION_COLUMNS = ['id', 'userId', 'revokedAt', 'idleExpiresAt', 'absoluteExpiresAt'] as const;
+const SESSION_COLUMNS = [
+  'id',
+  'userId',
+  'revokedAt',
+  'idleExpiresAt',
+  'absoluteExpiresAt',
+] as const;
 const USER_COLUMNS = [
   'id',
   'username',
@@ -23,6 +29,10 @@ const USER_COLUMNS = [
   'mustChangePassword',
   'createdAt',
 ] as const;
+/** The name PostgreSQL keeps the prepared statement under, per pooled connection. */
+const STATEMENT_NAME = 'aegis_session_principal';
+
+type Row = Record<string, unknown>;
 
 interface Selected {
   alias: string;
@@ -31,35 +41,40 @@ interface Selected {
   column: ColumnMetadata;
 }
 
-interface PrincipalStatement {
+interface PreparedPrincipal {
   sql: string;
   selected: Selected[];
+  /** Runs the statement outside a unit of work: prepared once, on the driver's own connection or pool. */
+  run: (sessionId: string) => Row | undefined | Promise<Row | undefined>;
 }
 
 /**
- * The check behind every authenticated request: a session and its user in one parameterised statement (a
- * join on the primary key), built once from the entity metadata and sent as is on every call — no query
- * builder, no entity hydration per request. Values are converted by the driver exactly as TypeORM converts
- * them for entities (dates, booleans), so both databases give the same principal.
+ * The check behind every authenticated request: a session and its user in one prepared, parameterised
+ * statement (a join on the primary key), built once from the entity metadata. On SQLite it is a
+ * better-sqlite3 statement prepared once and run synchronously; on PostgreSQL a named statement each pooled
+ * connection parses and plans once. No query builder, no entity hydration: values are converted by
+ * TypeORM's driver exactly as for entities (dates, booleans), so both databases give the same principal.
+ * Inside a unit of work the same SQL runs on its transaction, as every other read does.
  */
 @Injectable()
 export class SessionPrincipalRepository {
-  private statement?: PrincipalStatement;
+  private prepared?: PreparedPrincipal;
 
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
 
   async findBySessionId(sessionId: string): Promise<SessionPrincipal | null> {
-    const manager = await this.unitOfWork.manager();
-    const statement = (this.statement ??= buildStatement(manager.connection));
-    const rows = (await manager.query(statement.sql, [sessionId])) as Array<
-      Record<string, unknown>
-    >;
-    const row = rows[0];
+    const prepared = (this.prepared ??= prepare(this.dataSource));
+    const row = this.unitOfWork.isActive()
+      ? ((await (await this.unitOfWork.manager()).query(prepared.sql, [sessionId])) as Row[])[0]
+      : await prepared.run(sessionId);
     if (row === undefined) return null;
-    const driver = manager.connection.driver;
-    const session: Record<string, unknown> = {};
-    const user: Record<string, unknown> = {};
-    for (const { alias, owner, property, column } of statement.selected) {
+    const driver = this.dataSource.driver;
+    const session: Row = {};
+    const user: Row = {};
+    for (const { alias, owner, property, column } of prepared.selected) {
       (owner === 'session' ? session : user)[property] = driver.prepareHydratedValue(
         row[alias],
         column,
@@ -72,7 +87,7 @@ export class SessionPrincipalRepository {
   }
 }
 
-function buildStatement(dataSource: DataSource): PrincipalStatement {
+function prepare(dataSource: DataSource): PreparedPrincipal {
   const sessions = dataSource.getMetadata(Session);
   const users = dataSource.getMetadata(USERS);
   const driver = dataSource.driver;
@@ -93,12 +108,40 @@ function buildStatement(dataSource: DataSource): PrincipalStatement {
         `${owner[0]}.${driver.escape(column.databaseName)} AS ${driver.escape(alias)}`,
     )
     .join(', ');
-  const sessionUser = sessions.findColumnWithPropertyName('userId')!.databaseName;
+  const column = (name: string) =>
+    driver.escape(sessions.findColumnWithPropertyName(name)!.databaseName);
   const [sql] = driver.escapeQueryWithParameters(
     `SELECT ${list} FROM ${driver.escape(sessions.tableName)} s ` +
-      `INNER JOIN ${driver.escape(users.tableName)} u ON u.${driver.escape('id')} = s.${driver.escape(sessionUser)} ` +
-      `WHERE s.${driver.escape('id')} = :id`,
+      `INNER JOIN ${driver.escape(users.tableName)} u ON u.${driver.escape('id')} = s.${column('userId')} ` +
+      `WHERE s.${column('id')} = :id`,
     { id: '' },
   );
-  return { sql, selected };
+  return { sql, selected, run: runnerFor(dataSource, sql) };
+}
+
+interface SqliteStatement {
+  get(...parameters: unknown[]): Row | undefined;
+}
+interface PostgresPool {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+}
+
+function runnerFor(dataSource: DataSource, sql: string): PreparedPrincipal['run'] {
+  const driver = dataSource.driver as unknown as {
+    databaseConnection?: { prepare(sql: string): SqliteStatement };
+    master?: PostgresPool;
+  };
+  switch (dataSource.options.type) {
+    case 'better-sqlite3': {
+      const statement = driver.databaseConnection!.prepare(sql);
+      return (sessionId) => statement.get(sessionId);
+    }
+    case 'postgres': {
+      const pool = driver.master!;
+      return async (sessionId) =>
+        (await pool.query({ name: STATEMENT_NAME, text: sql, values: [sessionId] })).rows[0];
+    }
+    default:
+      return async (sessionId) => ((await dataSource.query(sql, [sessionId])) as Row[])[0];
+  }
 }
