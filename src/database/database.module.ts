@@ -20,10 +20,7 @@ import { UnitOfWork } from './unit-of-work';
       }),
     }),
   ],
-  providers: [
-    UnitOfWork,
-    TransactionDeclarationCheck,
-  ],
+  providers: [UnitOfWork, TransactionDeclarationCheck],
   exports: [UnitOfWork],
 })
 export class DatabaseModule {}

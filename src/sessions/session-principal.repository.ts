@@ -68,7 +68,7 @@ export class SessionPrincipalRepository {
   async findBySessionId(sessionId: string): Promise<SessionPrincipal | null> {
     const prepared = (this.prepared ??= prepare(this.dataSource));
     const row = this.unitOfWork.isActive()
-      ? ((await (await this.unitOfWork.manager()).query(prepared.sql, [sessionId])) as Row[])[0]
+      ? (await (await this.unitOfWork.manager()).query<Row[]>(prepared.sql, [sessionId]))[0]
       : await prepared.run(sessionId);
     if (row === undefined) return null;
     const driver = this.dataSource.driver;
@@ -142,6 +142,6 @@ function runnerFor(dataSource: DataSource, sql: string): PreparedPrincipal['run'
         (await pool.query({ name: STATEMENT_NAME, text: sql, values: [sessionId] })).rows[0];
     }
     default:
-      return async (sessionId) => ((await dataSource.query(sql, [sessionId])) as Row[])[0];
+      return async (sessionId) => (await dataSource.query<Row[]>(sql, [sessionId]))[0];
   }
 }

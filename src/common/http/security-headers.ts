@@ -61,11 +61,11 @@ export function helmetHeaders(options: HelmetOptions): Headers {
       delete headers[name.toLowerCase()];
     },
   };
-  let failure: unknown;
+  let failure: Error | undefined;
   helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error) => {
-    failure = error;
+    if (error !== undefined) failure = error instanceof Error ? error : new Error('helmet failed');
   });
-  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+  if (failure !== undefined) throw failure;
   return headers;
 }
 

@@ -21,7 +21,9 @@ export interface SessionLifetime {
 
 /** Not revoked, and neither its idle nor its absolute lifetime is over at `now`. */
 export function isSessionLiveAt(session: SessionLifetime, now: Date): boolean {
-  return session.revokedAt === null && session.idleExpiresAt > now && session.absoluteExpiresAt > now;
+  return (
+    session.revokedAt === null && session.idleExpiresAt > now && session.absoluteExpiresAt > now
+  );
 }
 
 /** One login: the server-side state behind a refresh token. The token itself is never stored, only its SHA-256. */
