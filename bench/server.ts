@@ -103,3 +103,22 @@ export async function startServer(
     },
   };
 }
+
+/** The bare Fastify reference (bare-fastify.ts) in a child process of its own, like Aegis. */
+export async function startBareFastify(): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [resolve(__dirname, 'bare-fastify.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((done, fail) => {
+    child.once('exit', (code) => fail(new Error(`bare Fastify exited with code ${code}`)));
+    child.stdout.once('data', (chunk: Buffer) => done(chunk.toString('utf8').trim()));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
