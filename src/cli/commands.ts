@@ -2,8 +2,10 @@ import { auditExportCommand } from '../audit/cli/audit-export.command';
 import { auditVerifyCommand } from '../audit/cli/audit-verify.command';
 import {
   clearLockoutCommand,
+  resetMfaCommand,
   resetPasswordAndLockoutCommand,
 } from '../auth/cli/clear-lockout.command';
+import { resetMfaCommand } from '../mfa/cli/reset-mfa.command';
 import { USER_COMMANDS } from '../users/users.commands';
 import type { CliCommand } from './cli-command';
 
@@ -13,6 +15,7 @@ export const COMMANDS: CliCommand[] = [
     command.name === resetPasswordAndLockoutCommand.name ? resetPasswordAndLockoutCommand : command,
   ),
   clearLockoutCommand,
+  resetMfaCommand,
   auditVerifyCommand,
   auditExportCommand,
 ];

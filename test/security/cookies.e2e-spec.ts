@@ -8,6 +8,7 @@ const SECURE = {
   access: '__Host-aegis_token',
   refresh: '__Host-aegis_refresh',
   device: '__Host-aegis_device',
+  mfa: '__Host-aegis_mfa',
 };
 
 /**
