@@ -181,14 +181,16 @@ describe('second-factor policy, reauthentication and administration', () => {
         AuditAction.Reauthenticated,
       ]),
     );
-    expect(events.find((event) => event.action === AuditAction.MfaReset)).toMatchObject({
-      actorUserId: admin.user.id,
-      resourceId: lee.user.id,
-      details: expect.objectContaining({
-        factors_removed: 1,
-        sessions_revoked: expect.any(Number),
-      }),
-    });
+    expect(events.find((event) => event.action === (AuditAction.MfaReset as string))).toMatchObject(
+      {
+        actorUserId: admin.user.id,
+        resourceId: lee.user.id,
+        details: expect.objectContaining({
+          factors_removed: 1,
+          sessions_revoked: expect.any(Number),
+        }),
+      },
+    );
     expect(adminTotp.recoveryCodes).toHaveLength(10);
   });
 });

@@ -2,7 +2,6 @@ import { auditExportCommand } from '../audit/cli/audit-export.command';
 import { auditVerifyCommand } from '../audit/cli/audit-verify.command';
 import {
   clearLockoutCommand,
-  resetMfaCommand,
   resetPasswordAndLockoutCommand,
 } from '../auth/cli/clear-lockout.command';
 import { resetMfaCommand } from '../mfa/cli/reset-mfa.command';

@@ -52,11 +52,14 @@ export const mfaSchema = z
     const key = trimmed(env.MFA_ENCRYPTION_KEY);
     const decoded = key === undefined ? undefined : decodeEncryptionKey(key);
     const roles = env.MFA_REQUIRED_ROLES.map((role) => role.toLowerCase());
+    const keySource = (key === undefined
+      ? 'pending'
+      : 'env') satisfies MfaKeySource as MfaKeySource;
     return {
       mfa: {
         /** 32 bytes; a throwaway placeholder while `keySource` is `pending` (or when the variable was refused). */
         encryptionKey: decoded ?? Buffer.alloc(32),
-        keySource: (key === undefined ? 'pending' : 'env') as MfaKeySource,
+        keySource,
         /** Users of these roles must sign in with a second factor (a session without one is limited to enrolling). */
         requiredRoles: (roles.length > 0
           ? roles.filter((role) => role !== 'none')
