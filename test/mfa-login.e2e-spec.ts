@@ -130,6 +130,29 @@ describe('login with an authenticator app (TOTP)', () => {
     expect(setCookiesOf(verified).aegis_refresh.value).not.toBe('');
   });
 
+  it('refuses a cross-site answer riding on the aegis_mfa cookie, and a planted second aegis_mfa cookie', async () => {
+    const kate = await createUser(t);
+    const { secret } = await withTotp(t, kate);
+    const login = await t.http().post('/auth/login').send(credentials(kate));
+    const cookie = `aegis_mfa=${setCookiesOf(login).aegis_mfa.value}`;
+    const crossSite = await t
+      .http()
+      .post('/auth/mfa/verify')
+      .set('Cookie', cookie)
+      .set('Origin', 'https://evil.example')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .send({ method: 'totp', code: totpCode(secret, t.clock) });
+    expectProblem(crossSite, 403, 'CSRF_REJECTED');
+    const doubled = await verify(
+      { method: 'totp', code: totpCode(secret, t.clock) },
+      `${cookie}; aegis_mfa=planted`,
+    );
+    expectProblem(doubled, 401, 'AMBIGUOUS_COOKIES');
+    expect((await verify({ method: 'totp', code: totpCode(secret, t.clock) }, cookie)).status).toBe(
+      200,
+    );
+  });
+
   it('accepts a time step once: the same code again is MFA_CODE_REUSED, the next step works', async () => {
     const carol = await createUser(t);
     const { secret } = await withTotp(t, carol);
