@@ -16,6 +16,14 @@ import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { AuthMetrics } from '../metrics/auth-metrics';
+import { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
+import { MfaFactor } from '../mfa/entities/mfa-factor.entity';
+import { RecoveryCode } from '../mfa/entities/recovery-code.entity';
+import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
+import { MfaChallengesService } from '../mfa/mfa-challenges.service';
+import { MfaFactorsRepository } from '../mfa/mfa-factors.repository';
+import { MfaFactorsService } from '../mfa/mfa-factors.service';
+import { RecoveryCodesRepository } from '../mfa/recovery-codes.repository';
 import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
 import { Session } from '../sessions/entities/session.entity';
 import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
@@ -29,7 +37,7 @@ import { UsersService } from '../users/users.service';
 
 /**
  * What the operator commands use, and nothing else: the database (migrated as the service would), users,
- * sessions and the audit log. Not the feature modules: those bring controllers, guards, the login throttler,
+ * sessions, second factors and the audit log. Not the feature modules: those bring controllers, guards, the login throttler,
  * Redis, purge and audit timers, and the bootstrap administrator (the CLI is the tool for when that went wrong).
  */
 @Module({})
@@ -49,6 +57,9 @@ export class CliModule {
           AuditChainAnchor,
           AuditCheckpoint,
           LoginLockout,
+          MfaFactor,
+          RecoveryCode,
+          MfaChallenge,
         ]),
       ],
       providers: [
@@ -68,6 +79,11 @@ export class CliModule {
         UserAdministrationService,
         LoginLockoutRepository,
         LoginLockoutService,
+        MfaFactorsRepository,
+        RecoveryCodesRepository,
+        MfaChallengesRepository,
+        MfaChallengesService,
+        MfaFactorsService,
       ],
     };
   }

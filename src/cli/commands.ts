@@ -4,6 +4,7 @@ import {
   clearLockoutCommand,
   resetPasswordAndLockoutCommand,
 } from '../auth/cli/clear-lockout.command';
+import { resetMfaCommand } from '../mfa/cli/reset-mfa.command';
 import { USER_COMMANDS } from '../users/users.commands';
 import type { CliCommand } from './cli-command';
 
@@ -13,6 +14,7 @@ export const COMMANDS: CliCommand[] = [
     command.name === resetPasswordAndLockoutCommand.name ? resetPasswordAndLockoutCommand : command,
   ),
   clearLockoutCommand,
+  resetMfaCommand,
   auditVerifyCommand,
   auditExportCommand,
 ];

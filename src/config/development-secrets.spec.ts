@@ -31,11 +31,27 @@ describe('resolveDevelopmentSecrets', () => {
     expect(config.jwt.keySource).toBe('development-file');
   });
 
-  it('leaves a configuration with JWT_SECRET as it is, and writes nothing', () => {
+  it('leaves a configuration with JWT_SECRET and MFA_ENCRYPTION_KEY as it is, and writes nothing', () => {
     const dir = dataDir();
-    const config = loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET });
+    const config = loadConfig({
+      DATA_DIR: dir,
+      JWT_SECRET: SECRET,
+      MFA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    });
     expect(resolveDevelopmentSecrets(config)).toBe(config);
     expect(existsSync(join(dir, 'jwt-secret'))).toBe(false);
+    expect(existsSync(join(dir, 'mfa-encryption-key'))).toBe(false);
+  });
+
+  it('generates the development MFA encryption key once (32 bytes, mode 0600), like the JWT secret', () => {
+    const dir = dataDir();
+    const first = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET }));
+    const second = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET }));
+    expect(first.mfa.keySource).toBe('development-file');
+    expect(first.mfa.encryptionKey).toHaveLength(32);
+    expect(first.mfa.encryptionKey.equals(second.mfa.encryptionKey)).toBe(true);
+    expect(first.mfa.encryptionKey.equals(Buffer.alloc(32))).toBe(false);
+    expect(statSync(join(dir, 'mfa-encryption-key')).mode & 0o777).toBe(0o600);
   });
 
   it('refuses an AUDIT_HMAC_KEY or JWT_SECRET_PREVIOUS equal to the development secret', () => {

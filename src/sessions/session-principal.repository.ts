@@ -16,6 +16,8 @@ const USERS = 'users';
 const SESSION_COLUMNS = [
   'id',
   'userId',
+  'amr',
+  'authTime',
   'revokedAt',
   'idleExpiresAt',
   'absoluteExpiresAt',
