@@ -56,12 +56,13 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 export async function startServer(
   database: BenchDatabase,
   extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aegis-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../src/main.js')], {
     env: {
       PATH: process.env.PATH,
       // Production settings over plain HTTP on loopback: the load generator speaks no TLS.
@@ -102,6 +103,25 @@ export async function startServer(
       await Promise.race([exited, new Promise((done) => setTimeout(done, 15_000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The bare Fastify reference (bare-fastify.ts) in a child process of its own, like Aegis. */
+export async function startBareFastify(): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [resolve(__dirname, 'bare-fastify.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((done, fail) => {
+    child.once('exit', (code) => fail(new Error(`bare Fastify exited with code ${code}`)));
+    child.stdout.once('data', (chunk: Buffer) => done(chunk.toString('utf8').trim()));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -90,6 +90,11 @@ export class UnitOfWork {
     scope.beforeCommit.push(work);
   }
 
+  /** Whether the caller runs inside a unit of work (its reads must then go through its transaction). */
+  isActive(): boolean {
+    return this.storage.getStore() !== undefined;
+  }
+
   /** The EntityManager to use now: the current unit of work's transaction, or the plain connection outside one. */
   async manager(): Promise<EntityManager> {
     const scope = this.storage.getStore();

@@ -13,6 +13,20 @@ export enum SessionRevocationReason {
   MfaReset = 'mfa_reset',
 }
 
+/** What decides whether a session may still be used. */
+export interface SessionLifetime {
+  revokedAt: Date | null;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+/** Not revoked, and neither its idle nor its absolute lifetime is over at `now`. */
+export function isSessionLiveAt(session: SessionLifetime, now: Date): boolean {
+  return (
+    session.revokedAt === null && session.idleExpiresAt > now && session.absoluteExpiresAt > now
+  );
+}
+
 /** `amr` is stored as its values separated by spaces (few, short, read with the session on every request). */
 const spaceSeparated: ValueTransformer = {
   to: (value: string[] | undefined) => value?.join(' '),
@@ -71,6 +85,6 @@ export class Session {
   userAgent!: string | null;
 
   isLiveAt(now: Date): boolean {
-    return this.revokedAt === null && this.idleExpiresAt > now && this.absoluteExpiresAt > now;
+    return isSessionLiveAt(this, now);
   }
 }
