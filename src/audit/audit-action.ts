@@ -19,4 +19,11 @@ export enum AuditAction {
   RefreshRefused = 'REFRESH_REFUSED',
   LoginLockoutCleared = 'LOGIN_LOCKOUT_CLEARED',
   AuditPurged = 'AUDIT_PURGED',
+  OidcClientCreated = 'OIDC_CLIENT_CREATED',
+  OidcClientUpdated = 'OIDC_CLIENT_UPDATED',
+  OidcClientDeleted = 'OIDC_CLIENT_DELETED',
+  OidcSignIn = 'OIDC_SIGN_IN',
+  OidcTokenRevoked = 'OIDC_TOKEN_REVOKED',
+  OidcLogout = 'OIDC_LOGOUT',
+  OidcKeyRotated = 'OIDC_KEY_ROTATED',
 }

@@ -13,6 +13,7 @@ import { AccessTokenService } from './access-token.service';
 import { AuthCookies, authCookieNames } from './auth-cookies';
 import { applyAuthRouteLimits } from './auth-route-limits';
 import { AuthController } from './auth.controller';
+import { BrowserSessionService } from './browser-session.service';
 import { CredentialVerificationService } from './credential-verification.service';
 import { LoginLockout } from './entities/login-lockout.entity';
 import { CookieIntegrityGuard } from './guards/cookie-integrity.guard';
@@ -62,6 +63,7 @@ const ONE_MINUTE_MS = 60_000;
     CredentialVerificationService,
     SessionGrantsService,
     RequestAuthenticator,
+    BrowserSessionService,
     PasswordChangeService,
     MySessionsService,
     AccessTokenKeys,
@@ -81,6 +83,13 @@ const ONE_MINUTE_MS = 60_000;
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+  ],
+  // For the OpenID provider's sign-in page: the same password check, session start and cookies as /auth/login.
+  exports: [
+    CredentialVerificationService,
+    SessionGrantsService,
+    BrowserSessionService,
+    AuthCookies,
   ],
 })
 export class AuthModule {

@@ -18,6 +18,7 @@ import { DatabaseModule } from '../database/database.module';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
 import { Session } from '../sessions/entities/session.entity';
+import { SessionEndings } from '../sessions/session-endings';
 import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
@@ -62,6 +63,7 @@ export class CliModule {
         SessionsRepository,
         SessionPrincipalRepository,
         SessionsService,
+        SessionEndings,
         UsersRepository,
         UsersService,
         PasswordPolicy,

@@ -4,6 +4,8 @@ import {
   clearLockoutCommand,
   resetPasswordAndLockoutCommand,
 } from '../auth/cli/clear-lockout.command';
+import { clientsCreateCommand } from '../oidc/cli/clients-create.command';
+import { keysRotateCommand } from '../oidc/cli/keys-rotate.command';
 import { USER_COMMANDS } from '../users/users.commands';
 import type { CliCommand } from './cli-command';
 
@@ -15,4 +17,6 @@ export const COMMANDS: CliCommand[] = [
   clearLockoutCommand,
   auditVerifyCommand,
   auditExportCommand,
+  clientsCreateCommand,
+  keysRotateCommand,
 ];

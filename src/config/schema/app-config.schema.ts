@@ -4,6 +4,7 @@ import { auditSchema } from './audit.schema';
 import { databaseSchema } from './database.schema';
 import { httpSchema } from './http.schema';
 import { loginSchema } from './login.schema';
+import { oidcSchema } from './oidc.schema';
 import { redisSchema } from './redis.schema';
 import { serverSchema } from './server.schema';
 import { tokensSchema } from './tokens.schema';
@@ -18,6 +19,7 @@ export const CONFIG_SECTIONS = {
   admin: adminSchema,
   audit: auditSchema,
   http: httpSchema,
+  oidc: oidcSchema,
 };
 
 /**
@@ -30,7 +32,7 @@ export const appConfigSchema = z
     (env) => Object.fromEntries(Object.keys(CONFIG_SECTIONS).map((name) => [name, env])),
     z.object(CONFIG_SECTIONS),
   )
-  .transform(({ server, database, redis, tokens, login, admin, audit, http }) => ({
+  .transform(({ server, database, redis, tokens, login, admin, audit, http, oidc }) => ({
     ...server,
     database,
     ...redis,
@@ -39,6 +41,7 @@ export const appConfigSchema = z
     ...admin,
     ...http,
     ...audit,
+    ...oidc,
   }));
 
 export type AppConfigValues = z.output<typeof appConfigSchema>;
