@@ -95,7 +95,8 @@ export class OidcProviderService {
         findAccount: this.findAccount,
         aegisSessionEnded: async (ctx) => {
           const session = ctx.oidc.session;
-          if (!session?.accountId) return false;
+          // A sign-in that just finished (this resume carries it) is the live session.
+          if (!session?.accountId || ctx.oidc.result?.login) return false;
           return (await this.links.liveAegisSessionOf(session.uid)) === null;
         },
       }),
