@@ -82,7 +82,7 @@ describe('OpenID Connect: one Aegis session for every tool', () => {
   it('prompt=login and max_age=0 ask for the password even with a live session', async () => {
     const alice = await createUser(t);
     const { browser } = await signIn(alice);
-    for (const params of [{ prompt: 'login' }, { max_age: '0' }]) {
+    for (const params of [{ prompt: 'login' }, { max_age: '0' }] as Array<Record<string, string>>) {
       const started = await authorizationUrl(rp, params);
       const page = await browser.follow(started.url, base);
       expect(page.location).toBeUndefined();

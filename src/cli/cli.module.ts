@@ -16,6 +16,12 @@ import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { AuthMetrics } from '../metrics/auth-metrics';
+import { OidcClient } from '../oidc/entities/oidc-client.entity';
+import { OidcSigningKey } from '../oidc/entities/oidc-signing-key.entity';
+import { OidcClientsRepository } from '../oidc/oidc-clients.repository';
+import { OidcClientsService } from '../oidc/oidc-clients.service';
+import { SigningKeysRepository } from '../oidc/signing-keys.repository';
+import { SigningKeysService } from '../oidc/signing-keys.service';
 import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
 import { Session } from '../sessions/entities/session.entity';
 import { SessionEndings } from '../sessions/session-endings';
@@ -30,7 +36,7 @@ import { UsersService } from '../users/users.service';
 
 /**
  * What the operator commands use, and nothing else: the database (migrated as the service would), users,
- * sessions and the audit log. Not the feature modules: those bring controllers, guards, the login throttler,
+ * sessions, the audit log, OpenID clients and signing keys. Not the feature modules: those bring controllers, guards, the login throttler,
  * Redis, purge and audit timers, and the bootstrap administrator (the CLI is the tool for when that went wrong).
  */
 @Module({})
@@ -50,6 +56,8 @@ export class CliModule {
           AuditChainAnchor,
           AuditCheckpoint,
           LoginLockout,
+          OidcClient,
+          OidcSigningKey,
         ]),
       ],
       providers: [
@@ -70,6 +78,10 @@ export class CliModule {
         UserAdministrationService,
         LoginLockoutRepository,
         LoginLockoutService,
+        OidcClientsRepository,
+        OidcClientsService,
+        SigningKeysRepository,
+        SigningKeysService,
       ],
     };
   }

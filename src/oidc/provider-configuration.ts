@@ -113,8 +113,18 @@ export function providerConfiguration(
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // Resource servers introspect tokens issued to other clients: any confidential client may; a public one
+      // (no secret, anyone can be it) may not.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, caller, token) =>
+          Promise.resolve(caller.clientAuthMethod !== 'none' || token.clientId === caller.clientId),
+      },
+      // Only the client a token was issued to may revoke it.
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, caller, token) => Promise.resolve(token.clientId === caller.clientId),
+      },
       userinfo: { enabled: true },
       backchannelLogout: { enabled: true },
       rpInitiatedLogout: {

@@ -11,6 +11,7 @@ import { OidcPayloadRepository } from './oidc-payload.repository';
 import { OidcProviderService, type ProviderMiddleware } from './oidc-provider.service';
 import { SessionLinksRepository } from './session-links.repository';
 import { SessionLinksService } from './session-links.service';
+import { revocationAudit } from './revocation-audit';
 import { GRANT_BOUND_MODELS } from './typeorm-adapter';
 
 interface BackchannelClient {
@@ -43,6 +44,7 @@ export class ProviderSessionEnder implements OnModuleInit {
   onModuleInit(): void {
     this.endings.subscribe((ended) => this.endFor(ended).then(() => undefined));
     this.providers.use(this.rpInitiatedLogout);
+    this.providers.use(revocationAudit(this.audit, this.unitOfWork));
   }
 
   /** Ends the provider side of every ended Aegis session among `scope`; returns how many grants ended. */
