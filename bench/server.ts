@@ -64,8 +64,11 @@ export async function startServer(
   const child = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
     env: {
       PATH: process.env.PATH,
+      // Production settings over plain HTTP on loopback: the load generator speaks no TLS.
       AEGIS_ENV: 'production',
       SECURE_COOKIES: 'false',
+      ALLOW_INSECURE_PRODUCTION: 'true',
+      METRICS_PUBLIC: 'true',
       HOST: '127.0.0.1',
       PORT: String(port),
       DATA_DIR: dataDir,
@@ -74,6 +77,7 @@ export async function startServer(
       AEGIS_ADMIN_USERNAME: BENCH_ADMIN.username,
       AEGIS_ADMIN_PASSWORD: BENCH_ADMIN.password,
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      PUBLIC_URL: url,
       ...database.env,
       ...extraEnv,
     },
