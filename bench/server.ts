@@ -74,6 +74,7 @@ export async function startServer(
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       JWT_SECRET: randomBytes(32).toString('hex'),
+      OIDC_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       AEGIS_ADMIN_USERNAME: BENCH_ADMIN.username,
       AEGIS_ADMIN_PASSWORD: BENCH_ADMIN.password,
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',

@@ -25,18 +25,30 @@ describe('OpenID Connect clients: registration by administrators (HTTP and CLI)'
   };
 
   it('registers a confidential client, shows its secret once and stores only a hash (audited)', async () => {
-    const created = await t.http().post('/oidc-clients').set('authorization', admin.bearer).send(registration);
+    const created = await t
+      .http()
+      .post('/oidc-clients')
+      .set('authorization', admin.bearer)
+      .send(registration);
     expect(created.status).toBe(201);
     const body = created.body as { client_id: string; client_secret: string };
     expect(body.client_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const row = await t.dataSource.getRepository(OidcClient).findOneByOrFail({ id: body.client_id });
+    const row = await t.dataSource
+      .getRepository(OidcClient)
+      .findOneByOrFail({ id: body.client_id });
     expect(row.secretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(row)).not.toContain(body.client_secret);
-    const fetched = await t.http().get(`/oidc-clients/${body.client_id}`).set('authorization', admin.bearer);
+    const fetched = await t
+      .http()
+      .get(`/oidc-clients/${body.client_id}`)
+      .set('authorization', admin.bearer);
     expect(fetched.status).toBe(200);
     expect(fetched.body).not.toHaveProperty('client_secret');
     expect(fetched.body).toMatchObject({ name: 'Wiki', public: false, enabled: true });
-    const events = await auditEvents(t, { action: AuditAction.OidcClientCreated, resourceId: body.client_id });
+    const events = await auditEvents(t, {
+      action: AuditAction.OidcClientCreated,
+      resourceId: body.client_id,
+    });
     expect(events).toHaveLength(1);
     expect(events[0].actorUserId).toBe(admin.user.id);
   });
@@ -51,10 +63,18 @@ describe('OpenID Connect clients: registration by administrators (HTTP and CLI)'
       .set('authorization', admin.bearer)
       .send({ name: 'Wiki 2', enabled: false });
     expect(patched.body).toMatchObject({ name: 'Wiki 2', enabled: false });
-    expect((await t.http().delete(`/oidc-clients/${id}`).set('authorization', admin.bearer)).status).toBe(204);
-    expect((await t.http().get(`/oidc-clients/${id}`).set('authorization', admin.bearer)).status).toBe(404);
-    expect(await auditEvents(t, { action: AuditAction.OidcClientUpdated, resourceId: id })).toHaveLength(1);
-    expect(await auditEvents(t, { action: AuditAction.OidcClientDeleted, resourceId: id })).toHaveLength(1);
+    expect(
+      (await t.http().delete(`/oidc-clients/${id}`).set('authorization', admin.bearer)).status,
+    ).toBe(204);
+    expect(
+      (await t.http().get(`/oidc-clients/${id}`).set('authorization', admin.bearer)).status,
+    ).toBe(404);
+    expect(
+      await auditEvents(t, { action: AuditAction.OidcClientUpdated, resourceId: id }),
+    ).toHaveLength(1);
+    expect(
+      await auditEvents(t, { action: AuditAction.OidcClientDeleted, resourceId: id }),
+    ).toHaveLength(1);
   });
 
   it('refuses incoherent or malformed registrations with a 400 that names the problem', async () => {
@@ -66,7 +86,11 @@ describe('OpenID Connect clients: registration by administrators (HTTP and CLI)'
       [{ ...registration, token_endpoint_auth_method: 'none' }, /token_endpoint_auth_method/],
     ];
     for (const [body, detail] of cases) {
-      const response = await t.http().post('/oidc-clients').set('authorization', admin.bearer).send(body);
+      const response = await t
+        .http()
+        .post('/oidc-clients')
+        .set('authorization', admin.bearer)
+        .send(body);
       expect(response.status).toBe(400);
       expect(JSON.stringify(response.body)).toMatch(detail);
     }
@@ -84,7 +108,11 @@ describe('OpenID Connect clients: registration by administrators (HTTP and CLI)'
   });
 
   it('registers clients and rotates keys from the CLI', async () => {
-    const env = { ...t.database.env, JWT_SECRET: 'cli-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'error' };
+    const env = {
+      ...t.database.env,
+      JWT_SECRET: 'cli-secret-that-is-long-enough-0123456789',
+      LOG_LEVEL: 'error',
+    };
     const out: string[] = [];
     const err: string[] = [];
     const sink = { out: (line: string) => out.push(line), err: (line: string) => err.push(line) };
@@ -104,16 +132,29 @@ describe('OpenID Connect clients: registration by administrators (HTTP and CLI)'
     );
     expect({ code, err }).toEqual({ code: 0, err: [] });
     const printed = JSON.parse(out[0]) as { client_id: string; client_secret: string };
-    const listed = await t.http().get(`/oidc-clients/${printed.client_id}`).set('authorization', admin.bearer);
-    expect(listed.body.redirect_uris).toEqual(['https://cli.example.test/a', 'https://cli.example.test/b']);
-    expect(await runCli(['clients:create', '--name', 'x', '--redirect-uri', 'ftp://x'], env, sink)).toBe(2);
+    const listed = await t
+      .http()
+      .get(`/oidc-clients/${printed.client_id}`)
+      .set('authorization', admin.bearer);
+    expect(listed.body.redirect_uris).toEqual([
+      'https://cli.example.test/a',
+      'https://cli.example.test/b',
+    ]);
+    expect(
+      await runCli(['clients:create', '--name', 'x', '--redirect-uri', 'ftp://x'], env, sink),
+    ).toBe(2);
 
     const keys = t.dataSource.getRepository(OidcSigningKey);
     const before = await keys.count();
     expect(await runCli(['keys:rotate'], env, sink)).toBe(0);
     const all = await keys.find();
     expect(all.length).toBe(Math.max(before, 2) + 2);
-    expect(all.filter((key) => key.retiredAt === null).map((key) => key.alg).sort()).toEqual(['ES256', 'RS256']);
+    expect(
+      all
+        .filter((key) => key.retiredAt === null)
+        .map((key) => key.alg)
+        .sort(),
+    ).toEqual(['ES256', 'RS256']);
     expect(all.every((key) => !key.sealedPrivateJwk.includes('"d"'))).toBe(true);
     expect(await auditEvents(t, { action: AuditAction.OidcKeyRotated })).toHaveLength(1);
   });

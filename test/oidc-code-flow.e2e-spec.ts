@@ -68,6 +68,23 @@ describe('OpenID Connect: authorization code flow with a real relying party (ope
     expect((await exchange(rp, started, right)).claims()?.sub).toBe(alice.user.id);
   });
 
+  it('serves the sign-in page as plain HTML: labelled fields, no script, a CSP that allows none', async () => {
+    const started = await authorizationUrl(rp);
+    const browser = new TestBrowser();
+    const first = await browser.request(started.url);
+    const response = await fetch(first.location!, {
+      headers: { cookie: browser.jar.header(first.location!) },
+    });
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).not.toMatch(/script-src|unsafe-inline/);
+    const html = await response.text();
+    expect(html).not.toMatch(/<script|\son[a-z]+=/i);
+    expect(html).toContain('<label for="username">');
+    expect(html).toContain('<label for="password">');
+    expect(html).toContain('Test tool');
+  });
+
   it('rotates refresh tokens and, on reuse of a rotated one, revokes the grant', async () => {
     const { tokens } = await signInWithPassword(rp, base, alice, new TestBrowser(), {
       prompt: 'consent',

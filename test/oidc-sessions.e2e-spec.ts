@@ -146,7 +146,9 @@ describe('OpenID Connect: one Aegis session for every tool', () => {
       const { ended } = await t.app.get(OidcMaintenanceService).runOnce();
       expect(ended).toBeGreaterThanOrEqual(1);
       const subjects = (await receiver.received(1)).map(
-        (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub,
+        (token) =>
+          (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string })
+            .sub,
       );
       expect(subjects).toContain(carol.user.id);
     } finally {
@@ -166,7 +168,9 @@ describe('OpenID Connect: one Aegis session for every tool', () => {
     const confirm = await browser.follow(endSession, base);
     expect(confirm.status).toBe(200);
     expect(confirm.body).toContain('Sign out everywhere');
-    const action = /<form id="op.logoutForm" method="post" action="([^"]+)">/.exec(confirm.body)?.[1];
+    const action = /<form id="op.logoutForm" method="post" action="([^"]+)">/.exec(
+      confirm.body,
+    )?.[1];
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.body)?.[1];
     const done = await browser.follow(new URL(action!, base), base, {
       method: 'POST',
@@ -190,17 +194,21 @@ describe('OpenID Connect: one Aegis session for every tool', () => {
       .set('authorization', admin.bearer)
       .send({ enabled: false });
     expect(patched.status).toBe(200);
-    await expect(client.refreshTokenGrant(tool.config, tokens.refresh_token!)).rejects.toMatchObject({
-      cause: [expect.objectContaining({ parameters: expect.objectContaining({ error: 'invalid_client' }) })],
+    await expect(
+      client.refreshTokenGrant(tool.config, tokens.refresh_token!),
+    ).rejects.toMatchObject({
+      cause: [
+        expect.objectContaining({
+          parameters: expect.objectContaining({ error: 'invalid_client' }),
+        }),
+      ],
     });
   });
 
   it('keeps verifying tokens across a key rotation, and signs new ones with the new key', async () => {
     const frank = await createUser(t);
     const before = (await signIn(frank)).tokens.id_token!;
-    await t.app
-      .get(UnitOfWork)
-      .run(() => t.app.get(SigningKeysService).rotate({ userId: null }));
+    await t.app.get(UnitOfWork).run(() => t.app.get(SigningKeysService).rotate({ userId: null }));
     await t.app.get(OidcMaintenanceService).runOnce();
     const after = (await signIn(frank)).tokens.id_token!;
     expect(decodeProtectedHeader(after).kid).not.toBe(decodeProtectedHeader(before).kid);

@@ -33,7 +33,8 @@ export class BrowserSessionService {
 
   async recognise(request: FastifyRequest): Promise<BrowserSession | null> {
     if (this.cookies.duplicated(request).length > 0) return null;
-    const sessionId = (await this.fromAccessCookie(request)) ?? (await this.fromRefreshCookie(request));
+    const sessionId =
+      (await this.fromAccessCookie(request)) ?? (await this.fromRefreshCookie(request));
     if (sessionId === null) return null;
     const found = await this.sessions.findPrincipal(sessionId);
     if (!found || !found.user.isActive || !found.session.isLiveAt(this.clock.now())) return null;

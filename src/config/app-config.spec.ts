@@ -9,6 +9,7 @@ const PROD = {
   AEGIS_ENV: 'production',
   PUBLIC_URL: 'https://aegis.example.com',
   METRICS_TOKEN: 'metrics-token-0123456789',
+  OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
 };
 
 describe('loadConfig', () => {

@@ -4,10 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/access/public.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { Transactional } from '../database/transaction-mode.decorator';
-import {
-  SignInCredentialsGuard,
-  type RequestWithSignIn,
-} from './guards/sign-in-credentials.guard';
+import { SignInCredentialsGuard, type RequestWithSignIn } from './guards/sign-in-credentials.guard';
 import { PAGE_CSP } from './pages/page-layout';
 import { SignInService, type InteractionView } from './sign-in.service';
 

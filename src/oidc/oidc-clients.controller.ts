@@ -47,7 +47,10 @@ export class OidcClientsController {
       grantTypes: body.grant_types ?? ['authorization_code'],
       idTokenSigningAlg: body.id_token_signed_response_alg ?? 'ES256',
     });
-    return { ...OidcClientDto.from(client), ...(secret !== undefined && { client_secret: secret }) };
+    return {
+      ...OidcClientDto.from(client),
+      ...(secret !== undefined && { client_secret: secret }),
+    };
   }
 
   @Get()

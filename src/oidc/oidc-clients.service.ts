@@ -27,7 +27,11 @@ export interface ClientRegistration {
 export type ClientChanges = Partial<
   Pick<
     ClientRegistration,
-    'name' | 'redirectUris' | 'postLogoutRedirectUris' | 'backchannelLogoutUri' | 'idTokenSigningAlg'
+    | 'name'
+    | 'redirectUris'
+    | 'postLogoutRedirectUris'
+    | 'backchannelLogoutUri'
+    | 'idTokenSigningAlg'
   >
 > & { isEnabled?: boolean };
 
@@ -177,11 +181,17 @@ function assertCoherent(registration: ClientRegistration): void {
     throw new OidcError(OidcErrorCode.InvalidClientMetadata, detail);
   };
   if (registration.grantTypes.length === 0) problem('grant_types must not be empty');
-  if (registration.grantTypes.includes('authorization_code') && registration.redirectUris.length === 0)
+  if (
+    registration.grantTypes.includes('authorization_code') &&
+    registration.redirectUris.length === 0
+  )
     problem('a client using authorization_code needs at least one redirect URI');
   if (registration.isPublic && registration.grantTypes.includes('client_credentials'))
     problem('a public client cannot use client_credentials (it has no secret)');
-  if (!registration.grantTypes.includes('authorization_code') && registration.redirectUris.length > 0)
+  if (
+    !registration.grantTypes.includes('authorization_code') &&
+    registration.redirectUris.length > 0
+  )
     problem('redirect URIs are only for clients using authorization_code');
 }
 
@@ -195,7 +205,9 @@ function toMetadata(registration: ClientRegistration): StoredMetadata {
       backchannel_logout_uri: registration.backchannelLogoutUri,
     }),
     // Refresh tokens come with the code flow (issued only when offline_access is granted).
-    grant_types: interactive ? [...registration.grantTypes, 'refresh_token'] : registration.grantTypes,
+    grant_types: interactive
+      ? [...registration.grantTypes, 'refresh_token']
+      : registration.grantTypes,
     response_types: interactive ? ['code'] : [],
     token_endpoint_auth_method: registration.isPublic ? 'none' : 'client_secret_basic',
     id_token_signed_response_alg: registration.idTokenSigningAlg,

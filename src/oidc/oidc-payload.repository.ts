@@ -20,7 +20,10 @@ export class OidcPayloadRepository {
     );
   }
 
-  findBy(model: string, where: { uid: string } | { userCode: string }): Promise<OidcPayload | null> {
+  findBy(
+    model: string,
+    where: { uid: string } | { userCode: string },
+  ): Promise<OidcPayload | null> {
     return this.unitOfWork.join(async () =>
       (await this.unitOfWork.manager()).findOneBy(OidcPayload, { model, ...where }),
     );
@@ -28,7 +31,9 @@ export class OidcPayloadRepository {
 
   consume(model: string, id: string, at: Date): Promise<void> {
     return this.unitOfWork.join(async () => {
-      await (await this.unitOfWork.manager()).update(OidcPayload, { model, id }, { consumedAt: at });
+      await (
+        await this.unitOfWork.manager()
+      ).update(OidcPayload, { model, id }, { consumedAt: at });
     });
   }
 
@@ -41,7 +46,9 @@ export class OidcPayloadRepository {
   /** Every artifact issued under a grant (codes, tokens), of the given models. */
   destroyByGrant(models: readonly string[], grantId: string): Promise<void> {
     return this.unitOfWork.join(async () => {
-      await (await this.unitOfWork.manager()).delete(OidcPayload, {
+      await (
+        await this.unitOfWork.manager()
+      ).delete(OidcPayload, {
         model: In([...models]),
         grantId,
       });
@@ -57,7 +64,9 @@ export class OidcPayloadRepository {
   /** Deletes expired rows; returns how many. */
   purgeExpired(now: Date): Promise<number> {
     return this.unitOfWork.join(async () => {
-      const result = await (await this.unitOfWork.manager()).delete(OidcPayload, {
+      const result = await (
+        await this.unitOfWork.manager()
+      ).delete(OidcPayload, {
         expiresAt: LessThan(now),
       });
       return result.affected ?? 0;

@@ -14,7 +14,10 @@ import { SigningKeysService } from './signing-keys.service';
 import { TypeOrmAdapter } from './typeorm-adapter';
 
 /** Provider routes after the /oidc mount, for Aegis's own hooks around them. */
-export type ProviderMiddleware = (ctx: KoaContextWithOIDC, next: () => Promise<void>) => Promise<void>;
+export type ProviderMiddleware = (
+  ctx: KoaContextWithOIDC,
+  next: () => Promise<void>,
+) => Promise<void>;
 
 /**
  * Owns the oidc-provider instance. Built on first use: the issuer may depend on the address the server listens
@@ -104,7 +107,10 @@ export class OidcProviderService {
     // Behind trusted proxies the provider believes X-Forwarded-Proto/Host, as the rest of Aegis does.
     provider.proxy = this.config.trustedProxies.length > 0;
     // Secrets are stored as hashes: the provider's plain comparison is replaced by a hash check.
-    provider.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: string) {
+    provider.Client.prototype.compareClientSecret = function (
+      this: { clientSecret?: string },
+      actual: string,
+    ) {
       return Promise.resolve(clientSecretMatches(this.clientSecret, actual));
     };
     for (const middleware of this.middleware) provider.use(middleware);

@@ -1,6 +1,11 @@
 import { hkdfSync } from 'node:crypto';
 import type { JWK } from 'jose';
-import { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import {
+  errors,
+  interactionPolicy,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
 import type { AppConfig } from '../config/app-config';
 import { messagePage, logoutPage } from './pages/message.page';
 import { PAGE_CSP } from './pages/page-layout';
@@ -33,9 +38,9 @@ export interface ProviderHooks {
 /** The cookie signing keys of the provider, derived from the encryption key (one secret less to manage). */
 function cookieKeys(config: AppConfig): string[] {
   return [
-    Buffer.from(hkdfSync('sha256', config.oidc.encryptionKey, '', 'aegis oidc cookies', 32)).toString(
-      'base64url',
-    ),
+    Buffer.from(
+      hkdfSync('sha256', config.oidc.encryptionKey, '', 'aegis oidc cookies', 32),
+    ).toString('base64url'),
   ];
 }
 
@@ -71,7 +76,7 @@ export function providerConfiguration(
   return {
     adapter: hooks.adapter,
     findAccount: hooks.findAccount,
-    jwks: { keys: jwks as Configuration['jwks'] extends { keys: infer K } | undefined ? K : never },
+    jwks: { keys: jwks },
     clients: [],
     claims: OIDC_CLAIMS,
     scopes: ['openid', 'offline_access', 'profile', 'roles'],

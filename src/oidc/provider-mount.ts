@@ -31,10 +31,11 @@ export async function mountProvider(
       } else reply.raw.end();
     });
   };
-  await fastify.register(async (scope) => {
+  await fastify.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    scope.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null));
     scope.all(OIDC_MOUNT_PATH, handler);
     scope.all(`${OIDC_MOUNT_PATH}/*`, handler);
+    done();
   });
 }

@@ -112,7 +112,9 @@ export class ProviderSessionEnder implements OnModuleInit {
   /** After the provider's logout confirmation: the Aegis session(s) behind the ended provider session end too. */
   private readonly rpInitiatedLogout: ProviderMiddleware = async (ctx, next) => {
     const uidBefore =
-      ctx.path === '/session/end/confirm' && ctx.method === 'POST' ? await this.sessionUid(ctx) : undefined;
+      ctx.path === '/session/end/confirm' && ctx.method === 'POST'
+        ? await this.sessionUid(ctx)
+        : undefined;
     await next();
     if (uidBefore === undefined || ctx.status !== 303) return;
     const open = await this.links.findOpenByProviderSession(uidBefore);

@@ -9,13 +9,14 @@ export function revocationAudit(audit: AuditService, unitOfWork: UnitOfWork): Pr
     await next();
     if (ctx.path !== '/token/revocation' || ctx.method !== 'POST' || ctx.status !== 200) return;
     const clientId = ctx.oidc.client?.clientId ?? null;
+    const hint: unknown = ctx.oidc.params?.token_type_hint;
     await unitOfWork.run(() =>
       audit.record({
         action: AuditAction.OidcTokenRevoked,
         outcome: 'success',
         resourceType: 'oidc_client',
         resourceId: clientId,
-        details: { token_type_hint: String(ctx.oidc.params?.token_type_hint ?? '') || null },
+        details: { token_type_hint: typeof hint === 'string' ? hint : null },
         meta: {
           ip: ctx.ip,
           userAgent: ctx.get('user-agent') || null,

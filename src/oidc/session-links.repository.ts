@@ -28,9 +28,9 @@ export class SessionLinksRepository {
     );
   }
 
-  findOpen(where: { aegisSessionIds: string[] } | { userId: string } | 'all'): Promise<
-    OidcSessionLink[]
-  > {
+  findOpen(
+    where: { aegisSessionIds: string[] } | { userId: string } | 'all',
+  ): Promise<OidcSessionLink[]> {
     return this.unitOfWork.join(async () =>
       (await this.unitOfWork.manager()).findBy(OidcSessionLink, {
         endedAt: IsNull(),
@@ -45,7 +45,9 @@ export class SessionLinksRepository {
 
   setProviderSession(grantId: string, uid: string): Promise<void> {
     return this.unitOfWork.join(async () => {
-      await (await this.unitOfWork.manager()).update(
+      await (
+        await this.unitOfWork.manager()
+      ).update(
         OidcSessionLink,
         { grantId, providerSessionUid: IsNull() },
         { providerSessionUid: uid },
@@ -56,11 +58,9 @@ export class SessionLinksRepository {
   /** Marks a link ended; false when another instance (or an earlier notice) ended it first. */
   markEnded(grantId: string, at: Date): Promise<boolean> {
     return this.unitOfWork.join(async () => {
-      const result = await (await this.unitOfWork.manager()).update(
-        OidcSessionLink,
-        { grantId, endedAt: IsNull() },
-        { endedAt: at },
-      );
+      const result = await (
+        await this.unitOfWork.manager()
+      ).update(OidcSessionLink, { grantId, endedAt: IsNull() }, { endedAt: at });
       return result.affected === 1;
     });
   }
@@ -68,7 +68,9 @@ export class SessionLinksRepository {
   /** Deletes links ended before `before` (their grants and tokens are gone). */
   purgeEndedBefore(before: Date): Promise<number> {
     return this.unitOfWork.join(async () => {
-      const result = await (await this.unitOfWork.manager())
+      const result = await (
+        await this.unitOfWork.manager()
+      )
         .createQueryBuilder()
         .delete()
         .from(OidcSessionLink)

@@ -22,7 +22,10 @@ export function signInErrorMessage(error: DomainError | 'missing_fields'): {
       };
     }
     case AuthErrorCode.AccountDisabled:
-      return { message: 'This account is disabled. Ask an administrator to enable it.', status: 403 };
+      return {
+        message: 'This account is disabled. Ask an administrator to enable it.',
+        status: 403,
+      };
     case AuthErrorCode.OneTimePasswordExpired:
       return {
         message: 'This one-time password has expired. Ask an administrator for a new one.',

@@ -20,7 +20,9 @@ import { signInErrorMessage } from './sign-in-messages';
 /** What the interaction route answers: a page, or a redirect back into the provider. */
 export type InteractionView = { status: number; html: string } | { redirect: string };
 
-type Details = Awaited<ReturnType<Awaited<ReturnType<OidcProviderService['provider']>>['interactionDetails']>>;
+type Details = Awaited<
+  ReturnType<Awaited<ReturnType<OidcProviderService['provider']>>['interactionDetails']>
+>;
 
 interface SignedIn {
   userId: string;
@@ -31,8 +33,12 @@ interface SignedIn {
 
 const OIDC_SCOPES = new Set([...Object.keys(OIDC_CLAIMS), 'offline_access']);
 
-/** Reasons the provider gives for a login prompt that an existing Aegis session must not satisfy. */
-const FRESH_LOGIN_REASONS = ['login_prompt', 'max_age', 'id_token_hint', 'aegis_session_ended'];
+/**
+ * Reasons the provider gives for a login prompt that an existing Aegis session must not satisfy: the client
+ * asked for a fresh sign-in, or named another user. (An ended provider session is no such reason: the browser's
+ * Aegis session is checked live, and may be a newer one.)
+ */
+const FRESH_LOGIN_REASONS = ['login_prompt', 'id_token_hint'];
 
 /**
  * The hosted sign-in behind /oidc/interaction/:uid. A browser with a live Aegis session (the SPA's cookies) is
@@ -53,14 +59,22 @@ export class SignInService {
     private readonly config: AppConfig,
   ) {}
 
-  async show(request: FastifyRequest, reply: FastifyReply, meta: RequestMeta): Promise<InteractionView> {
+  async show(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    meta: RequestMeta,
+  ): Promise<InteractionView> {
     const details = await this.details(request, reply);
     if (!details) return expired();
     if (details.prompt.name === 'consent') return this.consent(request, reply, details, meta);
     if (details.prompt.name !== 'login') return expired();
     const fresh = details.prompt.reasons.some((reason) => FRESH_LOGIN_REASONS.includes(reason));
     const existing = fresh ? null : await this.browser.recognise(request);
-    if (existing && !existing.user.mustChangePassword) {
+    if (
+      existing &&
+      !existing.user.mustChangePassword &&
+      this.recentEnough(details, existing.authenticatedAt)
+    ) {
       return this.finish(request, reply, details, meta, {
         userId: existing.user.id,
         sessionId: existing.sessionId,
@@ -101,6 +115,13 @@ export class SignInService {
       authenticatedAt: this.clock.now(),
       amr: ['pwd'],
     });
+  }
+
+  /** max_age: the Aegis session's sign-in must be at most that many seconds old. */
+  private recentEnough(details: Details, authenticatedAt: Date): boolean {
+    if (details.params.max_age === undefined) return true;
+    const maxAgeMs = Number(details.params.max_age) * 1000;
+    return this.clock.now().getTime() - authenticatedAt.getTime() <= maxAgeMs;
   }
 
   /** A second tool in a browser that already signed in at the provider: a grant for it, no page. */
@@ -158,11 +179,15 @@ export class SignInService {
   }
 
   /** A grant for what the client asked: the OpenID scopes Aegis knows, and registered resources' scopes. */
-  private async grantFor(details: Details, accountId: string, aegisSessionId: string): Promise<string> {
+  private async grantFor(
+    details: Details,
+    accountId: string,
+    aegisSessionId: string,
+  ): Promise<string> {
     const provider = await this.providers.provider();
     const clientId = String(details.params.client_id);
     const grant = new provider.Grant({ accountId, clientId });
-    const requested = String(details.params.scope ?? '')
+    const requested = textParam(details.params.scope)
       .split(' ')
       .filter((scope) => scope !== '');
     grant.addOIDCScope(requested.filter((scope) => OIDC_SCOPES.has(scope)).join(' '));
@@ -184,7 +209,7 @@ export class SignInService {
       actorUserId: userId,
       resourceType: 'oidc_client',
       resourceId: String(details.params.client_id),
-      details: { scopes: String(details.params.scope ?? ''), amr: amr.join(' ') },
+      details: { scopes: textParam(details.params.scope), amr: amr.join(' ') },
       meta,
     });
   }
@@ -209,6 +234,11 @@ export class SignInService {
       throw error;
     }
   }
+}
+
+/** A request parameter as the provider parsed it: text, or nothing. */
+function textParam(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 function expired(): InteractionView {

@@ -10,7 +10,9 @@ export class SigningKeysRepository {
   /** Active keys first (newest first), then retired ones: the provider signs with the first key of an algorithm. */
   all(): Promise<OidcSigningKey[]> {
     return this.unitOfWork.join(async () => {
-      const keys = await (await this.unitOfWork.manager()).find(OidcSigningKey, {
+      const keys = await (
+        await this.unitOfWork.manager()
+      ).find(OidcSigningKey, {
         order: { createdAt: 'DESC' },
       });
       return [...keys.filter((key) => !key.retiredAt), ...keys.filter((key) => key.retiredAt)];
@@ -31,7 +33,9 @@ export class SigningKeysRepository {
 
   /** Deletes keys retired before `before`: every token they signed has expired. */
   async deleteRetiredBefore(before: Date): Promise<number> {
-    const result = await (await this.unitOfWork.manager()).delete(OidcSigningKey, {
+    const result = await (
+      await this.unitOfWork.manager()
+    ).delete(OidcSigningKey, {
       retiredAt: LessThan(before),
     });
     return result.affected ?? 0;

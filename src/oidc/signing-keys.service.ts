@@ -81,7 +81,9 @@ export class SigningKeysService {
 
   /** Deletes retired keys whose tokens have all expired. */
   purgeRetired(): Promise<number> {
-    return this.keys.deleteRetiredBefore(new Date(this.clock.now().getTime() - RETIRED_KEY_KEEP_MS));
+    return this.keys.deleteRetiredBefore(
+      new Date(this.clock.now().getTime() - RETIRED_KEY_KEEP_MS),
+    );
   }
 
   private async generate(alg: (typeof SIGNING_ALGORITHMS)[number]): Promise<OidcSigningKey> {

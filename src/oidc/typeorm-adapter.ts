@@ -80,6 +80,8 @@ export class TypeOrmAdapter implements Adapter {
     if (!row) return undefined;
     const payload = JSON.parse(row.payload) as AdapterPayload;
     // The provider reads `consumed` to detect a replayed authorization code (and revoke its grant).
-    return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+    return row.consumedAt
+      ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) }
+      : payload;
   }
 }

@@ -184,7 +184,12 @@ export class SessionsService {
     sessionId: string,
     reason: SessionRevocationReason,
   ): Promise<boolean> {
-    const revoked = await this.sessions.revokeLiveOfUser(userId, sessionId, reason, this.clock.now());
+    const revoked = await this.sessions.revokeLiveOfUser(
+      userId,
+      sessionId,
+      reason,
+      this.clock.now(),
+    );
     if (revoked) this.endings.notify({ sessionIds: [sessionId] });
     return revoked;
   }

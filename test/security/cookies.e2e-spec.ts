@@ -23,6 +23,7 @@ describe.each([
       PUBLIC_URL: 'https://aegis.example.com',
       METRICS_PUBLIC: 'true',
       DOCS_ENABLED: 'true',
+      OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
     },
   ],
 ])('security: prefixed cookies with %s', (_label, env) => {

@@ -13,7 +13,8 @@ export class CookieJar {
       const name = pair.slice(0, eq);
       const value = pair.slice(eq + 1);
       const path =
-        attributes.find((attribute) => attribute.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
+        attributes.find((attribute) => attribute.toLowerCase().startsWith('path='))?.slice(5) ??
+        '/';
       const expired = attributes.some(
         (attribute) =>
           /^max-age=0$/i.test(attribute) ||
@@ -34,12 +35,14 @@ export class CookieJar {
   }
 
   value(name: string): string | undefined {
-    for (const [key, cookie] of this.cookies) if (key.split('\u0000')[0] === name) return cookie.value;
+    for (const [key, cookie] of this.cookies)
+      if (key.split('\u0000')[0] === name) return cookie.value;
     return undefined;
   }
 
   delete(name: string): void {
-    for (const key of [...this.cookies.keys()]) if (key.split('\u0000')[0] === name) this.cookies.delete(key);
+    for (const key of [...this.cookies.keys()])
+      if (key.split('\u0000')[0] === name) this.cookies.delete(key);
   }
 }
 

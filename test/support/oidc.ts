@@ -1,9 +1,6 @@
 import * as client from 'openid-client';
 import { UnitOfWork } from '../../src/database/unit-of-work';
-import {
-  OidcClientsService,
-  type ClientRegistration,
-} from '../../src/oidc/oidc-clients.service';
+import { OidcClientsService, type ClientRegistration } from '../../src/oidc/oidc-clients.service';
 import { TestBrowser, type Hop } from './oidc-browser';
 import type { TestApp } from './test-app';
 
@@ -82,7 +79,9 @@ export async function authorizationUrl(
 /** Exchanges the code of the callback `hop` with the relying party's strict checks. */
 export function exchange(rp: RegisteredRp, started: Started, callback: Hop) {
   if (!callback.location?.href.startsWith(REDIRECT_URI))
-    throw new Error(`Expected a redirect to the callback, got ${callback.status}: ${callback.body.slice(0, 300)}`);
+    throw new Error(
+      `Expected a redirect to the callback, got ${callback.status}: ${callback.body.slice(0, 300)}`,
+    );
   return client.authorizationCodeGrant(rp.config, callback.location, {
     pkceCodeVerifier: started.verifier,
     expectedState: started.state,
@@ -101,7 +100,10 @@ export async function signInWithPassword(
 ) {
   const started = await authorizationUrl(rp, params);
   const page = await browser.follow(started.url, base);
-  const callback = await browser.submit(page, base, { username: who.username, password: who.password });
+  const callback = await browser.submit(page, base, {
+    username: who.username,
+    password: who.password,
+  });
   return { tokens: await exchange(rp, started, callback), browser, started };
 }
 

@@ -15,6 +15,11 @@ export function decodeEncryptionKey(text: string): Buffer | undefined {
  */
 export type OidcKeySource = 'env' | 'pending' | 'development-file';
 
+/** Typed as the whole union: resolveDevelopmentSecrets later sets `development-file`. */
+function keySourceOf(key: string | undefined): OidcKeySource {
+  return key === undefined ? 'pending' : 'env';
+}
+
 function isResourceUri(entry: string): boolean {
   try {
     const url = new URL(entry);
@@ -63,7 +68,7 @@ export const oidcSchema = z
       oidc: {
         /** 32 bytes; a throwaway placeholder while `keySource` is `pending` (or when the variable was refused). */
         encryptionKey: decoded ?? Buffer.alloc(32),
-        keySource: (key === undefined ? 'pending' : 'env') as OidcKeySource,
+        keySource: keySourceOf(key),
         /** APIs registered as resources (RFC 8707): their access tokens are JWTs (RFC 9068). */
         resources: env.OIDC_RESOURCES.map((uri) => new URL(uri).href),
         /** The scopes a client may ask for on a registered resource. */

@@ -19,16 +19,24 @@ function validUrl(value: string): boolean {
 /** `npm run cli -- clients:create --name … --redirect-uri …`: prints client_id (and the secret) once. */
 export const clientsCreateCommand: CliCommand = {
   name: 'clients:create',
-  summary: 'Register an OpenID Connect client; prints client_id and (confidential) client_secret once',
+  summary:
+    'Register an OpenID Connect client; prints client_id and (confidential) client_secret once',
   options: {
     name: { type: 'string', required: true, description: 'Shown on the sign-in page' },
-    'redirect-uri': { type: 'string', multiple: true, description: 'Exact redirect URI (repeatable)' },
+    'redirect-uri': {
+      type: 'string',
+      multiple: true,
+      description: 'Exact redirect URI (repeatable)',
+    },
     'post-logout-redirect-uri': {
       type: 'string',
       multiple: true,
       description: 'Exact URI allowed after logout (repeatable)',
     },
-    'backchannel-logout-uri': { type: 'string', description: 'Receives back-channel logout tokens' },
+    'backchannel-logout-uri': {
+      type: 'string',
+      description: 'Receives back-channel logout tokens',
+    },
     public: { type: 'boolean', description: 'No secret (SPA, native app); PKCE only' },
     grant: {
       type: 'string',
@@ -75,7 +83,9 @@ export const clientsCreateCommand: CliCommand = {
         ),
       );
       if (values.json === true)
-        output.out(JSON.stringify({ client_id: client.id, ...(secret && { client_secret: secret }) }));
+        output.out(
+          JSON.stringify({ client_id: client.id, ...(secret && { client_secret: secret }) }),
+        );
       else {
         output.out(`client_id:     ${client.id}`);
         if (secret) output.out(`client_secret: ${secret}   (shown once; stored only as a hash)`);

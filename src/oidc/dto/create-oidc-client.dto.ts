@@ -12,7 +12,11 @@ import {
 } from 'class-validator';
 
 /** Absolute http(s) URLs; compared exactly by the provider (no wildcards, no prefix matching). */
-export const URL_RULE = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+export const URL_RULE = {
+  require_tld: false,
+  require_protocol: true,
+  protocols: ['http', 'https'],
+};
 export const NO_CONTROL = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
 
 export class CreateOidcClientDto {
@@ -33,7 +37,10 @@ export class CreateOidcClientDto {
   @IsUrl(URL_RULE, { each: true })
   redirect_uris?: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Exact URIs allowed after RP-initiated logout' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Exact URIs allowed after RP-initiated logout',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(20)
@@ -47,7 +54,8 @@ export class CreateOidcClientDto {
 
   @ApiPropertyOptional({
     default: false,
-    description: 'A public client (SPA, native app) has no secret; PKCE is required for every client anyway',
+    description:
+      'A public client (SPA, native app) has no secret; PKCE is required for every client anyway',
   })
   @IsOptional()
   @IsBoolean()

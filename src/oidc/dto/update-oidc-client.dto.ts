@@ -46,7 +46,9 @@ export class UpdateOidcClientDto {
   @IsIn(['ES256', 'RS256'])
   id_token_signed_response_alg?: 'ES256' | 'RS256';
 
-  @ApiPropertyOptional({ description: 'A disabled client gets no tokens, and its tokens stop working' })
+  @ApiPropertyOptional({
+    description: 'A disabled client gets no tokens, and its tokens stop working',
+  })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
