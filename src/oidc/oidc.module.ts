@@ -57,9 +57,9 @@ export class OidcModule implements OnModuleInit {
     private readonly providers: OidcProviderService,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const http = this.adapterHost.httpAdapter;
     if (!http) return;
-    await mountProvider(http.getInstance<FastifyInstance>(), this.providers);
+    mountProvider(http.getInstance<FastifyInstance>(), this.providers);
   }
 }

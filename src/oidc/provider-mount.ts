@@ -10,10 +10,7 @@ export const OIDC_MOUNT_PATH = '/oidc';
  * guards and body parsers never see these requests; Aegis's pages under /oidc/interaction are Nest routes
  * (more specific than the wildcard). Helmet's headers are already on the raw response when the provider runs.
  */
-export async function mountProvider(
-  fastify: FastifyInstance,
-  service: OidcProviderService,
-): Promise<void> {
+export function mountProvider(fastify: FastifyInstance, service: OidcProviderService): void {
   const logger = new Logger('OidcProvider');
   service.useServerAddress(() => fastify.server.address());
   const handler = (request: FastifyRequest, reply: FastifyReply) => {
@@ -31,7 +28,9 @@ export async function mountProvider(
       } else reply.raw.end();
     });
   };
-  await fastify.register((scope, _options, done) => {
+  // Queued, not awaited: awaiting would load Fastify's pending plugins and routes now, before Nest installs its
+  // error handler, and Nest's routes would keep Fastify's default one (raw FST_ERR_* bodies).
+  void fastify.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null));
     scope.all(OIDC_MOUNT_PATH, handler);
