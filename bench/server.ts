@@ -75,6 +75,9 @@ export async function startServer(
       LOG_LEVEL: 'warn',
       JWT_SECRET: randomBytes(32).toString('hex'),
       OIDC_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      // The scenarios sign the admin in with a password; production's default would require a second factor.
+      MFA_REQUIRED_ROLES: 'none',
       AEGIS_ADMIN_USERNAME: BENCH_ADMIN.username,
       AEGIS_ADMIN_PASSWORD: BENCH_ADMIN.password,
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',

@@ -12,7 +12,6 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
-import { UserDto } from '../users/dto/user.dto';
 import { AuthCookies } from './auth-cookies';
 import type { VerifiedLogin } from './credential-verification.service';
 import { PasswordChangeService } from './password-change.service';
@@ -21,7 +20,13 @@ import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import { Public } from '../common/access/public.decorator';
 import { CurrentLogin } from './decorators/verified-login.decorator';
+import { AllowsPendingMfa } from '../common/access/second-factor-access.decorator';
+import { MfaFactorsService } from '../mfa/mfa-factors.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
+import { MeDto } from './dto/me.dto';
+import { MfaRequiredDto } from './dto/mfa-required.dto';
+import { LoginResponder } from './login-responder';
+import { LoginService } from './login.service';
 import { DetailDto } from './dto/detail.dto';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto } from './dto/logout.dto';
@@ -38,8 +43,11 @@ import { ReadOnly, Transactional } from '../database/transaction-mode.decorator'
 export class AuthController {
   constructor(
     private readonly grants: SessionGrantsService,
+    private readonly logins: LoginService,
+    private readonly responder: LoginResponder,
     private readonly passwords: PasswordChangeService,
     private readonly cookies: AuthCookies,
+    private readonly factors: MfaFactorsService,
   ) {}
 
   @Post('login')
@@ -53,7 +61,11 @@ export class AuthController {
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ description: 'Incorrect username or password (one body for both)' })
+  @ApiUnauthorizedResponse({
+    type: MfaRequiredDto,
+    description:
+      'INVALID_CREDENTIALS: incorrect username or password (one body for both); MFA_REQUIRED: the password was right and a second factor must follow at /auth/mfa/verify (mfa_token in the body and the aegis_mfa cookie; no session yet)',
+  })
   @ApiForbiddenResponse({ description: 'Account disabled' })
   @ApiTooManyRequestsResponse({
     description:
@@ -65,9 +77,10 @@ export class AuthController {
     @ClientMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
-    const grant = await this.grants.login(login, meta);
-    this.cookies.issue(reply, grant);
-    return TokenResponseDto.from(grant, body.client === 'api');
+    return this.responder.answer(
+      await this.logins.afterPassword(login, meta, body.client ?? 'browser'),
+      reply,
+    );
   }
 
   @Post('refresh')
@@ -128,16 +141,18 @@ export class AuthController {
   @Get('me')
   @ReadOnly()
   @Authenticated({ allowPendingPasswordChange: true })
-  @ApiOperation({ summary: 'The current user' })
-  @ApiOkResponse({ type: UserDto })
-  me(@CurrentPrincipal() principal: Principal): UserDto {
-    return UserDto.from(principal.user);
+  @AllowsPendingMfa()
+  @ApiOperation({ summary: 'The current user, and how this session was authenticated' })
+  @ApiOkResponse({ type: MeDto })
+  async me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
+    return MeDto.of(principal, await this.factors.hasFactor(principal.user.id));
   }
 
   @Post('change-password')
   @Transactional()
   @HttpCode(200)
   @Authenticated({ allowPendingPasswordChange: true })
+  @AllowsPendingMfa()
   @ApiOperation({ summary: "Change the caller's password; ends every other session of the user" })
   @ApiOkResponse({ type: DetailDto })
   @ApiBadRequestResponse({

@@ -22,6 +22,14 @@ import { OidcClientsRepository } from '../oidc/oidc-clients.repository';
 import { OidcClientsService } from '../oidc/oidc-clients.service';
 import { SigningKeysRepository } from '../oidc/signing-keys.repository';
 import { SigningKeysService } from '../oidc/signing-keys.service';
+import { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
+import { MfaFactor } from '../mfa/entities/mfa-factor.entity';
+import { RecoveryCode } from '../mfa/entities/recovery-code.entity';
+import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
+import { MfaChallengesService } from '../mfa/mfa-challenges.service';
+import { MfaFactorsRepository } from '../mfa/mfa-factors.repository';
+import { MfaFactorsService } from '../mfa/mfa-factors.service';
+import { RecoveryCodesRepository } from '../mfa/recovery-codes.repository';
 import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
 import { Session } from '../sessions/entities/session.entity';
 import { SessionEndings } from '../sessions/session-endings';
@@ -37,6 +45,7 @@ import { UsersService } from '../users/users.service';
 /**
  * What the operator commands use, and nothing else: the database (migrated as the service would), users,
  * sessions, the audit log, OpenID clients and signing keys. Not the feature modules: those bring controllers, guards, the login throttler,
+ * sessions, second factors and the audit log. Not the feature modules: those bring controllers, guards, the login throttler,
  * Redis, purge and audit timers, and the bootstrap administrator (the CLI is the tool for when that went wrong).
  */
 @Module({})
@@ -58,6 +67,9 @@ export class CliModule {
           LoginLockout,
           OidcClient,
           OidcSigningKey,
+          MfaFactor,
+          RecoveryCode,
+          MfaChallenge,
         ]),
       ],
       providers: [
@@ -82,6 +94,11 @@ export class CliModule {
         OidcClientsService,
         SigningKeysRepository,
         SigningKeysService,
+        MfaFactorsRepository,
+        RecoveryCodesRepository,
+        MfaChallengesRepository,
+        MfaChallengesService,
+        MfaFactorsService,
       ],
     };
   }

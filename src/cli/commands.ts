@@ -6,6 +6,7 @@ import {
 } from '../auth/cli/clear-lockout.command';
 import { clientsCreateCommand } from '../oidc/cli/clients-create.command';
 import { keysRotateCommand } from '../oidc/cli/keys-rotate.command';
+import { resetMfaCommand } from '../mfa/cli/reset-mfa.command';
 import { USER_COMMANDS } from '../users/users.commands';
 import type { CliCommand } from './cli-command';
 
@@ -15,6 +16,7 @@ export const COMMANDS: CliCommand[] = [
     command.name === resetPasswordAndLockoutCommand.name ? resetPasswordAndLockoutCommand : command,
   ),
   clearLockoutCommand,
+  resetMfaCommand,
   auditVerifyCommand,
   auditExportCommand,
   clientsCreateCommand,

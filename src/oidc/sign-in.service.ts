@@ -5,7 +5,7 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { AuthCookies } from '../auth/auth-cookies';
 import { BrowserSessionService } from '../auth/browser-session.service';
-import { SessionGrantsService } from '../auth/session-grants.service';
+import { LoginService } from '../auth/login.service';
 import { Clock } from '../common/clock';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
@@ -51,7 +51,7 @@ export class SignInService {
   constructor(
     private readonly providers: OidcProviderService,
     private readonly browser: BrowserSessionService,
-    private readonly grants: SessionGrantsService,
+    private readonly logins: LoginService,
     private readonly cookies: AuthCookies,
     private readonly links: SessionLinksService,
     private readonly audit: AuditService,
@@ -107,7 +107,19 @@ export class SignInService {
           'Sign in to Aegis itself, choose a new password, then come back to this tool.',
         ),
       };
-    const grant = await this.grants.login(attempt.verified, meta);
+    const outcome = await this.logins.afterPassword(attempt.verified, meta, 'browser');
+    if (outcome.kind !== 'granted')
+      // The code step of the hosted page is not built yet: the account signs in to Aegis itself (password
+      // and code), and the tool then signs it in from that session without a prompt.
+      return {
+        status: 403,
+        html: messagePage(
+          'Sign in to Aegis first',
+          'This account signs in with a second factor, which this page does not ask for yet.',
+          'Sign in to Aegis itself with your password and code, then come back to this tool: it will sign you in without asking again.',
+        ),
+      };
+    const { grant } = outcome;
     this.cookies.issue(reply, grant);
     return this.finish(request, reply, details, meta, {
       userId: user.id,

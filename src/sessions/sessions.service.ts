@@ -51,7 +51,8 @@ export class SessionsService {
     private readonly endings: SessionEndings,
   ) {}
 
-  async start(userId: string, meta: RequestMeta): Promise<StartedSession> {
+  /** Opens a session for a user authenticated by `amr` (see AuthMethod) just now. */
+  async start(userId: string, meta: RequestMeta, amr: string[]): Promise<StartedSession> {
     const now = this.clock.now();
     const id = randomUUID();
     const refresh = newRefreshToken(id);
@@ -68,11 +69,25 @@ export class SessionsService {
       absoluteExpiresAt,
       revokedAt: null,
       revokedReason: null,
+      amr: [...new Set(amr)],
+      authTime: now,
       ip: meta.ip,
       userAgent: meta.userAgent,
     });
     await this.sessions.insert(session);
     return { session, refreshToken: refresh.token };
+  }
+
+  /**
+   * A password or factor check on a live session (reauthentication, a factor just enrolled): `auth_time` becomes
+   * now and `method` joins its `amr`. False when the session is no longer live.
+   */
+  async recordAuthentication(
+    session: Pick<Session, 'id' | 'amr'>,
+    method: string,
+  ): Promise<boolean> {
+    const amr = [...new Set([...session.amr, method])];
+    return this.sessions.recordAuthentication(session.id, amr, this.clock.now());
   }
 
   /** The live session with this id, or null when it is unknown, revoked or expired right now. */

@@ -22,6 +22,8 @@ export interface DomainErrorOptions {
   /** Seconds until a retry can succeed (429, 503). */
   retryAfterSeconds?: number;
   errors?: FieldError[];
+  /** RFC 9457 extension members, added to the body beside the standard ones (never overriding them). */
+  extensions?: Record<string, unknown>;
 }
 
 /** Base of every error a service throws on purpose. `code` is stable and documented for clients. */

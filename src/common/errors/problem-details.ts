@@ -11,6 +11,8 @@ export interface ProblemDetails {
   detail?: string;
   request_id: string;
   errors?: FieldError[];
+  /** Extension members of a particular problem (e.g. `mfa_token` of MFA_REQUIRED). */
+  [extension: string]: unknown;
 }
 
 export interface Problem {
@@ -75,6 +77,7 @@ export function toProblem(error: unknown, requestId: string): Problem {
     return {
       headers,
       body: {
+        ...error.options.extensions,
         type: problemType(error.code),
         title: error.title,
         status,

@@ -5,6 +5,7 @@ import { databaseSchema } from './database.schema';
 import { httpSchema } from './http.schema';
 import { loginSchema } from './login.schema';
 import { oidcSchema } from './oidc.schema';
+import { mfaSchema } from './mfa.schema';
 import { redisSchema } from './redis.schema';
 import { serverSchema } from './server.schema';
 import { tokensSchema } from './tokens.schema';
@@ -20,6 +21,7 @@ export const CONFIG_SECTIONS = {
   audit: auditSchema,
   http: httpSchema,
   oidc: oidcSchema,
+  mfa: mfaSchema,
 };
 
 /**
@@ -32,7 +34,7 @@ export const appConfigSchema = z
     (env) => Object.fromEntries(Object.keys(CONFIG_SECTIONS).map((name) => [name, env])),
     z.object(CONFIG_SECTIONS),
   )
-  .transform(({ server, database, redis, tokens, login, admin, audit, http, oidc }) => ({
+  .transform(({ server, database, redis, tokens, login, admin, audit, http, oidc, mfa }) => ({
     ...server,
     database,
     ...redis,
@@ -42,6 +44,7 @@ export const appConfigSchema = z
     ...http,
     ...audit,
     ...oidc,
+    ...mfa,
   }));
 
 export type AppConfigValues = z.output<typeof appConfigSchema>;

@@ -6,6 +6,7 @@ const PROD = {
   PUBLIC_URL: 'https://aegis.example.com',
   METRICS_TOKEN: 'metrics-token-0123456789',
   JWT_SECRET: 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo',
+  MFA_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
 function problems(env: Record<string, string>): string[] {

@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { isProduction, list, raw, trimmed } from './env-fields';
-
-/** AES-256 needs exactly 32 bytes: given as 64 hex digits or as base64 / base64url (`openssl rand -base64 32`). */
-export function decodeEncryptionKey(text: string): Buffer | undefined {
-  if (/^[0-9a-f]{64}$/i.test(text)) return Buffer.from(text, 'hex');
-  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return undefined;
-  const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  return key.length === 32 ? key : undefined;
-}
+import { decodeEncryptionKey } from './mfa.schema';
 
 /**
  * Where the key that encrypts the OpenID provider's signing keys comes from: OIDC_ENCRYPTION_KEY, or (outside

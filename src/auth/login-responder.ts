@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { AuthCookies } from './auth-cookies';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { TokenResponseDto } from './dto/token-response.dto';
+import type { LoginOutcome } from './login.service';
+
+/**
+ * The one way a login step answers, whichever route completed it (password, second factor, passkey): the
+ * cookies and body of a session, or 401 MFA_REQUIRED with the challenge (body and cookie).
+ */
+@Injectable()
+export class LoginResponder {
+  constructor(private readonly cookies: AuthCookies) {}
+
+  answer(outcome: LoginOutcome, reply: FastifyReply): TokenResponseDto {
+    if (outcome.kind === 'mfa_required') {
+      const { challenge, methods } = outcome;
+      this.cookies.issueMfaChallenge(reply, challenge.token, challenge.expiresInSeconds);
+      throw new AuthError(AuthErrorCode.MfaRequired, {
+        extensions: {
+          mfa_token: challenge.token,
+          methods,
+          expires_in: challenge.expiresInSeconds,
+          // The same answer in RFC 6749 terms, for clients of the OAuth2 password form.
+          error: 'mfa_required',
+          error_description: 'A second factor is required',
+        },
+      });
+    }
+    this.cookies.issue(reply, outcome.grant);
+    if (outcome.challengeAnswered) this.cookies.clearMfaChallenge(reply);
+    return TokenResponseDto.from(outcome.grant, outcome.client === 'api');
+  }
+}
