@@ -20,6 +20,12 @@ const ESM_PACKAGES = [
   'cookie',
   'content-disposition',
   'unicode-case-folding',
+  // The OpenID provider and the relying party the tests use, with their ESM dependencies.
+  'oidc-provider',
+  'openid-client',
+  'oauth4webapi',
+  'jose',
+  'koa',
 ];
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },

@@ -75,6 +75,7 @@ export async function startServer(
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       JWT_SECRET: randomBytes(32).toString('hex'),
+      OIDC_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       // The scenarios sign the admin in with a password; production's default would require a second factor.
       MFA_REQUIRED_ROLES: 'none',

@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OidcModule } from './oidc/oidc.module';
 import { MfaModule } from './mfa/mfa.module';
 import { RedisModule } from './redis/redis.module';
 import { SessionsModule } from './sessions/sessions.module';
@@ -30,6 +31,7 @@ export class AppModule {
         SessionsModule,
         MfaModule,
         AuthModule,
+        OidcModule,
         HealthModule,
       ],
     };

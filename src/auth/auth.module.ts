@@ -14,6 +14,7 @@ import { AccessTokenService } from './access-token.service';
 import { AuthCookies, authCookieNames } from './auth-cookies';
 import { applyAuthRouteLimits } from './auth-route-limits';
 import { AuthController } from './auth.controller';
+import { BrowserSessionService } from './browser-session.service';
 import { CredentialVerificationService } from './credential-verification.service';
 import { LoginLockout } from './entities/login-lockout.entity';
 import { CookieIntegrityGuard } from './guards/cookie-integrity.guard';
@@ -80,6 +81,7 @@ const ONE_MINUTE_MS = 60_000;
     LoginResponder,
     ReauthenticationService,
     RequestAuthenticator,
+    BrowserSessionService,
     PasswordChangeService,
     MySessionsService,
     AccessTokenKeys,
@@ -102,6 +104,8 @@ const ONE_MINUTE_MS = 60_000;
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: RecentAuthenticationGuard },
   ],
+  // For the OpenID provider's sign-in page: the same password check, session start and cookies as /auth/login.
+  exports: [CredentialVerificationService, LoginService, BrowserSessionService, AuthCookies],
 })
 export class AuthModule {
   /** Names of the auth cookies for the OpenAPI document (they depend on SECURE_COOKIES). */

@@ -10,7 +10,12 @@ import { LoginLockoutService } from './login-lockout.service';
 import { LoginService } from './login.service';
 import { SessionGrantsService, type TokenGrant } from './session-grants.service';
 
-const GRANT: TokenGrant = { accessToken: 'jwt', expiresIn: 300, refreshExpiresIn: 3600 };
+const GRANT: TokenGrant = {
+  sessionId: 's-1',
+  accessToken: 'jwt',
+  expiresIn: 300,
+  refreshExpiresIn: 3600,
+};
 const CHALLENGE = {
   id: 'c-1',
   userId: 'u-1',

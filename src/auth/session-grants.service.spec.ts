@@ -49,6 +49,7 @@ describe('SessionGrantsService.login', () => {
     expect(sessions.start).toHaveBeenCalledWith('u-1', META, ['pwd']);
     expect(users.upgradePasswordHash).not.toHaveBeenCalled();
     expect(grant).toEqual({
+      sessionId: 's-1',
       accessToken: 'jwt',
       expiresIn: 300,
       refreshToken: 's-1.secret',

@@ -17,6 +17,8 @@ import { DeviceCookies } from './device-cookies';
 
 /** What a login or refresh hands out; the controller turns it into cookies and a body. */
 export interface TokenGrant {
+  /** The Aegis session this grant belongs to. */
+  sessionId: string;
   accessToken: string;
   expiresIn: number;
   /** Absent when a retired refresh token was accepted inside the grace window: the client keeps its successor. */
@@ -182,6 +184,7 @@ export class SessionGrantsService {
       Math.floor((session.absoluteExpiresAt.getTime() - this.clock.now().getTime()) / 1000),
     );
     return {
+      sessionId: session.id,
       accessToken: access.token,
       expiresIn: access.expiresIn,
       refreshToken,

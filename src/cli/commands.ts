@@ -4,6 +4,8 @@ import {
   clearLockoutCommand,
   resetPasswordAndLockoutCommand,
 } from '../auth/cli/clear-lockout.command';
+import { clientsCreateCommand } from '../oidc/cli/clients-create.command';
+import { keysRotateCommand } from '../oidc/cli/keys-rotate.command';
 import { resetMfaCommand } from '../mfa/cli/reset-mfa.command';
 import { USER_COMMANDS } from '../users/users.commands';
 import type { CliCommand } from './cli-command';
@@ -17,4 +19,6 @@ export const COMMANDS: CliCommand[] = [
   resetMfaCommand,
   auditVerifyCommand,
   auditExportCommand,
+  clientsCreateCommand,
+  keysRotateCommand,
 ];

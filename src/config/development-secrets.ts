@@ -33,10 +33,29 @@ function resolveMfaKey(config: AppConfig): AppConfig {
 /**
  * Start-up work that parsing must not do: when the configuration waits for the development JWT secret
  * (`jwt.keySource` `pending`), reads DATA_DIR/jwt-secret, creating it the first time, and returns the
- * configuration signing with it; likewise DATA_DIR/mfa-encryption-key for `mfa.keySource` `pending`. Any other configuration is returned as it is. Call it before the app is built.
+ * configuration signing with it; likewise DATA_DIR/mfa-encryption-key and DATA_DIR/oidc-encryption-key for a `pending` `mfa.keySource` / `oidc.keySource`. Any other configuration is returned as it is. Call it before the app is built.
  */
 export function resolveDevelopmentSecrets(given: AppConfig): AppConfig {
-  const config = resolveMfaKey(given);
+  return resolveOidcKey(resolveJwtSecret(resolveMfaKey(given)));
+}
+
+/**
+ * The development key of the OpenID provider's signing keys at rest (DATA_DIR/oidc-encryption-key), when
+ * OIDC_ENCRYPTION_KEY is unset: the signing keys stay readable across restarts and the key never sits in the database.
+ */
+function resolveOidcKey(config: AppConfig): AppConfig {
+  if (config.oidc.keySource !== 'pending') return config;
+  const encryptionKey = decodeEncryptionKey(
+    readOrCreateSecret(config.dataDir, 'oidc-encryption-key', 32),
+  );
+  if (encryptionKey === undefined)
+    throw new ConfigError([
+      'DATA_DIR/oidc-encryption-key must hold 32 bytes as base64 or 64 hex digits',
+    ]);
+  return { ...config, oidc: { ...config.oidc, encryptionKey, keySource: 'development-file' } };
+}
+
+function resolveJwtSecret(config: AppConfig): AppConfig {
   if (config.jwt.keySource !== 'pending') return config;
   const key = createSecretKey(Buffer.from(readOrCreateSecret(config.dataDir, 'jwt-secret', 48)));
   // The rules loadConfig applies to JWT_SECRET, applied to the secret it could not see.

@@ -132,6 +132,14 @@ export class UnitOfWork {
     return this.run(work);
   }
 
+  /**
+   * Runs `work` in the current unit of work when there is one, else as a unit of work of its own: for code
+   * called both from Aegis's handlers and from a library serving requests outside them (the OpenID provider).
+   */
+  async join<T>(work: () => Promise<T>): Promise<T> {
+    return this.storage.getStore() ? work() : this.run(work);
+  }
+
   /** Runs `callback` once the current unit of work has committed (at once outside one); dropped on rollback. */
   onCommit(callback: () => void): void {
     const scope = this.storage.getStore();

@@ -8,6 +8,7 @@ import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import { SessionError, SessionErrorCode } from './session.error';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { SessionEndings } from './session-endings';
 import { SessionPrincipalRepository } from './session-principal.repository';
 import { automock } from '../../test/support/automock';
 
@@ -57,6 +58,7 @@ function setup() {
     config,
     new AuthMetrics(),
     automock(SessionPrincipalRepository),
+    automock(SessionEndings),
   );
   return { rows, repository, audit, unitOfWork, clock, service };
 }

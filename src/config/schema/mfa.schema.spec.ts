@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../app-config';
 const KEY = 'q7Vd2mX9pL4sT8wZ1cR6yN3bH5kF0jGa8eU2iO4xQ1s=';
 const PRODUCTION = {
   AEGIS_ENV: 'production',
+  OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
   JWT_SECRET: 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo',
   PUBLIC_URL: 'https://aegis.example.com',
   METRICS_PUBLIC: 'true',
