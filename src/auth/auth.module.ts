@@ -43,6 +43,8 @@ import { LoginService } from './login.service';
 import { ReauthenticationController } from './reauthentication.controller';
 import { ReauthenticationService } from './reauthentication.service';
 import { SecondFactorLoginController } from './second-factor-login.controller';
+import { PasskeyLoginController } from './passkey-login.controller';
+import { PasskeyLoginService } from './passkey-login.service';
 
 const ONE_MINUTE_MS = 60_000;
 
@@ -70,6 +72,7 @@ const ONE_MINUTE_MS = 60_000;
   controllers: [
     AuthController,
     SecondFactorLoginController,
+    PasskeyLoginController,
     ReauthenticationController,
     MySessionsController,
     LoginLockoutController,
@@ -79,6 +82,7 @@ const ONE_MINUTE_MS = 60_000;
     SessionGrantsService,
     LoginService,
     LoginResponder,
+    PasskeyLoginService,
     ReauthenticationService,
     RequestAuthenticator,
     BrowserSessionService,

@@ -3,6 +3,7 @@ import { RefusalAudit } from '../audit/refusal-audit.service';
 import type { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
 import { MfaChallengesService } from '../mfa/mfa-challenges.service';
 import { MfaMethod, SecondFactorService } from '../mfa/second-factor.service';
+import { WebAuthnAssertionsService } from '../mfa/webauthn-assertions.service';
 import { UsersService } from '../users/users.service';
 import { automock } from '../../test/support/automock';
 import { META, NOW, codeOf, user } from '../../test/support/auth-fixtures';
@@ -30,6 +31,7 @@ function setup() {
   const secondFactor = automock(SecondFactorService);
   secondFactor.methodsOf.mockResolvedValue([]);
   secondFactor.checkCode.mockResolvedValue({ ok: true, method: MfaMethod.Totp, factorId: 'f-1' });
+  const webauthn = automock(WebAuthnAssertionsService);
   const challenges = automock(MfaChallengesService);
   challenges.issue.mockResolvedValue({ token: 'challenge-token', expiresInSeconds: 300 });
   challenges.takeAttempt.mockResolvedValue(CHALLENGE);
@@ -42,13 +44,14 @@ function setup() {
   const service = new LoginService(
     grants,
     secondFactor,
+    webauthn,
     challenges,
     lockout,
     users,
     audit,
     refusals,
   );
-  return { grants, secondFactor, challenges, lockout, users, audit, refusals, service };
+  return { grants, secondFactor, webauthn, challenges, lockout, users, audit, refusals, service };
 }
 
 describe('LoginService.afterPassword', () => {
@@ -176,5 +179,65 @@ describe('LoginService.withCode', () => {
     expect(audit.record).toHaveBeenCalledWith(
       expect.objectContaining({ action: 'MFA_VERIFIED', details: { method: 'recovery_code' } }),
     );
+  });
+});
+
+describe('LoginService.withWebAuthn', () => {
+  const RESPONSE = { id: 'cred-1' } as never;
+
+  it('opens a password + hardware-key session once the passkey answers', async () => {
+    const { service, grants, lockout, webauthn, challenges } = setup();
+    webauthn.checkSecondFactor.mockResolvedValue({
+      ok: true,
+      factor: { id: 'f-1' } as never,
+      userVerified: true,
+    });
+    const outcome = await service.withWebAuthn('t', RESPONSE, 'http://aegis.test', META);
+    expect(lockout.beginAttempt.mock.invocationCallOrder[0]).toBeLessThan(
+      webauthn.checkSecondFactor.mock.invocationCallOrder[0],
+    );
+    expect(webauthn.checkSecondFactor).toHaveBeenCalledWith(
+      CHALLENGE,
+      RESPONSE,
+      'http://aegis.test',
+    );
+    expect(challenges.consume).toHaveBeenCalledWith(CHALLENGE);
+    expect(grants.login).toHaveBeenCalledWith({ user: user() }, META, ['pwd', 'hwk']);
+    expect(outcome).toMatchObject({ kind: 'granted', challengeAnswered: true });
+  });
+
+  it.each([
+    ['challenge_invalid', 'WEBAUTHN_CHALLENGE_INVALID'],
+    ['unknown_credential', 'WEBAUTHN_RESPONSE_INVALID'],
+    ['invalid', 'WEBAUTHN_RESPONSE_INVALID'],
+    ['not_enrolled', 'MFA_METHOD_NOT_ENROLLED'],
+    ['counter_rewound', 'PASSKEY_COUNTER_REWOUND'],
+  ] as const)('refuses %s with %s, charged to the lockout and audited', async (reason, code) => {
+    const { service, grants, lockout, refusals, webauthn } = setup();
+    webauthn.checkSecondFactor.mockResolvedValue({
+      ok: false,
+      reason,
+      ...(reason === 'counter_rewound' && {
+        factor: { id: 'f-1' } as never,
+        signCount: { stored: 7, presented: 3 },
+      }),
+    });
+    expect(await codeOf(service.withWebAuthn('t', RESPONSE, undefined, META))).toBe(code);
+    expect(lockout.failed).toHaveBeenCalledWith('u:u-1');
+    expect(refusals.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'MFA_FAILED', reason, actorUserId: 'u-1' }),
+    );
+    if (reason === 'counter_rewound')
+      expect(refusals.record).toHaveBeenCalledWith(
+        expect.objectContaining({
+          details: {
+            method: 'webauthn',
+            factor_id: 'f-1',
+            stored_sign_count: 7,
+            presented_sign_count: 3,
+          },
+        }),
+      );
+    expect(grants.login).not.toHaveBeenCalled();
   });
 });

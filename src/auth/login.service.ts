@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
+import type { AuditDetails } from '../audit/entities/audit-event.entity';
 import { RefusalAudit } from '../audit/refusal-audit.service';
 import { AuthMethod } from '../common/access/authentication-method';
 import type { RequestMeta } from '../common/http/request-meta';
 import type { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
 import { MfaChallengesService, type IssuedChallenge } from '../mfa/mfa-challenges.service';
 import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
-import {
-  MfaMethod,
-  SecondFactorService,
-  type CodeCheck,
-  type CodeMethod,
-} from '../mfa/second-factor.service';
+import { MfaMethod, SecondFactorService, type CodeMethod } from '../mfa/second-factor.service';
+import { WebAuthnAssertionsService } from '../mfa/webauthn-assertions.service';
 import { UsersService } from '../users/users.service';
 import { AuthError, AuthErrorCode } from './auth.error';
 import type { VerifiedLogin } from './credential-verification.service';
@@ -26,13 +24,28 @@ export type LoginOutcome =
   | { kind: 'granted'; grant: TokenGrant; client: LoginClient; challengeAnswered: boolean }
   | { kind: 'mfa_required'; challenge: IssuedChallenge; methods: MfaMethod[] };
 
-/** The audit action and error of a wrong code. */
-function refusalOf(check: Extract<CodeCheck, { ok: false }>) {
-  if (check.reason === 'reused')
-    return { action: AuditAction.MfaCodeReused, code: MfaErrorCode.CodeReused };
-  if (check.reason === 'not_enrolled')
-    return { action: AuditAction.MfaFailed, code: MfaErrorCode.MethodNotEnrolled };
-  return { action: AuditAction.MfaFailed, code: MfaErrorCode.CodeInvalid };
+/** A factor's verdict on a challenge, whatever the kind of factor. */
+type FactorVerdict =
+  | { ok: true; amr: AuthMethod[]; recoveryCodesLeft?: number }
+  | { ok: false; reason: string; details?: AuditDetails };
+
+/** The audit action and error of a refused answer. */
+function refusalOf(method: MfaMethod, reason: string): { action: AuditAction; code: MfaErrorCode } {
+  const codes: Record<string, MfaErrorCode> = {
+    reused: MfaErrorCode.CodeReused,
+    not_enrolled: MfaErrorCode.MethodNotEnrolled,
+    challenge_invalid: MfaErrorCode.WebAuthnChallengeInvalid,
+    unknown_credential: MfaErrorCode.WebAuthnResponseInvalid,
+    counter_rewound: MfaErrorCode.PasskeyCounterRewound,
+  };
+  return {
+    action: reason === 'reused' ? AuditAction.MfaCodeReused : AuditAction.MfaFailed,
+    code:
+      codes[reason] ??
+      (method === MfaMethod.WebAuthn
+        ? MfaErrorCode.WebAuthnResponseInvalid
+        : MfaErrorCode.CodeInvalid),
+  };
 }
 
 /**
@@ -50,6 +63,7 @@ export class LoginService {
   constructor(
     private readonly grants: SessionGrantsService,
     private readonly secondFactor: SecondFactorService,
+    private readonly webauthn: WebAuthnAssertionsService,
     private readonly challenges: MfaChallengesService,
     private readonly lockout: LoginLockoutService,
     private readonly users: UsersService,
@@ -90,11 +104,57 @@ export class LoginService {
    * Answers a challenge with a one-time code. The attempt is counted (on the challenge, and in the account's
    * lockout) before the code is looked at; call this before the request's unit of work opens its transaction.
    */
-  async withCode(
+  withCode(
     challengeToken: string | undefined,
     method: CodeMethod,
     code: string,
     meta: RequestMeta,
+  ): Promise<LoginOutcome> {
+    return this.answer(challengeToken, method, meta, async (challenge) => {
+      const check = await this.secondFactor.checkCode(challenge.userId, method, code);
+      return check.ok
+        ? {
+            ok: true,
+            amr: [AuthMethod.Password, AuthMethod.OneTimeCode],
+            recoveryCodesLeft: check.recoveryCodesLeft,
+          }
+        : check;
+    });
+  }
+
+  /**
+   * Answers a challenge with a passkey (options from POST /auth/mfa/webauthn/options). Counted like a code; a
+   * replayed answer, another user's credential or a counter that went backwards is a wrong answer.
+   */
+  withWebAuthn(
+    challengeToken: string | undefined,
+    response: AuthenticationResponseJSON,
+    requestOrigin: string | undefined,
+    meta: RequestMeta,
+  ): Promise<LoginOutcome> {
+    return this.answer(challengeToken, MfaMethod.WebAuthn, meta, async (challenge) => {
+      const check = await this.webauthn.checkSecondFactor(challenge, response, requestOrigin);
+      if (check.ok) return { ok: true, amr: [AuthMethod.Password, AuthMethod.HardwareKey] };
+      return {
+        ok: false,
+        reason: check.reason,
+        details: {
+          ...(check.factor && { factor_id: check.factor.id }),
+          ...(check.signCount && {
+            stored_sign_count: check.signCount.stored,
+            presented_sign_count: check.signCount.presented,
+          }),
+        },
+      };
+    });
+  }
+
+  /** One answer to a challenge: the attempt counted first, then the factor's verdict, audited either way. */
+  private async answer(
+    challengeToken: string | undefined,
+    method: MfaMethod,
+    meta: RequestMeta,
+    check: (challenge: MfaChallenge) => Promise<FactorVerdict>,
   ): Promise<LoginOutcome> {
     const challenge = await this.challenges.takeAttempt(challengeToken);
     const attempt = await this.lockout.beginAttempt(challenge.accountKey);
@@ -112,40 +172,40 @@ export class LoginService {
         retryAfterSeconds: attempt.retryAfterSeconds,
       });
     }
-    let check: CodeCheck;
+    let verdict: FactorVerdict;
     try {
-      check = await this.secondFactor.checkCode(challenge.userId, method, code);
+      verdict = await check(challenge);
     } catch (error) {
       await this.lockout.abandoned(challenge.accountKey);
       throw error;
     }
-    if (!check.ok) {
+    if (!verdict.ok) {
       await this.lockout.failed(challenge.accountKey);
-      const refusal = refusalOf(check);
+      const refusal = refusalOf(method, verdict.reason);
       await this.refusals.record({
         action: refusal.action,
-        reason: check.reason,
+        reason: verdict.reason,
         actorUserId: challenge.userId,
         resourceType: 'auth',
         resourceId: challenge.userId,
-        details: { method },
+        details: { method, ...verdict.details },
         meta,
       });
       throw new MfaError(refusal.code);
     }
     await this.lockout.succeeded(challenge.accountKey);
-    if (check.method === MfaMethod.RecoveryCode) {
+    if (method === MfaMethod.RecoveryCode) {
       await this.audit.record({
         action: AuditAction.RecoveryCodeUsed,
         outcome: 'success',
         actorUserId: challenge.userId,
         resourceType: 'user',
         resourceId: challenge.userId,
-        details: { recovery_codes_left: check.recoveryCodesLeft ?? 0 },
+        details: { recovery_codes_left: verdict.recoveryCodesLeft ?? 0 },
         meta,
       });
     }
-    return this.complete(challenge, [AuthMethod.Password, AuthMethod.OneTimeCode], method, meta);
+    return this.complete(challenge, verdict.amr, method, meta);
   }
 
   /**

@@ -29,6 +29,8 @@ import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
 import { MfaChallengesService } from '../mfa/mfa-challenges.service';
 import { MfaFactorsRepository } from '../mfa/mfa-factors.repository';
 import { MfaFactorsService } from '../mfa/mfa-factors.service';
+import { WebAuthnCeremony } from '../mfa/entities/webauthn-ceremony.entity';
+import { WebAuthnCeremoniesRepository } from '../mfa/webauthn-ceremonies.repository';
 import { RecoveryCodesRepository } from '../mfa/recovery-codes.repository';
 import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
 import { Session } from '../sessions/entities/session.entity';
@@ -70,6 +72,7 @@ export class CliModule {
           MfaFactor,
           RecoveryCode,
           MfaChallenge,
+          WebAuthnCeremony,
         ]),
       ],
       providers: [
@@ -99,6 +102,7 @@ export class CliModule {
         MfaChallengesRepository,
         MfaChallengesService,
         MfaFactorsService,
+        WebAuthnCeremoniesRepository,
       ],
     };
   }

@@ -55,6 +55,20 @@ export class MfaChallengesRepository {
     await (await this.unitOfWork.manager()).update(MfaChallenge, { id }, { webauthnChallenge });
   }
 
+  /** Spends the WebAuthn challenge of a login challenge, once: false when it is not the one stored (or gone). */
+  async spendWebAuthnChallenge(id: string, webauthnChallenge: string): Promise<boolean> {
+    const result = await (
+      await this.unitOfWork.manager()
+    )
+      .createQueryBuilder()
+      .update(MfaChallenge)
+      .set({ webauthnChallenge: null })
+      .where('id = :id', { id })
+      .andWhere('webauthn_challenge = :webauthnChallenge', { webauthnChallenge })
+      .execute();
+    return result.affected === 1;
+  }
+
   /** Marks the challenge used, once: false when another request already completed it. */
   async consume(id: string, nowMs: number): Promise<boolean> {
     const result = await (

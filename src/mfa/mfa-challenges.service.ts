@@ -98,9 +98,19 @@ export class MfaChallengesService {
     return challenge;
   }
 
-  /** Remembers the WebAuthn challenge the client was sent for this login. */
-  setWebAuthnChallenge(challenge: MfaChallenge, webauthnChallenge: string): Promise<void> {
-    return this.challenges.setWebAuthnChallenge(challenge.id, webauthnChallenge);
+  /** Remembers (as its hash) the WebAuthn challenge the client was sent for this login; an earlier one is void. */
+  setWebAuthnChallenge(challenge: MfaChallenge, webauthnChallengeHash: string): Promise<void> {
+    return this.challenges.setWebAuthnChallenge(challenge.id, webauthnChallengeHash);
+  }
+
+  /**
+   * Spends the login's WebAuthn challenge if `webauthnChallengeHash` is the one stored, committed at once (a
+   * wrong answer uses it up too): true once. Call before the request's unit of work opens its transaction.
+   */
+  spendWebAuthnChallenge(challenge: MfaChallenge, webauthnChallengeHash: string): Promise<boolean> {
+    return this.unitOfWork.runSeparately(() =>
+      this.challenges.spendWebAuthnChallenge(challenge.id, webauthnChallengeHash),
+    );
   }
 
   /** Completes the challenge in the request's unit of work; a second completion (a race) is MFA_CHALLENGE_EXPIRED. */

@@ -63,6 +63,41 @@ export class MfaFactorsRepository {
     return result.affected === 1;
   }
 
+  async credentialExists(credentialId: string): Promise<boolean> {
+    return (await this.unitOfWork.manager()).existsBy(MfaFactor, { credentialId });
+  }
+
+  /** The confirmed passkey with this credential id, whoever it belongs to (a passwordless sign-in). */
+  async findPasskey(credentialId: string): Promise<MfaFactor | null> {
+    return (await this.unitOfWork.manager()).findOneBy(MfaFactor, {
+      credentialId,
+      kind: FactorKind.WebAuthn,
+      confirmedAt: Not(IsNull()),
+    });
+  }
+
+  /**
+   * Records a passkey's use in one conditional statement: only a signature counter above the stored one
+   * matches (or 0 again, from an authenticator that keeps no counter), so an older assertion, or one from a
+   * copy of the key that is behind, never moves it back, on any number of instances.
+   */
+  async advanceSignCount(id: string, count: number, now: Date): Promise<boolean> {
+    const result = await (
+      await this.unitOfWork.manager()
+    )
+      .createQueryBuilder()
+      .update(MfaFactor)
+      .set({ signCount: count, lastUsedAt: now })
+      .where('id = :id', { id })
+      .andWhere('confirmed_at IS NOT NULL')
+      .andWhere(
+        '(sign_count < CAST(:count AS BIGINT) OR (sign_count = 0 AND CAST(:count AS BIGINT) = 0))',
+        { count },
+      )
+      .execute();
+    return result.affected === 1;
+  }
+
   /** Removes the user's pending (never confirmed) factors of a kind. */
   async deletePending(userId: string, kind: FactorKind): Promise<void> {
     await (

@@ -14,6 +14,7 @@ import { MfaFactorsRepository } from './mfa-factors.repository';
 import { MfaError, MfaErrorCode } from './mfa.error';
 import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
+import { WebAuthnCeremoniesRepository } from './webauthn-ceremonies.repository';
 
 export interface FactorOverview {
   factors: MfaFactor[];
@@ -27,6 +28,7 @@ export class MfaFactorsService {
     private readonly factors: MfaFactorsRepository,
     private readonly recoveryCodes: RecoveryCodesRepository,
     private readonly challenges: MfaChallengesService,
+    private readonly ceremonies: WebAuthnCeremoniesRepository,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
@@ -94,7 +96,8 @@ export class MfaFactorsService {
   }
 
   /**
-   * An administrator (or the CLI, `actorId` null) removes every factor, recovery code and open challenge of a
+   * An administrator (or the CLI, `actorId` null) removes every factor (authenticator apps and passkeys),
+   * recovery code and open challenge of a
    * user and ends the user's sessions: for a lost phone, or an account whose factors may be compromised.
    */
   async resetForUser(
@@ -108,6 +111,7 @@ export class MfaFactorsService {
     const removed = await this.factors.deleteAllOfUser(user.id);
     await this.recoveryCodes.deleteAllOfUser(user.id);
     await this.challenges.endAllOfUser(user.id);
+    await this.ceremonies.deleteAllOfUser(user.id);
     const revoked = await this.sessions.revokeAllForUser(user.id, SessionRevocationReason.MfaReset);
     await this.audit.record({
       action: AuditAction.MfaReset,

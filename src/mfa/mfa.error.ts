@@ -9,6 +9,11 @@ export enum MfaErrorCode {
   TotpAlreadyEnrolled = 'TOTP_ALREADY_ENROLLED',
   NotEnrolled = 'MFA_NOT_ENROLLED',
   EnrolmentCodeInvalid = 'MFA_ENROLMENT_CODE_INVALID',
+  WebAuthnChallengeInvalid = 'WEBAUTHN_CHALLENGE_INVALID',
+  WebAuthnResponseInvalid = 'WEBAUTHN_RESPONSE_INVALID',
+  PasskeyCounterRewound = 'PASSKEY_COUNTER_REWOUND',
+  WebAuthnRegistrationInvalid = 'WEBAUTHN_REGISTRATION_INVALID',
+  CredentialAlreadyRegistered = 'WEBAUTHN_CREDENTIAL_EXISTS',
 }
 
 const CATALOGUE: Record<MfaErrorCode, [ErrorKind, string]> = {
@@ -37,6 +42,26 @@ const CATALOGUE: Record<MfaErrorCode, [ErrorKind, string]> = {
   [MfaErrorCode.EnrolmentCodeInvalid]: [
     ErrorKind.Invalid,
     'The code does not match this secret: check the authenticator app and its clock',
+  ],
+  [MfaErrorCode.WebAuthnChallengeInvalid]: [
+    ErrorKind.Unauthenticated,
+    'This passkey request has expired or was already answered: ask for new options',
+  ],
+  [MfaErrorCode.WebAuthnResponseInvalid]: [
+    ErrorKind.Unauthenticated,
+    "The passkey's answer could not be verified",
+  ],
+  [MfaErrorCode.PasskeyCounterRewound]: [
+    ErrorKind.Unauthenticated,
+    "This passkey's signature counter went backwards (a copied key?): it was refused and the event recorded",
+  ],
+  [MfaErrorCode.WebAuthnRegistrationInvalid]: [
+    ErrorKind.Invalid,
+    'The new passkey could not be verified (expired or used request, another site, or a malformed answer): start again',
+  ],
+  [MfaErrorCode.CredentialAlreadyRegistered]: [
+    ErrorKind.Conflict,
+    'This passkey is already registered',
   ],
 };
 

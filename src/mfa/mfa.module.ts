@@ -6,6 +6,7 @@ import { UsersModule } from '../users/users.module';
 import { MfaChallenge } from './entities/mfa-challenge.entity';
 import { MfaFactor } from './entities/mfa-factor.entity';
 import { RecoveryCode } from './entities/recovery-code.entity';
+import { WebAuthnCeremony } from './entities/webauthn-ceremony.entity';
 import { MfaAdminController } from './mfa-admin.controller';
 import { MfaChallengesRepository } from './mfa-challenges.repository';
 import { MfaChallengesService } from './mfa-challenges.service';
@@ -16,19 +17,24 @@ import { RecoveryCodesRepository } from './recovery-codes.repository';
 import { SecondFactorService } from './second-factor.service';
 import { SecretBox } from './secret-box';
 import { TotpEnrolmentService } from './totp-enrolment.service';
+import { WebAuthnAssertionsService } from './webauthn-assertions.service';
+import { WebAuthnCeremoniesRepository } from './webauthn-ceremonies.repository';
+import { WebAuthnEnrolmentController } from './webauthn-enrolment.controller';
+import { WebAuthnRegistrationService } from './webauthn-registration.service';
+import { WebAuthnRelyingParty } from './webauthn-relying-party';
 
 /**
- * Second factors: enrolment, checks of codes, the login challenge between password and factor. Knows nothing
+ * Second factors: enrolment, checks of codes and passkeys, the login challenge between password and factor. Knows nothing
  * of logins: auth asks it whether a factor is needed and whether a code is right.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([MfaFactor, RecoveryCode, MfaChallenge]),
+    TypeOrmModule.forFeature([MfaFactor, RecoveryCode, MfaChallenge, WebAuthnCeremony]),
     UsersModule,
     SessionsModule,
     AuditModule,
   ],
-  controllers: [MfaEnrolmentController, MfaAdminController],
+  controllers: [MfaEnrolmentController, WebAuthnEnrolmentController, MfaAdminController],
   providers: [
     SecretBox,
     MfaFactorsRepository,
@@ -38,7 +44,16 @@ import { TotpEnrolmentService } from './totp-enrolment.service';
     SecondFactorService,
     MfaFactorsService,
     TotpEnrolmentService,
+    WebAuthnCeremoniesRepository,
+    WebAuthnRelyingParty,
+    WebAuthnRegistrationService,
+    WebAuthnAssertionsService,
   ],
-  exports: [MfaChallengesService, SecondFactorService, MfaFactorsService],
+  exports: [
+    MfaChallengesService,
+    SecondFactorService,
+    MfaFactorsService,
+    WebAuthnAssertionsService,
+  ],
 })
 export class MfaModule {}

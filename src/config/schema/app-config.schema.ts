@@ -9,6 +9,7 @@ import { mfaSchema } from './mfa.schema';
 import { redisSchema } from './redis.schema';
 import { serverSchema } from './server.schema';
 import { tokensSchema } from './tokens.schema';
+import { webauthnSchema } from './webauthn.schema';
 
 /** One schema per section; each reads its variables from the whole environment. */
 export const CONFIG_SECTIONS = {
@@ -22,6 +23,7 @@ export const CONFIG_SECTIONS = {
   http: httpSchema,
   oidc: oidcSchema,
   mfa: mfaSchema,
+  webauthn: webauthnSchema,
 };
 
 /**
@@ -34,17 +36,20 @@ export const appConfigSchema = z
     (env) => Object.fromEntries(Object.keys(CONFIG_SECTIONS).map((name) => [name, env])),
     z.object(CONFIG_SECTIONS),
   )
-  .transform(({ server, database, redis, tokens, login, admin, audit, http, oidc, mfa }) => ({
-    ...server,
-    database,
-    ...redis,
-    ...tokens,
-    ...login,
-    ...admin,
-    ...http,
-    ...audit,
-    ...oidc,
-    ...mfa,
-  }));
+  .transform(
+    ({ server, database, redis, tokens, login, admin, audit, http, oidc, mfa, webauthn }) => ({
+      ...server,
+      database,
+      ...redis,
+      ...tokens,
+      ...login,
+      ...admin,
+      ...http,
+      ...audit,
+      ...oidc,
+      ...mfa,
+      ...webauthn,
+    }),
+  );
 
 export type AppConfigValues = z.output<typeof appConfigSchema>;

@@ -7,6 +7,7 @@ import { LoginLockoutInFlight1764202100000 } from './1764202100000-login-lockout
 import { UsernameSkeleton1764202300000 } from './1764202300000-username-skeleton';
 import { OidcProvider1764202400000 } from './1764202400000-oidc-provider';
 import { MultiFactor1764202500000 } from './1764202500000-multi-factor';
+import { WebAuthnCeremonies1764202600000 } from './1764202600000-webauthn-ceremonies';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   UsernameSkeleton1764202300000,
   OidcProvider1764202400000,
   MultiFactor1764202500000,
+  WebAuthnCeremonies1764202600000,
 ];

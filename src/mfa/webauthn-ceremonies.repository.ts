@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/unit-of-work';
+import { CeremonyPurpose, WebAuthnCeremony } from './entities/webauthn-ceremony.entity';
+
+/** Who may answer a registration ceremony: the user and the session that asked for it. */
+export interface CeremonyBinding {
+  userId: string;
+  sessionId: string;
+}
+
+@Injectable()
+export class WebAuthnCeremoniesRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  async insert(ceremony: WebAuthnCeremony): Promise<void> {
+    await (await this.unitOfWork.manager()).insert(WebAuthnCeremony, ceremony);
+  }
+
+  /**
+   * Spends a ceremony in one conditional DELETE: it matches only a live one of this purpose (and, for a
+   * registration, of this user and session), so a challenge is accepted once, whichever instance sees it.
+   */
+  async take(
+    challengeHash: string,
+    purpose: CeremonyPurpose,
+    nowMs: number,
+    binding?: CeremonyBinding,
+  ): Promise<boolean> {
+    let query = (await this.unitOfWork.manager())
+      .createQueryBuilder()
+      .delete()
+      .from(WebAuthnCeremony)
+      .where('challenge_hash = :challengeHash', { challengeHash })
+      .andWhere('purpose = :purpose', { purpose })
+      .andWhere('expires_at_ms > CAST(:now AS BIGINT)', { now: nowMs });
+    if (binding)
+      query = query
+        .andWhere('user_id = :userId', { userId: binding.userId })
+        .andWhere('session_id = :sessionId', { sessionId: binding.sessionId });
+    return (await query.execute()).affected === 1;
+  }
+
+  async deleteExpiredBefore(nowMs: number): Promise<void> {
+    await (
+      await this.unitOfWork.manager()
+    )
+      .createQueryBuilder()
+      .delete()
+      .from(WebAuthnCeremony)
+      .where('expires_at_ms < CAST(:now AS BIGINT)', { now: nowMs })
+      .execute();
+  }
+
+  async deleteAllOfUser(userId: string): Promise<void> {
+    await (await this.unitOfWork.manager()).delete(WebAuthnCeremony, { userId });
+  }
+}

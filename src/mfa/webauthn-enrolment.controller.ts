@@ -1,0 +1,83 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { RegistrationResponseJSON } from '@simplewebauthn/server';
+import { Authenticated } from '../common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../common/access/current-principal.decorator';
+import type { Principal } from '../common/access/principal';
+import {
+  AllowsPendingMfa,
+  RequiresRecentAuthentication,
+} from '../common/access/second-factor-access.decorator';
+import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
+import { RequestOrigin } from '../common/http/request-origin';
+import { Transactional } from '../database/transaction-mode.decorator';
+import { RegisterWebAuthnDto } from './dto/register-webauthn.dto';
+import { WebAuthnFactorDto } from './dto/webauthn-factor.dto';
+import { CreationOptionsDto } from './dto/webauthn-options.dto';
+import { WebAuthnRegistrationService } from './webauthn-registration.service';
+
+/** Enrolling a passkey (security key, platform authenticator, phone) as a factor of the caller's own account. */
+@ApiTags('mfa')
+@Controller('auth/mfa/webauthn/registration')
+@Authenticated()
+@AllowsPendingMfa()
+export class WebAuthnEnrolmentController {
+  constructor(private readonly registration: WebAuthnRegistrationService) {}
+
+  @Post('options')
+  @Transactional()
+  @HttpCode(200)
+  @RequiresRecentAuthentication()
+  @ApiOperation({
+    summary:
+      'Start enrolling a passkey: creation options (resident key and user verification preferred) with a single-use challenge for this session, valid 5 minutes',
+  })
+  @ApiOkResponse({ type: CreationOptionsDto })
+  async options(
+    @CurrentPrincipal() principal: Principal,
+    @RequestOrigin() origin: string | undefined,
+  ): Promise<CreationOptionsDto> {
+    return (await this.registration.options(principal, origin)) as CreationOptionsDto;
+  }
+
+  @Post()
+  @Transactional()
+  @RequiresRecentAuthentication()
+  @ApiOperation({
+    summary:
+      "Finish enrolling a passkey with the authenticator's answer; the first factor comes with 10 recovery codes (shown once)",
+  })
+  @ApiCreatedResponse({ type: WebAuthnFactorDto })
+  @ApiBadRequestResponse({
+    type: ProblemDetailsDto,
+    description:
+      'WEBAUTHN_REGISTRATION_INVALID: the challenge is unknown, expired, already used or of another session, or the answer does not verify for this site (origin, RP ID, signature); VALIDATION_FAILED',
+  })
+  @ApiConflictResponse({
+    type: ProblemDetailsDto,
+    description: 'WEBAUTHN_CREDENTIAL_EXISTS: this credential is already registered',
+  })
+  async register(
+    @Body() body: RegisterWebAuthnDto,
+    @CurrentPrincipal() principal: Principal,
+    @ClientMeta() meta: RequestMeta,
+    @RequestOrigin() origin: string | undefined,
+  ): Promise<WebAuthnFactorDto> {
+    const { factor, recoveryCodes } = await this.registration.register(
+      principal,
+      body.response as RegistrationResponseJSON,
+      body.label,
+      meta,
+      origin,
+    );
+    return WebAuthnFactorDto.withCodes(factor, recoveryCodes);
+  }
+}
