@@ -14,6 +14,7 @@ import { AuthMetrics } from '../metrics/auth-metrics';
 import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
 import { MfaMethod } from '../mfa/second-factor.service';
 import { WebAuthnAssertionsService, type AssertionCheck } from '../mfa/webauthn-assertions.service';
+import type { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { DeviceCookies } from './device-cookies';
@@ -93,20 +94,18 @@ export class PasskeyLoginService {
         ),
       );
     const { factor } = identified;
-    const user = await this.users.findById(factor.userId);
-    if (!user)
-      return refuse('unknown_credential', null, new MfaError(MfaErrorCode.WebAuthnResponseInvalid));
-    const deviceId = this.devices.deviceOf(evidence.deviceToken, user.id);
+    const userId = factor.userId;
+    const deviceId = this.devices.deviceOf(evidence.deviceToken, userId);
     const accountKey = deviceId
-      ? LoginLockoutService.keyForDevice(user.id, deviceId)
-      : LoginLockoutService.keyForUser(user.id);
+      ? LoginLockoutService.keyForDevice(userId, deviceId)
+      : LoginLockoutService.keyForUser(userId);
 
     const attempt = await this.lockout.beginAttempt(accountKey);
     if (!attempt.allowed) {
       this.metrics.loginAttempted('throttled');
       return refuse(
         'throttled',
-        user.id,
+        userId,
         new AuthError(AuthErrorCode.AccountThrottled, {
           retryAfterSeconds: attempt.retryAfterSeconds,
         }),
@@ -129,7 +128,7 @@ export class PasskeyLoginService {
       this.metrics.loginAttempted('invalid_credentials');
       return refuse(
         check.reason,
-        user.id,
+        userId,
         new MfaError(
           check.reason === 'counter_rewound'
             ? MfaErrorCode.PasskeyCounterRewound
@@ -143,6 +142,11 @@ export class PasskeyLoginService {
           }),
         },
       );
+    }
+    const user = await this.users.findById(userId);
+    if (!user) {
+      await this.lockout.abandoned(accountKey);
+      return refuse('unknown_credential', null, new MfaError(MfaErrorCode.WebAuthnResponseInvalid));
     }
     await this.settleAccountGates(user, accountKey, meta);
     await this.lockout.succeeded(accountKey);
@@ -167,13 +171,7 @@ export class PasskeyLoginService {
    * one-time password. Said only to whoever holds the passkey; the attempt is settled, not counted as a failure.
    */
   private async settleAccountGates(
-    user: {
-      id: string;
-      username: string;
-      isActive: boolean;
-      mustChangePassword: boolean;
-      passwordChangedAt: Date;
-    },
+    user: User,
     accountKey: string,
     meta: RequestMeta,
   ): Promise<void> {
