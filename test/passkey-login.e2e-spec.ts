@@ -210,16 +210,12 @@ describe('passwordless sign-in with a passkey', () => {
 
     // An administrator reset the password: a one-time password, to be changed at the next sign-in.
     const reset = await userWithPasskey();
-    await t.app
-      .get(UnitOfWork)
-      .run(() =>
-        t.app
-          .get(UsersRepository)
-          .update(reset.who.user.id, {
-            mustChangePassword: true,
-            passwordChangedAt: t.clock.now(),
-          }),
-      );
+    await t.app.get(UnitOfWork).run(() =>
+      t.app.get(UsersRepository).update(reset.who.user.id, {
+        mustChangePassword: true,
+        passwordChangedAt: t.clock.now(),
+      }),
+    );
     const limited = await reset.signIn();
     expect(limited.status).toBe(200);
     const elsewhere = await t

@@ -7,7 +7,6 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/access/public.decorator';
 import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
@@ -78,12 +77,10 @@ export class PasskeyLoginController {
     @RequestOrigin() origin: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
-    const outcome = await this.passkeys.login(
-      body.response as unknown as AuthenticationResponseJSON,
-      body.client ?? 'browser',
-      meta,
-      { deviceToken: this.cookies.deviceToken(request), requestOrigin: origin },
-    );
+    const outcome = await this.passkeys.login(body.response, body.client ?? 'browser', meta, {
+      deviceToken: this.cookies.deviceToken(request),
+      requestOrigin: origin,
+    });
     return this.responder.answer(outcome, reply);
   }
 }

@@ -53,7 +53,7 @@ export function credentialOf(factor: MfaFactor): WebAuthnCredential {
     id: factor.credentialId!,
     publicKey: new Uint8Array(Buffer.from(factor.publicKey!, 'base64url')),
     counter: factor.signCount ?? 0,
-    transports: transportsOf(factor) as WebAuthnCredential['transports'],
+    transports: transportsOf(factor),
   };
 }
 

@@ -7,7 +7,6 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import type { RegistrationResponseJSON } from '@simplewebauthn/server';
 import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import type { Principal } from '../common/access/principal';
@@ -73,7 +72,7 @@ export class WebAuthnEnrolmentController {
   ): Promise<WebAuthnFactorDto> {
     const { factor, recoveryCodes } = await this.registration.register(
       principal,
-      body.response as RegistrationResponseJSON,
+      body.response,
       body.label,
       meta,
       origin,

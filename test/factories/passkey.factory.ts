@@ -1,5 +1,9 @@
 import type { TestApp } from '../support/test-app';
-import { SoftwareAuthenticator } from '../support/webauthn-authenticator';
+import {
+  SoftwareAuthenticator,
+  type CreationOptions,
+  type RequestOptions,
+} from '../support/webauthn-authenticator';
 import type { LoggedIn } from './session.factory';
 
 /** Where the passkey tests reach Aegis (PUBLIC_URL): the origin the authenticator writes into client data. */
@@ -15,7 +19,7 @@ export interface EnrolledPasskey {
 export const bearer = (session: LoggedIn) => `Bearer ${session.accessToken}`;
 
 /** Creation options for the session (POST /auth/mfa/webauthn/registration/options). */
-export async function registrationOptions(t: TestApp, session: LoggedIn) {
+export async function registrationOptions(t: TestApp, session: LoggedIn): Promise<CreationOptions> {
   const response = await t
     .http()
     .post('/auth/mfa/webauthn/registration/options')
@@ -23,7 +27,7 @@ export async function registrationOptions(t: TestApp, session: LoggedIn) {
     .send({});
   if (response.status !== 200)
     throw new Error(`registration options: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
+  return response.body as CreationOptions;
 }
 
 /** Enrols a passkey through the real routes with a software authenticator. */
@@ -51,9 +55,9 @@ export async function enrolPasskey(
 }
 
 /** Options for a passwordless sign-in (POST /auth/passkey/options). */
-export async function passkeyOptions(t: TestApp) {
+export async function passkeyOptions(t: TestApp): Promise<RequestOptions> {
   const response = await t.http().post('/auth/passkey/options').send({});
   if (response.status !== 200)
     throw new Error(`passkey options: ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
+  return response.body as RequestOptions;
 }

@@ -68,13 +68,15 @@ export interface CeremonyOverrides {
   credential?: StoredCredential;
 }
 
-interface CreationOptions {
+export interface CreationOptions {
+  [key: string]: unknown;
   challenge: string;
   rp: { id?: string };
   user: { id: string };
 }
 
-interface RequestOptions {
+export interface RequestOptions {
+  [key: string]: unknown;
   challenge: string;
   rpId?: string;
   allowCredentials?: { id: string }[];
