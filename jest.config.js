@@ -45,6 +45,8 @@ module.exports = {
       ...common,
       displayName: 'unit',
       rootDir: '.',
+      // The browser client imports its own modules as ESM does (`./http.js`): Jest resolves them to the sources.
+      moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/client/src/**/*.spec.ts'],
     },
     {

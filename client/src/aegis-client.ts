@@ -6,7 +6,30 @@
  *   each original request is then retried once. If the refresh fails, `onSessionExpired` runs once.
  * - Tabs coordinate through the Web Locks API and a BroadcastChannel: while one tab refreshes, the others wait
  *   for it and reuse its result instead of rotating the refresh token again.
+ * - A login that answers MFA_REQUIRED is completed through `onMfaRequired` (a code, or a passkey); passkey
+ *   sign-in and factor enrolment are in the second-factor module (see SecondFactorApi).
  */
+import { jsonInit, readJson, type TokenResponse } from './http.js';
+import {
+  createSecondFactor,
+  type OnMfaRequired,
+  type SecondFactorApi,
+  type WebAuthnBrowser,
+} from './second-factor.js';
+
+export { AegisError, type TokenResponse } from './http.js';
+export type {
+  EnrolledPasskey,
+  Factor,
+  MfaAnswer,
+  MfaMethod,
+  MfaPrompt,
+  OnMfaRequired,
+  PendingTotp,
+  ReauthenticationProof,
+  SecondFactorApi,
+  WebAuthnBrowser,
+} from './second-factor.js';
 
 export interface AegisClientOptions {
   /** Where Aegis is, e.g. `https://id.example.com` or `''` for the page's own origin. */
@@ -25,6 +48,13 @@ export interface AegisClientOptions {
   storage?: StorageLike;
   /** Injected in tests. */
   now?: () => number;
+  /**
+   * Called when a login needs a second factor: return a code, `{ method: 'webauthn' }` for the passkey
+   * ceremony, or null to give up. Called again (with `previousError`) after a refused answer.
+   */
+  onMfaRequired?: OnMfaRequired;
+  /** The @simplewebauthn/browser module, for passkeys (second factor, sign-in, enrolment). */
+  webauthn?: WebAuthnBrowser;
 }
 
 export interface StorageLike {
@@ -47,12 +77,6 @@ export interface ChannelLike {
 export type SessionMessage =
   { type: 'refreshed'; at: number; expiresIn: number } | { type: 'logged-out'; at: number };
 
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'bearer';
-  expires_in: number;
-}
-
 export interface AegisUser {
   id: string;
   username: string;
@@ -63,21 +87,10 @@ export interface AegisUser {
   created_at: string;
 }
 
-/** A non-2xx answer, with the RFC 9457 problem body Aegis sends. */
-export class AegisError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string | undefined,
-    readonly problem: unknown,
-  ) {
-    super(`Aegis answered ${status}${code ? ` ${code}` : ''}`);
-    this.name = 'AegisError';
-  }
-}
-
-export interface AegisClient {
+export interface AegisClient extends SecondFactorApi {
   /** fetch() against Aegis with credentials, silent refresh and one retry. Paths are relative to baseUrl. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Completes MFA_REQUIRED through `onMfaRequired` when given; else throws AegisError MFA_REQUIRED. */
   login(username: string, password: string): Promise<TokenResponse>;
   logout(): Promise<void>;
   me(): Promise<AegisUser>;
@@ -86,7 +99,15 @@ export interface AegisClient {
   close(): void;
 }
 
-const NO_REFRESH_PATHS = ['/auth/login', '/auth/refresh'];
+/** Login steps answer 401 for a wrong credential: never a reason to refresh. */
+const NO_REFRESH_PATHS = [
+  '/auth/login',
+  '/auth/refresh',
+  '/auth/mfa/verify',
+  '/auth/mfa/webauthn/options',
+  '/auth/passkey/options',
+  '/auth/passkey/login',
+];
 const LOCK_NAME = 'aegis-refresh';
 const REFRESHED_AT_KEY = 'aegis:refreshed-at';
 /**
@@ -261,29 +282,26 @@ export function createAegisClient(options: AegisClientOptions): AegisClient {
     return retried;
   }
 
-  async function json<T>(response: Response): Promise<T> {
-    const body: unknown =
-      response.status === 204 ? undefined : await response.json().catch(() => undefined);
-    if (!response.ok)
-      throw new AegisError(response.status, (body as { code?: string } | undefined)?.code, body);
-    return body as T;
-  }
+  const json = readJson;
 
-  const jsonInit = (body: unknown): RequestInit => ({
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+  const signedIn = async (tokens: TokenResponse): Promise<TokenResponse> => {
+    markRefreshed(tokens.expires_in);
+    await holdMarker(refreshedAt);
+    return tokens;
+  };
+  const secondFactor = createSecondFactor({
+    send,
+    fetch: clientFetch,
+    signedIn,
+    webauthn: options.webauthn,
+    onMfaRequired: options.onMfaRequired,
   });
 
   return {
+    ...secondFactor.api,
     fetch: clientFetch,
     async login(username, password) {
-      const tokens = await json<TokenResponse>(
-        await send('/auth/login', jsonInit({ username, password })),
-      );
-      markRefreshed(tokens.expires_in);
-      await holdMarker(refreshedAt);
-      return tokens;
+      return secondFactor.settleLogin(await send('/auth/login', jsonInit({ username, password })));
     },
     async logout() {
       clearTimeout(proactiveTimer);

@@ -1,7 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const DEMO_PATH = '/demo/';
 
@@ -13,9 +13,15 @@ function projectRoot(): string {
   return root;
 }
 
+/** The ES modules of @simplewebauthn/browser (a dependency: the demo's passkey ceremonies run through it). */
+function webauthnBrowserModules(): string {
+  return join(dirname(require.resolve('@simplewebauthn/browser')), '..', 'esm');
+}
+
 /**
- * SERVE_DEMO=true: the demo page at /demo/ and the built browser client at /demo/client/ (static files, outside
- * the API's guards; the page talks to the API like any SPA on this origin).
+ * SERVE_DEMO=true: the demo page at /demo/, the built browser client at /demo/client/ and @simplewebauthn/browser
+ * at /demo/vendor/simplewebauthn-browser/ (static files, outside the API's guards; the page talks to the API like
+ * any SPA on this origin).
  */
 export async function serveDemo(app: NestFastifyApplication): Promise<void> {
   const root = projectRoot();
@@ -33,6 +39,11 @@ export async function serveDemo(app: NestFastifyApplication): Promise<void> {
   await app.register(fastifyStatic, {
     root: client,
     prefix: `${DEMO_PATH}client/`,
+    decorateReply: false,
+  });
+  await app.register(fastifyStatic, {
+    root: webauthnBrowserModules(),
+    prefix: `${DEMO_PATH}vendor/simplewebauthn-browser/`,
     decorateReply: false,
   });
 }
