@@ -80,6 +80,8 @@ interface Deps {
 }
 
 const CHALLENGE_DEAD = new Set(['MFA_CHALLENGE_EXPIRED', 'ACCOUNT_THROTTLED']);
+/** Aegis kills a challenge after 5 wrong answers; a cancelled ceremony costs none, so allow a few more. */
+const MAX_ANSWERS = 10;
 
 export function createSecondFactor(deps: Deps) {
   const webauthn = (): WebAuthnBrowser => {
@@ -114,7 +116,7 @@ export function createSecondFactor(deps: Deps) {
     if (response.status !== 401 || problem?.code !== 'MFA_REQUIRED' || !deps.onMfaRequired)
       return readJson<TokenResponse>(response);
     let previousError: string | undefined;
-    for (;;) {
+    for (let round = 1; ; round++) {
       const answer = await deps.onMfaRequired({
         methods: problem.methods ?? [],
         expiresIn: problem.expires_in ?? 0,
@@ -127,6 +129,7 @@ export function createSecondFactor(deps: Deps) {
         // A wrong code or a cancelled ceremony may be tried again; a dead challenge may not.
         const code = error instanceof AegisError ? error.code : (error as Error).name;
         if (error instanceof AegisError && CHALLENGE_DEAD.has(code ?? '')) throw error;
+        if (round >= MAX_ANSWERS) throw error;
         previousError = code;
       }
     }
