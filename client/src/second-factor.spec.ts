@@ -15,13 +15,13 @@ type Route = (body: unknown) => Response;
 /** A fake Aegis by path; records each call's path and JSON body. */
 function fakeAegis(routes: Record<string, Route | Route[]>) {
   const calls: Array<{ path: string; body: unknown }> = [];
-  const fetch = jest.fn(async (input: string | URL, init: RequestInit = {}) => {
+  const fetch = jest.fn((input: string | URL, init: RequestInit = {}) => {
     const path = String(input).replace('https://id.test', '');
-    const body: unknown = init.body ? JSON.parse(String(init.body)) : undefined;
+    const body: unknown = typeof init.body === 'string' ? JSON.parse(init.body) : undefined;
     calls.push({ path, body });
     const route = routes[path];
     const handler = Array.isArray(route) ? route.shift() : route;
-    return handler ? handler(body) : json(404, { code: 'NOT_FOUND' });
+    return Promise.resolve(handler ? handler(body) : json(404, { code: 'NOT_FOUND' }));
   });
   return { fetch: fetch as unknown as typeof globalThis.fetch, calls };
 }
@@ -49,8 +49,8 @@ function clientFor(server: ReturnType<typeof fakeAegis>, extra: object = {}) {
 }
 
 const webauthn = () => ({
-  startAuthentication: jest.fn(async () => ({ id: 'cred', type: 'public-key' })),
-  startRegistration: jest.fn(async () => ({ id: 'new-cred', type: 'public-key' })),
+  startAuthentication: jest.fn(() => Promise.resolve({ id: 'cred', type: 'public-key' })),
+  startRegistration: jest.fn(() => Promise.resolve({ id: 'new-cred', type: 'public-key' })),
 });
 
 describe('second factors in the browser client', () => {

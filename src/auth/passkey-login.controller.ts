@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
@@ -63,6 +64,10 @@ export class PasskeyLoginController {
     type: ProblemDetailsDto,
     description:
       'WEBAUTHN_CHALLENGE_INVALID (unknown, expired or already answered: ask for new options), WEBAUTHN_RESPONSE_INVALID (unknown passkey, or signature, user verification, origin or RP ID does not verify), PASSKEY_COUNTER_REWOUND (the signature counter went backwards: refused and audited), ONE_TIME_PASSWORD_EXPIRED',
+  })
+  @ApiBadRequestResponse({
+    type: ProblemDetailsDto,
+    description: 'VALIDATION_FAILED: the response is missing or not credential JSON',
   })
   @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'ACCOUNT_DISABLED' })
   @ApiTooManyRequestsResponse({
