@@ -1,15 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConsumes,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Problems } from '../common/errors/problems.decorator';
+import { SessionError, SessionErrorCode } from '../sessions/session.error';
+import { PASSWORD_POLICY_ERRORS } from '../users/password-policy';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { SESSION_COOKIE_HEADERS } from './auth-cookies';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UserDto } from '../users/dto/user.dto';
@@ -52,13 +47,14 @@ export class AuthController {
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: LoginDto })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ description: 'Incorrect username or password (one body for both)' })
-  @ApiForbiddenResponse({ description: 'Account disabled' })
-  @ApiTooManyRequestsResponse({
-    description:
-      'Too many attempts from this IP, or too many failures for this account (Retry-After)',
-  })
+  @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
+  @Problems(
+    new AuthError(AuthErrorCode.InvalidCredentials),
+    new AuthError(AuthErrorCode.OneTimePasswordExpired),
+    new AuthError(AuthErrorCode.AccountDisabled),
+    new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
+    new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
+  )
   async login(
     @Body() body: LoginDto,
     @CurrentLogin() login: VerifiedLogin,
@@ -79,10 +75,19 @@ export class AuthController {
     summary:
       'New access token from the refresh token (cookie or body); works after the access token expired',
   })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ description: 'Missing, invalid, reused or expired refresh token' })
-  @ApiForbiddenResponse({ description: 'Password change required' })
-  async refresh(
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiBody({ type: RefreshDto, required: false })
+  @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
+  @Problems(
+    new AuthError(AuthErrorCode.Unauthenticated),
+    new SessionError(SessionErrorCode.InvalidRefreshToken),
+    new SessionError(SessionErrorCode.SessionExpired),
+    new SessionError(SessionErrorCode.SessionRevoked),
+    new SessionError(SessionErrorCode.RefreshTokenReused),
+    new AuthError(AuthErrorCode.SessionEnded),
+    new AuthError(AuthErrorCode.PasswordChangeRequired),
+  )
+  async refreshSession(
     @Body() body: RefreshDto,
     @Req() request: FastifyRequest,
     @ClientMeta() meta: RequestMeta,
@@ -103,7 +108,9 @@ export class AuthController {
   @ApiOperation({
     summary: 'End the session behind every credential sent (cookies, bearer, refresh token)',
   })
-  @ApiOkResponse({ type: DetailDto })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiBody({ type: LogoutDto, required: false })
+  @ApiOkResponse({ type: DetailDto, headers: SESSION_COOKIE_HEADERS })
   async logout(
     @Body() body: LogoutDto,
     @Req() request: FastifyRequest,
@@ -130,7 +137,7 @@ export class AuthController {
   @Authenticated({ allowPendingPasswordChange: true })
   @ApiOperation({ summary: 'The current user' })
   @ApiOkResponse({ type: UserDto })
-  me(@CurrentPrincipal() principal: Principal): UserDto {
+  getCurrentUser(@CurrentPrincipal() principal: Principal): UserDto {
     return UserDto.from(principal.user);
   }
 
@@ -140,12 +147,12 @@ export class AuthController {
   @Authenticated({ allowPendingPasswordChange: true })
   @ApiOperation({ summary: "Change the caller's password; ends every other session of the user" })
   @ApiOkResponse({ type: DetailDto })
-  @ApiBadRequestResponse({
-    description: 'Wrong current password, or the new one breaks a named rule',
-  })
-  @ApiTooManyRequestsResponse({
-    description: 'Too many failed password attempts for this account (Retry-After)',
-  })
+  @Problems(
+    new AuthError(AuthErrorCode.WrongCurrentPassword),
+    new AuthError(AuthErrorCode.PasswordUnchanged),
+    ...PASSWORD_POLICY_ERRORS,
+    new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
+  )
   async changePassword(
     @Body() body: ChangePasswordDto,
     @CurrentPrincipal() principal: Principal,

@@ -1,4 +1,6 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { Problems } from '../common/errors/problems.decorator';
 import {
   ApiBadRequestResponse,
   ApiNoContentResponse,
@@ -31,9 +33,8 @@ export class LoginLockoutController {
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The user' })
   @ApiNoContentResponse({ description: 'The user can try to log in again at once' })
-  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No such user' })
-  async clear(
+  @Problems(new AuthError(AuthErrorCode.UserNotFound))
+  async clearLoginLockout(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,

@@ -1,4 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import { UserError, UserErrorCode } from './user.error';
 import {
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -9,7 +10,7 @@ import {
 import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import type { Principal } from '../common/access/principal';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { SessionDto } from '../sessions/dto/session.dto';
@@ -22,10 +23,7 @@ import { ReadOnly, Transactional } from '../database/transaction-mode.decorator'
 @ApiTags('users')
 @Controller('users/:id/sessions')
 @Authenticated({ roles: [Role.Admin] })
-@ApiNotFoundResponse({
-  type: ProblemDetailsDto,
-  description: 'USER_NOT_FOUND or SESSION_NOT_FOUND',
-})
+@Problems(new UserError(UserErrorCode.UserNotFound))
 export class UserSessionsController {
   constructor(private readonly administration: UserAdministrationService) {}
 
@@ -33,7 +31,7 @@ export class UserSessionsController {
   @ReadOnly()
   @ApiOperation({ summary: "A user's live sessions" })
   @ApiOkResponse({ type: [SessionDto] })
-  async list(@Param('id', UuidParamPipe) id: string): Promise<SessionDto[]> {
+  async listUserSessions(@Param('id', UuidParamPipe) id: string): Promise<SessionDto[]> {
     return (await this.administration.listSessions(id)).map((session) => SessionDto.from(session));
   }
 
@@ -43,7 +41,7 @@ export class UserSessionsController {
     summary: 'End every session of a user (their tokens are refused on the next request)',
   })
   @ApiOkResponse({ type: RevokedSessionsDto })
-  async revokeAll(
+  async revokeUserSessions(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
@@ -56,7 +54,8 @@ export class UserSessionsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'End one session of a user' })
   @ApiNoContentResponse()
-  async revokeOne(
+  @Problems(new UserError(UserErrorCode.SessionNotFound))
+  async revokeUserSession(
     @Param('id', UuidParamPipe) id: string,
     @Param('sid', UuidParamPipe) sessionId: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,5 +1,7 @@
-import helmet from '@fastify/helmet';
+import fastifyHelmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 type Directives = Record<string, string[]>;
 
@@ -43,6 +45,40 @@ const PAGE_CSP: Directives = {
 
 const ONE_YEAR_SECONDS = 31_536_000;
 
+/** Helmet's settings for API responses (the docs and the demo page only swap the CSP). */
+function apiHelmetOptions(production: boolean): HelmetOptions {
+  return {
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+    hsts: production ? { maxAge: ONE_YEAR_SECONDS, includeSubDomains: true } : false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  };
+}
+
+/**
+ * The headers Helmet puts on an API response, as a plain map: for the answers Fastify writes before any hook
+ * can run (a malformed URL, an oversized header block), which must look like every other answer.
+ */
+export function apiSecurityHeaders(production: boolean): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const collector = {
+    setHeader: (name: string, value: string) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: (name: string) => {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  helmet(apiHelmetOptions(production))(
+    {} as IncomingMessage,
+    collector as unknown as ServerResponse,
+    (error?: unknown) => {
+      if (error) throw error as Error;
+    },
+  );
+  return headers;
+}
+
 /**
  * Helmet on every response, 404s and 500s included (its headers are set in onRequest, before any route or
  * error handler runs): nosniff, Referrer-Policy no-referrer, no framing, no X-Powered-By, HSTS in production.
@@ -53,12 +89,7 @@ export async function registerSecurityHeaders(
   app: NestFastifyApplication,
   options: { production: boolean; docsPath: string; pagesPath?: string },
 ): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
-    hsts: options.production ? { maxAge: ONE_YEAR_SECONDS, includeSubDomains: true } : false,
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
+  await app.register(fastifyHelmet, apiHelmetOptions(options.production));
   const docs = options.docsPath;
   app
     .getHttpAdapter()
