@@ -20,6 +20,8 @@ const ESM_PACKAGES = [
   'cookie',
   'content-disposition',
   'unicode-case-folding',
+  // oauth4webapi (an OAuth2 client in the e2e tests) is ESM-only.
+  'oauth4webapi',
 ];
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },

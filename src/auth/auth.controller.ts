@@ -16,6 +16,7 @@ import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import { Public } from '../common/access/public.decorator';
 import { CurrentLogin } from './decorators/verified-login.decorator';
+import { OAuthTokenEndpoint } from './decorators/oauth-token-endpoint.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { DetailDto } from './dto/detail.dto';
 import { LoginDto } from './dto/login.dto';
@@ -42,6 +43,7 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @UseGuards(LoginThrottlerGuard, LocalAuthGuard)
+  @OAuthTokenEndpoint()
   @ApiOperation({
     summary: 'Log in: sets the aegis_token and aegis_refresh cookies and returns the access token',
   })

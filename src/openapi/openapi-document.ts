@@ -15,6 +15,7 @@ import {
   unwrapSingleAllOf,
 } from './document-rules';
 import { operationsOf, type Operation } from './openapi-types';
+import { applyOAuthTokenErrors } from './oauth-token-errors';
 import { applyProblemResponses } from './problem-responses';
 import { routeHandlers, routeKey, type RouteHandler } from './route-catalogue';
 import { applyValidationConstraints } from './validation-constraints';
@@ -78,6 +79,7 @@ export function buildOpenApiDocument(
     applyValidationConstraints(document, operation, parameterTypes);
   }
   applyProblemResponses(document, operations, PROBLEM_SOURCES);
+  applyOAuthTokenErrors(document, operations);
   closeRequestBodies(document);
   declareRequestIdHeaders(document);
   orderTags(document);
