@@ -1,3 +1,4 @@
+import { dbBackupCommand } from '../database/cli/db-backup.command';
 import { auditExportCommand } from '../audit/cli/audit-export.command';
 import { auditVerifyCommand } from '../audit/cli/audit-verify.command';
 import {
@@ -15,4 +16,5 @@ export const COMMANDS: CliCommand[] = [
   clearLockoutCommand,
   auditVerifyCommand,
   auditExportCommand,
+  dbBackupCommand,
 ];
