@@ -9,10 +9,14 @@ import { usingPostgres } from './support/test-database';
 async function cli(env: Record<string, string>, ...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(argv, { ...env, JWT_SECRET: 'cli-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'error' }, {
-    out: (line) => out.push(line),
-    err: (line) => err.push(line),
-  });
+  const code = await runCli(
+    argv,
+    { ...env, JWT_SECRET: 'cli-secret-that-is-long-enough-0123456789', LOG_LEVEL: 'error' },
+    {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+    },
+  );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -39,7 +39,9 @@ describe('.env.example', () => {
   it('has no line that is neither a comment, an assignment nor blank', () => {
     const stray = example
       .split('\n')
-      .filter((line) => line.trim() !== '' && !line.startsWith('#') && !/^[A-Z][A-Z0-9_]*=/.test(line));
+      .filter(
+        (line) => line.trim() !== '' && !line.startsWith('#') && !/^[A-Z][A-Z0-9_]*=/.test(line),
+      );
     expect(stray).toEqual([]);
   });
 });

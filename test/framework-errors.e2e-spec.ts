@@ -26,7 +26,7 @@ function parse(raw: string): { status: number; headers: Record<string, string>; 
   return { status: Number(statusLine.split(' ')[1]), headers, body: rest.join('\r\n\r\n') };
 }
 
-describe("errors Fastify and Node answer themselves are Aegis problems", () => {
+describe('errors Fastify and Node answer themselves are Aegis problems', () => {
   let t: TestApp;
   let port: number;
   let reference: Record<string, string>;
@@ -34,7 +34,7 @@ describe("errors Fastify and Node answer themselves are Aegis problems", () => {
     t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
     port = (t.app.getHttpServer().address() as AddressInfo).port;
-    reference = (await t.http().get('/nowhere')).headers as Record<string, string>;
+    reference = (await t.http().get('/nowhere')).headers;
   });
   afterAll(() => t.close());
 
@@ -57,7 +57,7 @@ describe("errors Fastify and Node answer themselves are Aegis problems", () => {
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     for (const name of SAME_HEADERS) expect(response.headers[name]).toBe(reference[name]);
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
-    const body = JSON.parse(response.body);
+    const body = JSON.parse(response.body) as Record<string, unknown>;
     expect(body).toMatchObject({ status, code, request_id: response.headers['x-request-id'] });
     return body;
   }
@@ -66,7 +66,11 @@ describe("errors Fastify and Node answer themselves are Aegis problems", () => {
     const id = 'a'.repeat(10_000);
     const response = await t.http().get(`/users/${id}`);
     const body = expectAegisProblem(
-      { status: response.status, headers: response.headers as Record<string, string>, body: response.text },
+      {
+        status: response.status,
+        headers: response.headers,
+        body: response.text,
+      },
       414,
       'URI_TOO_LONG',
     );
@@ -76,7 +80,11 @@ describe("errors Fastify and Node answer themselves are Aegis problems", () => {
   it('answers a malformed percent-encoding with 400 BAD_REQUEST, without echoing it', async () => {
     const response = await t.http().get('/users/%E0%A4%A');
     expectAegisProblem(
-      { status: response.status, headers: response.headers as Record<string, string>, body: response.text },
+      {
+        status: response.status,
+        headers: response.headers,
+        body: response.text,
+      },
       400,
       'BAD_REQUEST',
     );

@@ -90,7 +90,9 @@ describe('the password grant, through OAuth2 client libraries', () => {
   it('names a refused bearer token in WWW-Authenticate (RFC 6750 invalid_token)', async () => {
     const response = await t.http().get('/auth/me').set('Authorization', 'Bearer not-a-jwt');
     expect(response.status).toBe(401);
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="aegis", error="invalid_token"');
+    expect(response.headers['www-authenticate']).toBe(
+      'Bearer realm="aegis", error="invalid_token"',
+    );
     const anonymous = await t.http().get('/auth/me');
     expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="aegis"');
   });
@@ -108,7 +110,10 @@ describe('the password grant, through OAuth2 client libraries', () => {
     expect(token.token.access_token).toEqual(expect.any(String));
     const failure = (await owner
       .getToken({ username: TEST_ADMIN.username, password: 'not the password at all' })
-      .catch((error: unknown) => error)) as { output?: { statusCode: number }; data?: { payload?: unknown } };
+      .catch((error: unknown) => error)) as {
+      output?: { statusCode: number };
+      data?: { payload?: unknown };
+    };
     expect(failure.output?.statusCode).toBe(400);
     expect(failure.data?.payload).toMatchObject({ error: 'invalid_grant' });
   });

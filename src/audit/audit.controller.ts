@@ -1,14 +1,7 @@
 import { Controller, Get, Logger, Query, StreamableFile } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 // The auth decorators are plain metadata functions: importing them creates no module dependency on auth.
 import { Authenticated } from '../common/access/authenticated.decorator';
-import { Problems } from '../common/errors/problems.decorator';
 import { Role } from '../common/access/role';
 import { auditNdjson } from './audit-ndjson';
 import { AuditQueryService } from './audit-query.service';

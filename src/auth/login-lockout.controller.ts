@@ -1,14 +1,7 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { Problems } from '../common/errors/problems.decorator';
-import {
-  ApiBadRequestResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { Role } from '../common/access/role';

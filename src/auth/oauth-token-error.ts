@@ -17,7 +17,10 @@ const GRANT_REFUSED = new Set<string>([
 ]);
 
 /** Slowed down: `slow_down` is the token endpoint's registered error for "ask again later" (RFC 8628 §3.5). */
-const SLOWED_DOWN = new Set<string>([AuthErrorCode.LoginRateLimited, AuthErrorCode.AccountThrottled]);
+const SLOWED_DOWN = new Set<string>([
+  AuthErrorCode.LoginRateLimited,
+  AuthErrorCode.AccountThrottled,
+]);
 
 /**
  * The OAuth2 form of a login refusal: a refused grant (wrong password, disabled account, expired one-time

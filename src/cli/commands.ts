@@ -1,4 +1,4 @@
-import { dbBackupCommand } from '../database/cli/db-backup.command';
+import { dbBackupCommand } from './db-backup.command';
 import { auditExportCommand } from '../audit/cli/audit-export.command';
 import { auditVerifyCommand } from '../audit/cli/audit-verify.command';
 import {

@@ -13,7 +13,10 @@ export const TAGS: { name: string; description: string }[] = [
       "the caller's own sessions.",
   },
   { name: 'users', description: 'User administration (admin role): accounts, sessions, lockouts.' },
-  { name: 'audit', description: 'The tamper-evident audit log (admin role): search, export, verify.' },
+  {
+    name: 'audit',
+    description: 'The tamper-evident audit log (admin role): search, export, verify.',
+  },
   { name: 'operations', description: 'Health probes and Prometheus metrics.' },
 ];
 
@@ -46,7 +49,8 @@ export function nameOperation(operation: Operation, route: RouteHandler, seen: S
 /** @Public() routes say so: `security: []` (or the optional scheme they already declare). */
 export function markPublic(operation: Operation, route: RouteHandler): void {
   const isPublic =
-    Reflect.getMetadata(IS_PUBLIC, route.handler) ?? Reflect.getMetadata(IS_PUBLIC, route.controller);
+    Reflect.getMetadata(IS_PUBLIC, route.handler) ??
+    Reflect.getMetadata(IS_PUBLIC, route.controller);
   if (!isPublic) return;
   operation.security = operation.security?.length ? [...operation.security, {}] : [];
 }
@@ -67,8 +71,11 @@ export function declareRequestIdHeaders(document: Document): void {
     for (const [status, response] of Object.entries(operation.responses)) {
       if (typeof response.$ref === 'string') continue;
       if (!response.description) response.description = STATUS_CODES[status] ?? status;
-      const headers = ((response.headers as Json | undefined) ?? {}) as Json;
-      response.headers = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...headers };
+      const headers = (response.headers as Json | undefined) ?? {};
+      response.headers = {
+        'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+        ...headers,
+      };
     }
   }
 }

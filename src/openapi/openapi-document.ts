@@ -73,9 +73,11 @@ export function buildOpenApiDocument(
     nameOperation(operation, route, names);
     markPublic(operation, route);
     const parameterTypes =
-      (Reflect.getMetadata('design:paramtypes', route.controller.prototype, route.methodName) as
-        | unknown[]
-        | undefined) ?? [];
+      (Reflect.getMetadata(
+        'design:paramtypes',
+        route.controller.prototype as object,
+        route.methodName,
+      ) as unknown[] | undefined) ?? [];
     applyValidationConstraints(document, operation, parameterTypes);
   }
   applyProblemResponses(document, operations, PROBLEM_SOURCES);

@@ -113,7 +113,7 @@ export function applyProblemResponses(
     }
   }
   const components = (document.components ??= {}) as Json;
-  const responses = ((components.responses as Json | undefined) ?? {}) as Json;
+  const responses = (components.responses as Json | undefined) ?? {};
   for (const [name, users] of uses) {
     if (users.length < 2) continue;
     const response = shared.get(name)!;

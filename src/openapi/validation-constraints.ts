@@ -12,24 +12,44 @@ type Constraint = (schema: Schema, metadata: ValidationMetadata) => void;
  * (a password policy, a username's confusables) stay in prose.
  */
 const CONSTRAINTS: Record<string, Constraint> = {
-  maxLength: (schema, { constraints }) => (schema.maxLength = constraints[0]),
-  minLength: (schema, { constraints }) => (schema.minLength = constraints[0]),
+  maxLength: (schema, { constraints }) => {
+    schema.maxLength = constraints[0] as unknown;
+  },
+  minLength: (schema, { constraints }) => {
+    schema.minLength = constraints[0] as unknown;
+  },
   isLength: (schema, { constraints }) => {
-    schema.minLength = constraints[0];
-    if (constraints[1] !== undefined) schema.maxLength = constraints[1];
+    schema.minLength = constraints[0] as unknown;
+    if (constraints[1] !== undefined) schema.maxLength = constraints[1] as unknown;
   },
   // Code points after NFKC: JSON Schema's maxLength counts code points too.
-  maxCodePoints: (schema, { constraints }) => (schema.maxLength = constraints[0]),
+  maxCodePoints: (schema, { constraints }) => {
+    schema.maxLength = constraints[0] as unknown;
+  },
   isNotEmpty: (schema) => {
     if (schema.type === 'string') schema.minLength = Math.max(1, Number(schema.minLength ?? 0));
   },
-  matches: (schema, { constraints }) => (schema.pattern = (constraints[0] as RegExp).source),
-  isInt: (schema) => (schema.type = 'integer'),
-  min: (schema, { constraints }) => (schema.minimum = constraints[0]),
-  max: (schema, { constraints }) => (schema.maximum = constraints[0]),
-  isUuid: (schema) => (schema.format = 'uuid'),
-  isIso8601: (schema) => (schema.format = 'date-time'),
-  arrayMaxSize: (schema, { constraints }) => (schema.maxItems = constraints[0]),
+  matches: (schema, { constraints }) => {
+    schema.pattern = (constraints[0] as RegExp).source;
+  },
+  isInt: (schema) => {
+    schema.type = 'integer';
+  },
+  min: (schema, { constraints }) => {
+    schema.minimum = constraints[0] as unknown;
+  },
+  max: (schema, { constraints }) => {
+    schema.maximum = constraints[0] as unknown;
+  },
+  isUuid: (schema) => {
+    schema.format = 'uuid';
+  },
+  isIso8601: (schema) => {
+    schema.format = 'date-time';
+  },
+  arrayMaxSize: (schema, { constraints }) => {
+    schema.maxItems = constraints[0] as unknown;
+  },
 };
 
 function apply(schema: Schema, rules: ValidationMetadata[]): void {

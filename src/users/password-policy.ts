@@ -48,7 +48,8 @@ export class PasswordPolicy {
     if (length < this.minLength) fail('PASSWORD_TOO_SHORT');
     if (length > PASSWORD_MAX_LENGTH) fail('PASSWORD_TOO_LONG');
     const lower = normalized.toLowerCase();
-    if (lower.includes(username.normalize('NFKC').toLowerCase())) fail('PASSWORD_CONTAINS_USERNAME');
+    if (lower.includes(username.normalize('NFKC').toLowerCase()))
+      fail('PASSWORD_CONTAINS_USERNAME');
     if (isCommonPassword(lower)) fail('PASSWORD_TOO_COMMON');
   }
 }

@@ -12,7 +12,8 @@ type Expect<T extends true> = T;
 /** The bodies of every 4xx/5xx response of one operation. */
 type ErrorBodies<Operation> = Operation extends { responses: infer Responses }
   ? {
-      [Status in keyof Responses]: Status extends 400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 429 | 500 | 503
+      [Status in keyof Responses]: Status extends
+        400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 429 | 500 | 503
         ? Responses[Status] extends { content: infer Content }
           ? Content[keyof Content]
           : never
@@ -40,9 +41,7 @@ type EveryErrorTyped = Operations extends infer Op
         : false
     : never
   : never;
-export type EveryOperationHasTypedErrors = Expect<
-  [EveryErrorTyped] extends [true] ? true : false
->;
+export type EveryOperationHasTypedErrors = Expect<[EveryErrorTyped] extends [true] ? true : false>;
 
 export async function fullFlow(baseUrl: string): Promise<string> {
   const client = createClient<paths>({ baseUrl });

@@ -92,7 +92,7 @@ export function problemHeadersOf(error: DomainError): Record<string, string> {
   if (error.options.retryAfterSeconds !== undefined) {
     headers['retry-after'] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
   }
-  if (STATUS_BY_KIND[error.kind] === HttpStatus.UNAUTHORIZED) {
+  if (error.kind === ErrorKind.Unauthenticated) {
     headers['www-authenticate'] = wwwAuthenticate(error.options.bearerError);
   }
   return headers;

@@ -10,7 +10,8 @@ const DECLARED_PROBLEMS = 'aegis:declaredProblems';
 export function Problems(...errors: DomainError[]): ClassDecorator & MethodDecorator {
   return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const holder = (descriptor?.value as object | undefined) ?? target;
-    const previous = (Reflect.getMetadata(DECLARED_PROBLEMS, holder) as DomainError[] | undefined) ?? [];
+    const previous =
+      (Reflect.getMetadata(DECLARED_PROBLEMS, holder) as DomainError[] | undefined) ?? [];
     Reflect.defineMetadata(DECLARED_PROBLEMS, [...previous, ...errors], holder);
   };
 }

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import type { CliCommand } from '../../cli/cli-command';
+import type { CliCommand } from './cli-command';
 
 /** better-sqlite3's handle, as TypeORM's driver holds it. */
 interface SqliteHandle {
@@ -16,14 +16,21 @@ interface SqliteHandle {
  */
 export const dbBackupCommand: CliCommand = {
   name: 'db:backup',
-  summary: 'Copy the SQLite database, online and consistent, to a new file (PostgreSQL: use pg_dump)',
+  summary:
+    'Copy the SQLite database, online and consistent, to a new file (PostgreSQL: use pg_dump)',
   options: {
-    to: { type: 'string', required: true, description: 'The backup file to create (must not exist)' },
+    to: {
+      type: 'string',
+      required: true,
+      description: 'The backup file to create (must not exist)',
+    },
   },
   async run(app, values, output) {
     const dataSource = app.get(DataSource);
     if (dataSource.options.type !== 'better-sqlite3') {
-      output.err('db:backup copies the SQLite database; for PostgreSQL use pg_dump (see the README).');
+      output.err(
+        'db:backup copies the SQLite database; for PostgreSQL use pg_dump (see the README).',
+      );
       return 2;
     }
     const target = resolve(String(values.to));
