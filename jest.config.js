@@ -20,8 +20,12 @@ const ESM_PACKAGES = [
   'cookie',
   'content-disposition',
   'unicode-case-folding',
-  // oauth4webapi (an OAuth2 client in the e2e tests) is ESM-only.
+  // The OpenID provider and the relying party the tests use, with their ESM dependencies.
+  'oidc-provider',
+  'openid-client',
   'oauth4webapi',
+  'jose',
+  'koa',
 ];
 const common = {
   transform: { '^.+\\.(t|j)s$': swc },
@@ -33,6 +37,9 @@ const common = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
 };
 module.exports = {
+  // Jest reads testTimeout from the top level only (a project's own value is ignored): 30 s for every test,
+  // and the multi-instance and browser projects raise it in a setup file.
+  testTimeout: 30000,
   projects: [
     {
       ...common,
@@ -45,7 +52,6 @@ module.exports = {
       displayName: 'e2e',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 30000,
     },
     {
       // PostgreSQL + Redis only (npm run test:multi): several instances, dependency outages.
@@ -54,7 +60,7 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/multi/**/*.multi-spec.ts'],
       setupFiles: ['<rootDir>/test/multi/require-services.ts'],
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/long-test-timeout.ts'],
     },
     {
       // Real Chromium (npm run test:browser): the SPA client and Swagger UI.
@@ -62,7 +68,7 @@ module.exports = {
       displayName: 'browser',
       rootDir: '.',
       testMatch: ['<rootDir>/test/browser/**/*.browser-spec.ts'],
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/long-test-timeout.ts'],
     },
   ],
 };

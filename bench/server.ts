@@ -56,24 +56,33 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
 export async function startServer(
   database: BenchDatabase,
   extraEnv: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'aegis-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [resolve(__dirname, '../src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../src/main.js')], {
     env: {
       PATH: process.env.PATH,
+      // Production settings over plain HTTP on loopback: the load generator speaks no TLS.
       AEGIS_ENV: 'production',
       SECURE_COOKIES: 'false',
+      ALLOW_INSECURE_PRODUCTION: 'true',
+      METRICS_PUBLIC: 'true',
       HOST: '127.0.0.1',
       PORT: String(port),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       JWT_SECRET: randomBytes(32).toString('hex'),
+      OIDC_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      MFA_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      // The scenarios sign the admin in with a password; production's default would require a second factor.
+      MFA_REQUIRED_ROLES: 'none',
       AEGIS_ADMIN_USERNAME: BENCH_ADMIN.username,
       AEGIS_ADMIN_PASSWORD: BENCH_ADMIN.password,
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+      PUBLIC_URL: url,
       ...database.env,
       ...extraEnv,
     },
@@ -95,6 +104,25 @@ export async function startServer(
       await Promise.race([exited, new Promise((done) => setTimeout(done, 15_000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The bare Fastify reference (bare-fastify.ts) in a child process of its own, like Aegis. */
+export async function startBareFastify(): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [resolve(__dirname, 'bare-fastify.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((done, fail) => {
+    child.once('exit', (code) => fail(new Error(`bare Fastify exited with code ${code}`)));
+    child.stdout.once('data', (chunk: Buffer) => done(chunk.toString('utf8').trim()));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }

@@ -30,6 +30,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     // Errors Fastify and Node answer themselves (bad URL, 414, 431, malformed requests) are Aegis problems too.
     frameworkErrors: frameworkErrorHandler(config.env === 'production'),
     clientErrorHandler: clientErrorHandler(config.env === 'production'),
+    // No Nest middleware is mounted (logging and headers are Fastify hooks): no middleware engine per request.
+    skipMiddie: true,
     // Fastify's defaults (0) would switch Node's request timeout off: a trickled body would stay open forever.
     requestTimeout: config.timeouts.requestMs,
     connectionTimeout: config.timeouts.connectionMs,
@@ -68,7 +70,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   // JSON logs (pino, redacted) for everything Nest and the code base log from here on.
   app.useLogger(app.get(Logger));
   await app.register(fastifyCookie);
-  await registerSecurityHeaders(app, {
+  registerSecurityHeaders(app, {
     production: config.env === 'production',
     docsPath: '/docs',
     pagesPath: DEMO_PATH,

@@ -1,5 +1,5 @@
 import { CredentialVerificationService } from '../src/auth/credential-verification.service';
-import { SessionGrantsService } from '../src/auth/session-grants.service';
+import { LoginService } from '../src/auth/login.service';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { Session } from '../src/sessions/entities/session.entity';
 import { UserAdministrationService } from '../src/users/user-administration.service';
@@ -34,7 +34,9 @@ describe('a login racing a change to the account', () => {
       );
 
     await expect(
-      t.app.get(UnitOfWork).run(() => t.app.get(SessionGrantsService).login(verified, META)),
+      t.app
+        .get(UnitOfWork)
+        .run(() => t.app.get(LoginService).afterPassword(verified, META, 'browser')),
     ).rejects.toMatchObject({
       code: 'INVALID_CREDENTIALS',
     });
@@ -54,7 +56,9 @@ describe('a login racing a change to the account', () => {
           .update({ userId: null }, victim.user.id, { isActive: false }),
       );
     await expect(
-      t.app.get(UnitOfWork).run(() => t.app.get(SessionGrantsService).login(verified, META)),
+      t.app
+        .get(UnitOfWork)
+        .run(() => t.app.get(LoginService).afterPassword(verified, META, 'browser')),
     ).rejects.toMatchObject({
       code: 'INVALID_CREDENTIALS',
     });

@@ -67,14 +67,22 @@ export class AccessTokenService {
    * the access-token type, no foreign parameters). Throws INVALID_TOKEN otherwise.
    */
   verificationKeyFor(token: string): KeyObject {
-    const header = this.headerOf(token);
+    return this.verificationKeyForHeader(this.headerOf(token));
+  }
+
+  /** The same choice for a header already decoded (jsonwebtoken hands it to a key callback). */
+  verificationKeyForHeader(header: unknown): KeyObject {
+    const fields =
+      typeof header === 'object' && header !== null
+        ? (header as Record<string, unknown>)
+        : undefined;
     const key =
-      header !== undefined &&
-      Object.keys(header).every((name) => HEADER_PARAMETERS.has(name)) &&
-      header.alg === ACCESS_TOKEN_ALGORITHM &&
-      header.typ === ACCESS_TOKEN_TYPE &&
-      typeof header.kid === 'string'
-        ? this.keys.forKid(header.kid)
+      fields !== undefined &&
+      Object.keys(fields).every((name) => HEADER_PARAMETERS.has(name)) &&
+      fields.alg === ACCESS_TOKEN_ALGORITHM &&
+      fields.typ === ACCESS_TOKEN_TYPE &&
+      typeof fields.kid === 'string'
+        ? this.keys.forKid(fields.kid)
         : undefined;
     if (key === undefined) throw new AuthError(AuthErrorCode.InvalidToken);
     return key;
@@ -104,11 +112,19 @@ export class AccessTokenService {
     }
   }
 
+  /**
+   * The JOSE header alone (the first segment), to pick the key before the one full decode and verification
+   * jsonwebtoken does: decoding the whole token here as well would parse the payload twice per request.
+   * Lenient on purpose: whatever it accepts is then checked byte for byte by the signature.
+   */
   private headerOf(token: string): Record<string, unknown> | undefined {
+    const end = token.indexOf('.');
+    if (end <= 0) return undefined;
     try {
-      const decoded: unknown = this.jwt.decode(token, { complete: true });
-      const header = (decoded as { header?: unknown } | null)?.header;
-      return typeof header === 'object' && header !== null
+      const header: unknown = JSON.parse(
+        Buffer.from(token.slice(0, end), 'base64url').toString('utf8'),
+      );
+      return typeof header === 'object' && header !== null && !Array.isArray(header)
         ? (header as Record<string, unknown>)
         : undefined;
     } catch {

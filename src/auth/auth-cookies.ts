@@ -9,6 +9,8 @@ export interface AuthCookieNames {
   access: string;
   refresh: string;
   device: string;
+  /** The login challenge between password and second factor. */
+  mfa: string;
 }
 
 /** Over plain HTTP (development) the refresh and device cookies are sent only to /auth routes. */
@@ -29,8 +31,9 @@ export function authCookieNames(secure: boolean): AuthCookieNames {
         access: '__Host-aegis_token',
         refresh: '__Host-aegis_refresh',
         device: '__Host-aegis_device',
+        mfa: '__Host-aegis_mfa',
       }
-    : { access: 'aegis_token', refresh: 'aegis_refresh', device: 'aegis_device' };
+    : { access: 'aegis_token', refresh: 'aegis_refresh', device: 'aegis_device', mfa: 'aegis_mfa' };
 }
 
 /** The response header of routes that set or clear the session cookies, for the OpenAPI document. */
@@ -84,6 +87,25 @@ export class AuthCookies {
     });
   }
 
+  /**
+   * The login challenge's token, set at once: the answer that carries it is an error (401 MFA_REQUIRED), whose
+   * unit of work rolls back, and the challenge itself was stored in a transaction of its own.
+   */
+  issueMfaChallenge(reply: FastifyReply, token: string, maxAgeSeconds: number): void {
+    void reply.setCookie(this.names.mfa, token, {
+      ...this.base,
+      path: this.scopedPath,
+      maxAge: maxAgeSeconds,
+    });
+  }
+
+  /** Clears the challenge cookie once the challenge is answered. */
+  clearMfaChallenge(reply: FastifyReply): void {
+    this.unitOfWork.onCommit(() => {
+      void reply.clearCookie(this.names.mfa, { ...this.base, path: this.scopedPath });
+    });
+  }
+
   /** Ends the session cookies (the device cookie stays: it is not a credential). */
   clear(reply: FastifyReply): void {
     void reply.clearCookie(this.names.access, { ...this.base, path: '/' });
@@ -125,7 +147,7 @@ export class AuthCookies {
   }
 
   private get allNames(): string[] {
-    return [this.names.access, this.names.refresh, this.names.device];
+    return [this.names.access, this.names.refresh, this.names.device, this.names.mfa];
   }
 
   accessToken(request: FastifyRequest): string | undefined {
@@ -134,6 +156,10 @@ export class AuthCookies {
 
   refreshToken(request: FastifyRequest): string | undefined {
     return request.cookies?.[this.names.refresh] || undefined;
+  }
+
+  mfaToken(request: FastifyRequest): string | undefined {
+    return request.cookies?.[this.names.mfa] || undefined;
   }
 
   deviceToken(request: FastifyRequest): string | undefined {

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Problems } from '../common/errors/problems.decorator';
 import { SessionError, SessionErrorCode } from '../sessions/session.error';
 import { PASSWORD_POLICY_ERRORS } from '../users/password-policy';
@@ -7,7 +14,6 @@ import { AuthError, AuthErrorCode } from './auth.error';
 import { SESSION_COOKIE_HEADERS } from './auth-cookies';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
-import { UserDto } from '../users/dto/user.dto';
 import { AuthCookies } from './auth-cookies';
 import type { VerifiedLogin } from './credential-verification.service';
 import { PasswordChangeService } from './password-change.service';
@@ -17,7 +23,14 @@ import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import { Public } from '../common/access/public.decorator';
 import { CurrentLogin } from './decorators/verified-login.decorator';
 import { OAuthTokenEndpoint } from './decorators/oauth-token-endpoint.decorator';
+import { AllowsPendingMfa } from '../common/access/second-factor-access.decorator';
+import { MfaFactorsService } from '../mfa/mfa-factors.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
+import { MeDto } from './dto/me.dto';
+import { MfaRequiredDto } from './dto/mfa-required.dto';
+import { MFA_REQUIRED_PROBLEM } from './mfa-required.error';
+import { LoginResponder } from './login-responder';
+import { LoginService } from './login.service';
 import { DetailDto } from './dto/detail.dto';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto } from './dto/logout.dto';
@@ -30,12 +43,16 @@ import type { Principal } from '../common/access/principal';
 import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
 
 @ApiTags('auth')
+@ApiExtraModels(MfaRequiredDto)
 @Controller('auth')
 export class AuthController {
   constructor(
     private readonly grants: SessionGrantsService,
+    private readonly logins: LoginService,
+    private readonly responder: LoginResponder,
     private readonly passwords: PasswordChangeService,
     private readonly cookies: AuthCookies,
+    private readonly factors: MfaFactorsService,
   ) {}
 
   @Post('login')
@@ -53,6 +70,7 @@ export class AuthController {
   @Problems(
     new AuthError(AuthErrorCode.InvalidCredentials),
     new AuthError(AuthErrorCode.OneTimePasswordExpired),
+    MFA_REQUIRED_PROBLEM,
     new AuthError(AuthErrorCode.AccountDisabled),
     new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
     new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
@@ -63,9 +81,10 @@ export class AuthController {
     @ClientMeta() meta: RequestMeta,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenResponseDto> {
-    const grant = await this.grants.login(login, meta);
-    this.cookies.issue(reply, grant);
-    return TokenResponseDto.from(grant, body.client === 'api');
+    return this.responder.answer(
+      await this.logins.afterPassword(login, meta, body.client ?? 'browser'),
+      reply,
+    );
   }
 
   @Post('refresh')
@@ -137,16 +156,18 @@ export class AuthController {
   @Get('me')
   @ReadOnly()
   @Authenticated({ allowPendingPasswordChange: true })
-  @ApiOperation({ summary: 'The current user' })
-  @ApiOkResponse({ type: UserDto })
-  getCurrentUser(@CurrentPrincipal() principal: Principal): UserDto {
-    return UserDto.from(principal.user);
+  @AllowsPendingMfa()
+  @ApiOperation({ summary: 'The current user, and how this session was authenticated' })
+  @ApiOkResponse({ type: MeDto })
+  async getCurrentUser(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
+    return MeDto.of(principal, await this.factors.hasFactor(principal.user.id));
   }
 
   @Post('change-password')
   @Transactional()
   @HttpCode(200)
   @Authenticated({ allowPendingPasswordChange: true })
+  @AllowsPendingMfa()
   @ApiOperation({ summary: "Change the caller's password; ends every other session of the user" })
   @ApiOkResponse({ type: DetailDto })
   @Problems(

@@ -18,6 +18,9 @@ export enum AuthErrorCode {
   AmbiguousCookies = 'AMBIGUOUS_COOKIES',
   OneTimePasswordExpired = 'ONE_TIME_PASSWORD_EXPIRED',
   CookieSessionMismatch = 'COOKIE_SESSION_MISMATCH',
+  MfaRequired = 'MFA_REQUIRED',
+  MfaEnrolmentRequired = 'MFA_ENROLMENT_REQUIRED',
+  ReauthenticationRequired = 'REAUTHENTICATION_REQUIRED',
 }
 
 const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
@@ -61,6 +64,18 @@ const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
   [AuthErrorCode.CookieSessionMismatch]: [
     ErrorKind.Unauthenticated,
     'The refresh cookie belongs to another session than the access cookie; they were cleared, please log in again',
+  ],
+  [AuthErrorCode.MfaRequired]: [
+    ErrorKind.Unauthenticated,
+    'A second factor is required: answer the challenge at /auth/mfa/verify',
+  ],
+  [AuthErrorCode.MfaEnrolmentRequired]: [
+    ErrorKind.Forbidden,
+    'Your role requires a second factor: enrol one at /auth/mfa first',
+  ],
+  [AuthErrorCode.ReauthenticationRequired]: [
+    ErrorKind.Forbidden,
+    'Confirm it is you: POST /auth/reauthenticate with your password or a second factor',
   ],
 };
 

@@ -5,6 +5,7 @@ import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { MfaModule } from '../mfa/mfa.module';
 import { AppConfig } from '../config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
@@ -13,6 +14,7 @@ import { AccessTokenService } from './access-token.service';
 import { AuthCookies, authCookieNames } from './auth-cookies';
 import { applyAuthRouteLimits } from './auth-route-limits';
 import { AuthController } from './auth.controller';
+import { BrowserSessionService } from './browser-session.service';
 import { CredentialVerificationService } from './credential-verification.service';
 import { LoginLockout } from './entities/login-lockout.entity';
 import { CookieIntegrityGuard } from './guards/cookie-integrity.guard';
@@ -34,6 +36,13 @@ import { PasswordChangeService } from './password-change.service';
 import { RequestAuthenticator } from './request-authenticator.service';
 import { SessionGrantsService } from './session-grants.service';
 import { MySessionsController } from './my-sessions.controller';
+import { RecentAuthenticationGuard } from './guards/recent-authentication.guard';
+import { SecondFactorPolicyGuard } from './guards/second-factor-policy.guard';
+import { LoginResponder } from './login-responder';
+import { LoginService } from './login.service';
+import { ReauthenticationController } from './reauthentication.controller';
+import { ReauthenticationService } from './reauthentication.service';
+import { SecondFactorLoginController } from './second-factor-login.controller';
 
 const ONE_MINUTE_MS = 60_000;
 
@@ -42,6 +51,7 @@ const ONE_MINUTE_MS = 60_000;
     UsersModule,
     SessionsModule,
     AuditModule,
+    MfaModule,
     TypeOrmModule.forFeature([LoginLockout]),
     PassportModule,
     // Keys, algorithm, issuer and audience are passed on every call by AccessTokenService (key rollover).
@@ -57,11 +67,21 @@ const ONE_MINUTE_MS = 60_000;
       }),
     }),
   ],
-  controllers: [AuthController, MySessionsController, LoginLockoutController],
+  controllers: [
+    AuthController,
+    SecondFactorLoginController,
+    ReauthenticationController,
+    MySessionsController,
+    LoginLockoutController,
+  ],
   providers: [
     CredentialVerificationService,
     SessionGrantsService,
+    LoginService,
+    LoginResponder,
+    ReauthenticationService,
     RequestAuthenticator,
+    BrowserSessionService,
     PasswordChangeService,
     MySessionsService,
     AccessTokenKeys,
@@ -75,13 +95,17 @@ const ONE_MINUTE_MS = 60_000;
     LoginThrottlerGuard,
     DeviceCookies,
     // Global guards run in this order: cookie integrity, cross-origin check, authentication, forced password
-    // change, roles.
+    // change, the second factor a role requires, roles, recent authentication.
     { provide: APP_GUARD, useClass: CookieIntegrityGuard },
     { provide: APP_GUARD, useClass: CrossOriginGuard },
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: PasswordChangeGuard },
+    { provide: APP_GUARD, useClass: SecondFactorPolicyGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: RecentAuthenticationGuard },
   ],
+  // For the OpenID provider's sign-in page: the same password check, session start and cookies as /auth/login.
+  exports: [CredentialVerificationService, LoginService, BrowserSessionService, AuthCookies],
 })
 export class AuthModule {
   /** Names of the auth cookies for the OpenAPI document (they depend on SECURE_COOKIES). */

@@ -80,8 +80,8 @@ describe('CredentialVerificationService.verify', () => {
     expect(lockout.beginAttempt).toHaveBeenCalledWith('d:u-1:dev-1');
     expect(lockout.failed).toHaveBeenCalledWith('d:u-1:dev-1');
     hasher.verify.mockResolvedValue(true);
-    await service.verify('alice', 'right', META, { deviceToken: 'cookie' });
-    expect(lockout.succeeded).toHaveBeenCalledWith('d:u-1:dev-1');
+    const verified = await service.verify('alice', 'right', META, { deviceToken: 'cookie' });
+    expect(verified.accountKey).toBe('d:u-1:dev-1');
   });
 
   it('gives the place in the budget back when the check itself fails (no verdict, no failure counted)', async () => {
@@ -125,17 +125,19 @@ describe('CredentialVerificationService.verify', () => {
     expect(metrics.loginAttempted).toHaveBeenCalledWith('account_disabled');
   });
 
-  it('counts the attempt against the account before checking the password, and resets it on success', async () => {
+  it('counts the attempt against the account before checking the password, and leaves settling it to the login step', async () => {
     const { service, users, hasher, lockout, audit } = setup();
     users.findByLoginName.mockResolvedValue(user());
     hasher.verify.mockResolvedValue(true);
     const verified = await service.verify('alice', 'right', META);
-    expect(verified).toEqual({ user: user(), upgradedHash: undefined });
+    expect(verified).toEqual({ user: user(), upgradedHash: undefined, accountKey: 'u:u-1' });
     expect(lockout.beginAttempt).toHaveBeenCalledWith('u:u-1');
     expect(lockout.beginAttempt.mock.invocationCallOrder[0]).toBeLessThan(
       hasher.verify.mock.invocationCallOrder[0],
     );
-    expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
+    // A second factor may follow: only a completed login clears the count.
+    expect(lockout.succeeded).not.toHaveBeenCalled();
+    expect(lockout.failed).not.toHaveBeenCalled();
     expect(audit.recordIndependently).not.toHaveBeenCalled();
     expect(hasher.hash).not.toHaveBeenCalled();
   });

@@ -18,6 +18,11 @@ const MAX_AUDITED_USERNAME = 128;
 export interface VerifiedLogin {
   user: User;
   upgradedHash?: string;
+  /**
+   * The lockout budget the check was charged to. The check still holds its place in it: the login step settles
+   * it (LoginService: cleared when the login completes, kept when a second factor must follow).
+   */
+  accountKey: string;
 }
 
 /** What the client showed besides the password. */
@@ -49,7 +54,9 @@ export class CredentialVerificationService {
    * holds a place in the account's failure budget before the check, and is refused (429) while the account is locked, even
    * with the right password. An unknown user costs the same: a counted attempt and one full argon2 verify
    * against a dummy hash with the same parameters, so neither timing nor a lockout tells whether an account
-   * exists. Failures are audited in their own transaction before the error is thrown.
+   * exists. Failures are audited in their own transaction before the error is thrown. A right password leaves
+   * the attempt open in the budget: settle it with LoginService.afterPassword (the login step decides whether a
+   * second factor follows, and only a completed login clears the count).
    */
   async verify(
     loginName: string,
@@ -96,10 +103,14 @@ export class CredentialVerificationService {
       await failure('invalid_credentials');
       throw new AuthError(AuthErrorCode.InvalidCredentials);
     }
-    await this.lockout.succeeded(accountKey);
+    // A right password on an account that cannot sign in settles the count here; otherwise the caller does.
+    const refusedAfterPassword = async (reason: string): Promise<void> => {
+      await this.lockout.succeeded(accountKey);
+      await failure(reason);
+    };
     if (!user.isActive) {
       this.metrics.loginAttempted('account_disabled');
-      await failure('account_disabled');
+      await refusedAfterPassword('account_disabled');
       throw new AuthError(AuthErrorCode.AccountDisabled);
     }
     // A password someone else set (it must be changed at first login) works for a limited time only; said
@@ -109,12 +120,18 @@ export class CredentialVerificationService {
       this.clock.now().getTime() - user.passwordChangedAt.getTime() >= this.oneTimePasswordTtlMs
     ) {
       this.metrics.loginAttempted('invalid_credentials');
-      await failure('one_time_password_expired');
+      await refusedAfterPassword('one_time_password_expired');
       throw new AuthError(AuthErrorCode.OneTimePasswordExpired);
     }
-    const upgradedHash = this.hasher.needsRehash(user.passwordHash)
-      ? await this.hasher.hash(password)
-      : undefined;
-    return { user, upgradedHash };
+    let upgradedHash: string | undefined;
+    try {
+      upgradedHash = this.hasher.needsRehash(user.passwordHash)
+        ? await this.hasher.hash(password)
+        : undefined;
+    } catch (error) {
+      await this.lockout.abandoned(accountKey);
+      throw error;
+    }
+    return { user, upgradedHash, accountKey };
   }
 }

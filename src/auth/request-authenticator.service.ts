@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/access/principal';
 import { Clock } from '../common/clock';
+import { isSessionLiveAt } from '../sessions/entities/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { isAccessTokenClaims } from './access-token-claims';
 import { AuthError, AuthErrorCode } from './auth.error';
@@ -34,7 +35,7 @@ export class RequestAuthenticator {
     const found = await this.sessions.findPrincipal(claims.sid);
     if (
       !found ||
-      !found.session.isLiveAt(now) ||
+      !isSessionLiveAt(found.session, now) ||
       found.user.id !== claims.sub ||
       !found.user.isActive
     ) {

@@ -1,4 +1,5 @@
 import { AuditService } from '../audit/audit.service';
+import { AuthMethod } from '../common/access/authentication-method';
 import { RefusalAudit } from '../audit/refusal-audit.service';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { SessionError, SessionErrorCode } from '../sessions/session.error';
@@ -43,11 +44,12 @@ function setup() {
 describe('SessionGrantsService.login', () => {
   it('opens a session, audits it in the unit of work and hands out both tokens', async () => {
     const { service, sessions, audit, metrics, users } = setup();
-    const grant = await service.login({ user: user() }, META);
+    const grant = await service.login({ user: user() }, META, [AuthMethod.Password]);
     expect(users.findByIdForUpdate).toHaveBeenCalledWith('u-1');
-    expect(sessions.start).toHaveBeenCalledWith('u-1', META);
+    expect(sessions.start).toHaveBeenCalledWith('u-1', META, ['pwd']);
     expect(users.upgradePasswordHash).not.toHaveBeenCalled();
     expect(grant).toEqual({
+      sessionId: 's-1',
       accessToken: 'jwt',
       expiresIn: 300,
       refreshToken: 's-1.secret',
@@ -60,7 +62,7 @@ describe('SessionGrantsService.login', () => {
       actorUserId: 'u-1',
       resourceType: 'auth',
       resourceId: 'u-1',
-      details: { username: 'alice', session_id: 's-1' },
+      details: { username: 'alice', session_id: 's-1', amr: 'pwd' },
       meta: META,
     });
     expect(metrics.loginAttempted).toHaveBeenCalledWith('success');
@@ -68,11 +70,11 @@ describe('SessionGrantsService.login', () => {
 
   it('stores the stronger hash of a rehashed login and says so in the audit row', async () => {
     const { service, users, audit } = setup();
-    await service.login({ user: user(), upgradedHash: 'stronger' }, META);
+    await service.login({ user: user(), upgradedHash: 'stronger' }, META, [AuthMethod.Password]);
     expect(users.upgradePasswordHash).toHaveBeenCalledWith(user(), 'stronger');
     expect(audit.record).toHaveBeenCalledWith(
       expect.objectContaining({
-        details: { username: 'alice', session_id: 's-1', rehashed: true },
+        details: { username: 'alice', session_id: 's-1', amr: 'pwd', rehashed: true },
       }),
     );
   });
@@ -84,7 +86,7 @@ describe('SessionGrantsService.login', () => {
   ])('opens no session when the account %s after the password check', async (_label, current) => {
     const { service, users, sessions, audit, metrics } = setup();
     users.findByIdForUpdate.mockResolvedValue(current);
-    expect(await codeOf(service.login({ user: user() }, META))).toBe(
+    expect(await codeOf(service.login({ user: user() }, META, [AuthMethod.Password]))).toBe(
       AuthErrorCode.InvalidCredentials,
     );
     expect(sessions.start).not.toHaveBeenCalled();
@@ -98,7 +100,9 @@ describe('SessionGrantsService.login', () => {
       session: session({ absoluteExpiresAt: new Date(NOW.getTime() - 5_000) }),
       refreshToken: 't',
     });
-    expect((await service.login({ user: user() }, META)).refreshExpiresIn).toBe(0);
+    expect(
+      (await service.login({ user: user() }, META, [AuthMethod.Password])).refreshExpiresIn,
+    ).toBe(0);
   });
 });
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { RefusalAudit } from '../audit/refusal-audit.service';
+import type { AuthMethod } from '../common/access/authentication-method';
 import { Clock } from '../common/clock';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AuthMetrics } from '../metrics/auth-metrics';
@@ -16,6 +17,8 @@ import { DeviceCookies } from './device-cookies';
 
 /** What a login or refresh hands out; the controller turns it into cookies and a body. */
 export interface TokenGrant {
+  /** The Aegis session this grant belongs to. */
+  sessionId: string;
   accessToken: string;
   expiresIn: number;
   /** Absent when a retired refresh token was accepted inside the grace window: the client keeps its successor. */
@@ -46,8 +49,15 @@ export class SessionGrantsService {
     private readonly refusals: RefusalAudit,
   ) {}
 
-  /** Opens a session for a verified login (in the request's unit of work, with its audit row). */
-  async login(verified: VerifiedLogin, meta: RequestMeta): Promise<TokenGrant> {
+  /**
+   * Opens a session for a completed login (in the request's unit of work, with its audit row): `amr` says how
+   * the user proved who they are. Called by LoginService, which decides whether a second factor is due.
+   */
+  async login(
+    verified: Pick<VerifiedLogin, 'user' | 'upgradedHash'>,
+    meta: RequestMeta,
+    amr: AuthMethod[],
+  ): Promise<TokenGrant> {
     const { user } = verified;
     // The password was checked before this transaction (hashing holds no lock). If it was changed, reset or the
     // account disabled in between, this login must not open a session the change could no longer revoke.
@@ -57,7 +67,7 @@ export class SessionGrantsService {
     }
     if (verified.upgradedHash !== undefined)
       await this.users.upgradePasswordHash(user, verified.upgradedHash);
-    const { session, refreshToken } = await this.sessions.start(user.id, meta);
+    const { session, refreshToken } = await this.sessions.start(user.id, meta, amr);
     await this.audit.record({
       action: AuditAction.LoginSuccess,
       outcome: 'success',
@@ -67,6 +77,7 @@ export class SessionGrantsService {
       details: {
         username: user.username,
         session_id: session.id,
+        amr: session.amr.join(' '),
         ...(verified.upgradedHash && { rehashed: true }),
       },
       meta,
@@ -173,6 +184,7 @@ export class SessionGrantsService {
       Math.floor((session.absoluteExpiresAt.getTime() - this.clock.now().getTime()) / 1000),
     );
     return {
+      sessionId: session.id,
       accessToken: access.token,
       expiresIn: access.expiresIn,
       refreshToken,

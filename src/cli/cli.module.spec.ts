@@ -7,6 +7,7 @@ import { AuditQueryService } from '../audit/audit-query.service';
 import { AuditVerificationService } from '../audit/audit-verification.service';
 import { loadConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
+import { MfaFactorsService } from '../mfa/mfa-factors.service';
 import { SessionPurgeService } from '../sessions/session-purge.service';
 import { AdminBootstrapService } from '../users/admin-bootstrap.service';
 import { UserAdministrationService } from '../users/user-administration.service';
@@ -29,6 +30,7 @@ describe('CliModule', () => {
         UserAdministrationService,
         AuditVerificationService,
         AuditQueryService,
+        MfaFactorsService,
       ])
         expect(app.get(used)).toBeInstanceOf(used);
       for (const absent of [AdminBootstrapService, SessionPurgeService, AuditJobs])

@@ -16,8 +16,23 @@ import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { AuthMetrics } from '../metrics/auth-metrics';
+import { OidcClient } from '../oidc/entities/oidc-client.entity';
+import { OidcSigningKey } from '../oidc/entities/oidc-signing-key.entity';
+import { OidcClientsRepository } from '../oidc/oidc-clients.repository';
+import { OidcClientsService } from '../oidc/oidc-clients.service';
+import { SigningKeysRepository } from '../oidc/signing-keys.repository';
+import { SigningKeysService } from '../oidc/signing-keys.service';
+import { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
+import { MfaFactor } from '../mfa/entities/mfa-factor.entity';
+import { RecoveryCode } from '../mfa/entities/recovery-code.entity';
+import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
+import { MfaChallengesService } from '../mfa/mfa-challenges.service';
+import { MfaFactorsRepository } from '../mfa/mfa-factors.repository';
+import { MfaFactorsService } from '../mfa/mfa-factors.service';
+import { RecoveryCodesRepository } from '../mfa/recovery-codes.repository';
 import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
 import { Session } from '../sessions/entities/session.entity';
+import { SessionEndings } from '../sessions/session-endings';
 import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
@@ -29,7 +44,8 @@ import { UsersService } from '../users/users.service';
 
 /**
  * What the operator commands use, and nothing else: the database (migrated as the service would), users,
- * sessions and the audit log. Not the feature modules: those bring controllers, guards, the login throttler,
+ * sessions, the audit log, OpenID clients and signing keys. Not the feature modules: those bring controllers, guards, the login throttler,
+ * sessions, second factors and the audit log. Not the feature modules: those bring controllers, guards, the login throttler,
  * Redis, purge and audit timers, and the bootstrap administrator (the CLI is the tool for when that went wrong).
  */
 @Module({})
@@ -49,6 +65,11 @@ export class CliModule {
           AuditChainAnchor,
           AuditCheckpoint,
           LoginLockout,
+          OidcClient,
+          OidcSigningKey,
+          MfaFactor,
+          RecoveryCode,
+          MfaChallenge,
         ]),
       ],
       providers: [
@@ -62,12 +83,22 @@ export class CliModule {
         SessionsRepository,
         SessionPrincipalRepository,
         SessionsService,
+        SessionEndings,
         UsersRepository,
         UsersService,
         PasswordPolicy,
         UserAdministrationService,
         LoginLockoutRepository,
         LoginLockoutService,
+        OidcClientsRepository,
+        OidcClientsService,
+        SigningKeysRepository,
+        SigningKeysService,
+        MfaFactorsRepository,
+        RecoveryCodesRepository,
+        MfaChallengesRepository,
+        MfaChallengesService,
+        MfaFactorsService,
       ],
     };
   }

@@ -5,6 +5,9 @@ import {
   clearLockoutCommand,
   resetPasswordAndLockoutCommand,
 } from '../auth/cli/clear-lockout.command';
+import { clientsCreateCommand } from '../oidc/cli/clients-create.command';
+import { keysRotateCommand } from '../oidc/cli/keys-rotate.command';
+import { resetMfaCommand } from '../mfa/cli/reset-mfa.command';
 import { USER_COMMANDS } from '../users/users.commands';
 import type { CliCommand } from './cli-command';
 
@@ -14,7 +17,10 @@ export const COMMANDS: CliCommand[] = [
     command.name === resetPasswordAndLockoutCommand.name ? resetPasswordAndLockoutCommand : command,
   ),
   clearLockoutCommand,
+  resetMfaCommand,
   auditVerifyCommand,
   auditExportCommand,
+  clientsCreateCommand,
+  keysRotateCommand,
   dbBackupCommand,
 ];

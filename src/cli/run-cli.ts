@@ -49,16 +49,19 @@ export async function runCli(
     return name === '--help' ? 0 : 2;
   }
 
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     values = parseArgs({
       args: rest,
       options: Object.fromEntries(
-        Object.entries(command.options).map(([key, option]) => [key, { type: option.type }]),
+        Object.entries(command.options).map(([key, option]) => [
+          key,
+          { type: option.type, multiple: option.multiple ?? false },
+        ]),
       ),
       strict: true,
       allowPositionals: false,
-    }).values;
+    }).values as Record<string, string | boolean | string[] | undefined>;
   } catch (error) {
     output.err(`${(error as Error).message}\n`);
     usage([command], output);

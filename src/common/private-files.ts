@@ -22,7 +22,7 @@ export function keepCreatedFilesPrivate(): void {
  * by removing group/other bits. Returns what was changed, for a log line.
  */
 export function tightenDataFiles(dataDir: string, sqlitePath?: string): string[] {
-  const files = [join(dataDir, 'jwt-secret')];
+  const files = [join(dataDir, 'jwt-secret'), join(dataDir, 'oidc-encryption-key')];
   if (sqlitePath) files.push(sqlitePath, `${sqlitePath}-wal`, `${sqlitePath}-shm`);
   return [
     ...[dataDir].filter((path) => tighten(path, 0o700)),

@@ -7,8 +7,10 @@ const SECRET = 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo';
 /** What production needs besides the secrets under test. */
 const PROD = {
   AEGIS_ENV: 'production',
+  MFA_ENCRYPTION_KEY: 'q7Vd2mX9pL4sT8wZ1cR6yN3bH5kF0jGa8eU2iO4xQ1s=',
   PUBLIC_URL: 'https://aegis.example.com',
   METRICS_TOKEN: 'metrics-token-0123456789',
+  OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
 };
 
 describe('loadConfig', () => {

@@ -31,11 +31,39 @@ describe('resolveDevelopmentSecrets', () => {
     expect(config.jwt.keySource).toBe('development-file');
   });
 
-  it('leaves a configuration with JWT_SECRET as it is, and writes nothing', () => {
+  it('leaves a configuration with JWT_SECRET and both encryption keys as it is, and writes nothing', () => {
     const dir = dataDir();
-    const config = loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET });
+    const config = loadConfig({
+      DATA_DIR: dir,
+      JWT_SECRET: SECRET,
+      OIDC_ENCRYPTION_KEY: 'a'.repeat(64),
+      MFA_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
+    });
     expect(resolveDevelopmentSecrets(config)).toBe(config);
     expect(existsSync(join(dir, 'jwt-secret'))).toBe(false);
+    expect(existsSync(join(dir, 'oidc-encryption-key'))).toBe(false);
+    expect(existsSync(join(dir, 'mfa-encryption-key'))).toBe(false);
+  });
+
+  it('generates the OpenID encryption key once into DATA_DIR (mode 0600) and reads it back', () => {
+    const dir = dataDir();
+    const first = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET }));
+    expect(first.oidc.keySource).toBe('development-file');
+    expect(first.oidc.encryptionKey).toHaveLength(32);
+    expect(statSync(join(dir, 'oidc-encryption-key')).mode & 0o777).toBe(0o600);
+    const again = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET }));
+    expect(again.oidc.encryptionKey).toEqual(first.oidc.encryptionKey);
+  });
+
+  it('generates the development MFA encryption key once (32 bytes, mode 0600), like the JWT secret', () => {
+    const dir = dataDir();
+    const first = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET }));
+    const second = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir, JWT_SECRET: SECRET }));
+    expect(first.mfa.keySource).toBe('development-file');
+    expect(first.mfa.encryptionKey).toHaveLength(32);
+    expect(first.mfa.encryptionKey.equals(second.mfa.encryptionKey)).toBe(true);
+    expect(first.mfa.encryptionKey.equals(Buffer.alloc(32))).toBe(false);
+    expect(statSync(join(dir, 'mfa-encryption-key')).mode & 0o777).toBe(0o600);
   });
 
   it('refuses an AUDIT_HMAC_KEY or JWT_SECRET_PREVIOUS equal to the development secret', () => {

@@ -1,11 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { TransactionDeclarationCheck } from './transaction-declaration.check';
 import { UnitOfWork } from './unit-of-work';
-import { UnitOfWorkInterceptor } from './unit-of-work.interceptor';
 
 @Global()
 @Module({
@@ -21,11 +20,7 @@ import { UnitOfWorkInterceptor } from './unit-of-work.interceptor';
       }),
     }),
   ],
-  providers: [
-    UnitOfWork,
-    TransactionDeclarationCheck,
-    { provide: APP_INTERCEPTOR, useClass: UnitOfWorkInterceptor },
-  ],
+  providers: [UnitOfWork, TransactionDeclarationCheck],
   exports: [UnitOfWork],
 })
 export class DatabaseModule {}

@@ -6,13 +6,14 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { TRANSACTION_MODE, type TransactionMode } from './transaction-mode.decorator';
+import { TRANSACTION_MODE, type TransactionMode } from './transaction-mode';
 import { UnitOfWork } from './unit-of-work';
 
 /**
- * Wraps every handler declared `@Transactional()` in one unit of work: the business rows and their audit rows
+ * Bound by `@Transactional()`. Wraps the handler in one unit of work: the business rows and their audit rows
  * commit together or not at all, and the response is sent only after the commit. What a handler declares
- * decides, never its HTTP method (start-up refuses a state-changing route that declares nothing).
+ * decides, never its HTTP method (start-up refuses a state-changing route that declares nothing); a method
+ * declared `@ReadOnly()` in a controller declared `@Transactional()` runs outside a transaction.
  */
 @Injectable()
 export class UnitOfWorkInterceptor implements NestInterceptor {

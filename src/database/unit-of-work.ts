@@ -90,6 +90,11 @@ export class UnitOfWork {
     scope.beforeCommit.push(work);
   }
 
+  /** Whether the caller runs inside a unit of work (its reads must then go through its transaction). */
+  isActive(): boolean {
+    return this.storage.getStore() !== undefined;
+  }
+
   /** The EntityManager to use now: the current unit of work's transaction, or the plain connection outside one. */
   async manager(): Promise<EntityManager> {
     const scope = this.storage.getStore();
@@ -125,6 +130,14 @@ export class UnitOfWork {
       throw new Error('runSeparately() must run before the unit of work opens its transaction');
     }
     return this.run(work);
+  }
+
+  /**
+   * Runs `work` in the current unit of work when there is one, else as a unit of work of its own: for code
+   * called both from Aegis's handlers and from a library serving requests outside them (the OpenID provider).
+   */
+  async join<T>(work: () => Promise<T>): Promise<T> {
+    return this.storage.getStore() ? work() : this.run(work);
   }
 
   /** Runs `callback` once the current unit of work has committed (at once outside one); dropped on rollback. */

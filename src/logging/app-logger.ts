@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { REDACTED_PATHS, REDACTION_CENSOR } from './redaction';
+import { currentRequestId } from './request-context';
 
 /** The application's pino logger (JSON lines). Injected under this token. */
 export const APP_LOGGER = Symbol('APP_LOGGER');
@@ -32,6 +33,11 @@ export function createAppLogger(
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: REDACTION_CENSOR },
+      // A line written while serving a request names it (fields the line sets itself win).
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId === undefined ? {} : { request_id: requestId };
+      },
     },
     destination,
   );

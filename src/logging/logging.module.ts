@@ -21,10 +21,11 @@ import { RequestLog } from './request-log';
 class AppLoggerModule {}
 
 /**
- * JSON logs through pino. nestjs-pino makes every Nest `Logger` write through the same logger, with the
- * request id bound inside a request. Its own per-request logging is off (RequestLog writes one line per
- * request with exactly the fields wanted), and its request logger binds only the request id, never the
- * request itself (headers carry cookies and tokens).
+ * JSON logs through pino. nestjs-pino makes every Nest `Logger` write through the same logger. Its
+ * per-request middleware (pino-http through Nest's middleware layer) is not mounted: RequestLog writes one
+ * line per request with exactly the fields wanted, and the logger's mixin names the request a line was
+ * written in (request-context.ts), so no request pays for a middleware engine and a pino-http child it
+ * never uses (headers, which carry cookies and tokens, are never bound either way).
  */
 @Global()
 @Module({
@@ -34,6 +35,7 @@ class AppLoggerModule {}
       imports: [AppLoggerModule],
       inject: [APP_LOGGER],
       useFactory: (logger: Logger) => ({
+        forRoutes: [],
         pinoHttp: {
           logger,
           autoLogging: false,

@@ -7,6 +7,7 @@ import { clientAddressOf } from '../common/http/request-meta';
 import { clientRequestIdOf } from '../common/http/request-id';
 import { routeTemplateOf } from '../common/http/route-template';
 import { APP_LOGGER } from './app-logger';
+import { runWithRequestId } from './request-context';
 
 /** Probes poll every few seconds: their lines go to debug, so LOG_LEVEL=log is not flooded. */
 const PROBE_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -32,10 +33,14 @@ export class RequestLog implements OnModuleInit {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  /** Runs at app.init(), before Fastify is ready, so the hook applies to every route. */
+  /** Runs at app.init(), before Fastify is ready, so the hooks apply to every route. */
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
+    // Whatever a Nest Logger writes while serving the request carries its id.
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      runWithRequestId(request.id, done);
+    });
     fastify.addHook('onResponse', (request, reply, done) => {
       this.write(request, reply);
       done();

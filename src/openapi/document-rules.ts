@@ -12,10 +12,24 @@ export const TAGS: { name: string; description: string }[] = [
       'Sign in (JSON or the OAuth2 password form), refresh, sign out, the current user, password change, ' +
       "the caller's own sessions.",
   },
-  { name: 'users', description: 'User administration (admin role): accounts, sessions, lockouts.' },
+  {
+    name: 'mfa',
+    description:
+      "The caller's second factors: authenticator apps (TOTP) and recovery codes; enrolment needs a recent authentication.",
+  },
+  {
+    name: 'users',
+    description:
+      'User administration (admin role): accounts, sessions, lockouts, second-factor reset.',
+  },
   {
     name: 'audit',
     description: 'The tamper-evident audit log (admin role): search, export, verify.',
+  },
+  {
+    name: 'oidc-clients',
+    description:
+      'OpenID Connect clients of the provider at /oidc (admin role); the provider documents itself at /oidc/.well-known/openid-configuration.',
   },
   { name: 'operations', description: 'Health probes and Prometheus metrics.' },
 ];
@@ -49,8 +63,8 @@ export function nameOperation(operation: Operation, route: RouteHandler, seen: S
 /** @Public() routes say so: `security: []` (or the optional scheme they already declare). */
 export function markPublic(operation: Operation, route: RouteHandler): void {
   const isPublic =
-    Reflect.getMetadata(IS_PUBLIC, route.handler) ??
-    Reflect.getMetadata(IS_PUBLIC, route.controller);
+    (Reflect.getMetadata(IS_PUBLIC, route.handler) as boolean | undefined) ??
+    (Reflect.getMetadata(IS_PUBLIC, route.controller) as boolean | undefined);
   if (!isPublic) return;
   operation.security = operation.security?.length ? [...operation.security, {}] : [];
 }

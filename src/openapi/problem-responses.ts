@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import {
   describeProblem,
   type ProblemDescription,
@@ -42,6 +43,44 @@ function problemsByStatus(problems: ProblemDescription[]): Map<number, ProblemDe
   return new Map([...byStatus].sort(([a], [b]) => a - b));
 }
 
+/** A problem schema whose `code` is one of `codes`. */
+const withCodes = (schema: string, codes: string[]): Json => ({
+  allOf: [
+    ref('schemas', schema),
+    { type: 'object', properties: { code: { type: 'string', enum: codes } } },
+  ],
+});
+
+/** Where @ApiSchema() keeps its options (@nestjs/swagger does not export its metadata keys). */
+const API_SCHEMA_METADATA = 'swagger/apiSchema';
+
+/** The schema name Swagger gave a DTO (its last @ApiSchema name, a subclass's after its parent's). */
+const schemaNameOf = (type: Type): string =>
+  (Reflect.getMetadata(API_SCHEMA_METADATA, type) as { name?: string }[] | undefined)?.at(-1)
+    ?.name ?? type.name;
+
+/**
+ * The body schema of a status' problems: ProblemDetails with their codes, and each problem with extension
+ * members (MFA_REQUIRED's challenge) as its own alternative, so a generated client types those members.
+ */
+function schemaOf(problems: ProblemDescription[]): Json {
+  const plain = problems.filter((problem) => problem.schema === undefined);
+  const alternatives = [
+    ...(plain.length > 0
+      ? [
+          withCodes(
+            PROBLEM_SCHEMA,
+            plain.map(({ body }) => body.code),
+          ),
+        ]
+      : []),
+    ...problems
+      .filter((problem) => problem.schema !== undefined)
+      .map(({ body, schema }) => withCodes(schemaNameOf(schema!), [body.code])),
+  ];
+  return alternatives.length === 1 ? alternatives[0] : { anyOf: alternatives };
+}
+
 function responseOf(problems: ProblemDescription[]): Json {
   const headerNames = new Set(problems.flatMap((problem) => problem.headers));
   const headers: Json = { 'X-Request-Id': ref('headers', 'X-Request-Id') };
@@ -53,17 +92,7 @@ function responseOf(problems: ProblemDescription[]): Json {
     headers,
     content: {
       [PROBLEM_MEDIA_TYPE]: {
-        schema: {
-          allOf: [
-            ref('schemas', PROBLEM_SCHEMA),
-            {
-              type: 'object',
-              properties: {
-                code: { type: 'string', enum: problems.map(({ body }) => body.code) },
-              },
-            },
-          ],
-        },
+        schema: schemaOf(problems),
         examples: Object.fromEntries(
           problems.map(({ body }) => [body.code, { summary: body.title, value: body }]),
         ),

@@ -5,6 +5,7 @@ import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session } from './entities/session.entity';
 import { LiveSessionsMetric } from './live-sessions.metric';
 import { SessionPrincipalRepository } from './session-principal.repository';
+import { SessionEndings } from './session-endings';
 import { SessionPurgeService } from './session-purge.service';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
@@ -16,9 +17,10 @@ import { SessionsService } from './sessions.service';
     SessionsRepository,
     SessionPrincipalRepository,
     SessionsService,
+    SessionEndings,
     SessionPurgeService,
     LiveSessionsMetric,
   ],
-  exports: [SessionsService, SessionPurgeService],
+  exports: [SessionsService, SessionPurgeService, SessionEndings],
 })
 export class SessionsModule {}

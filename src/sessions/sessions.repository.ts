@@ -119,6 +119,21 @@ export class SessionsRepository {
     return (await this.unitOfWork.manager()).findOneBy(RetiredRefreshToken, { hash });
   }
 
+  /** Renews `auth_time` and sets `amr` of a live session; false when it has ended. */
+  async recordAuthentication(id: string, amr: string[], now: Date): Promise<boolean> {
+    const manager = await this.unitOfWork.manager();
+    const result = await manager
+      .createQueryBuilder()
+      .update(Session)
+      .set({ amr, authTime: now })
+      .where('id = :id', { id })
+      .andWhere('revoked_at IS NULL')
+      .andWhere('idle_expires_at > :now', { now })
+      .andWhere('absolute_expires_at > :now', { now })
+      .execute();
+    return result.affected === 1;
+  }
+
   /** Ends one session; false when it had already ended. */
   async revoke(id: string, reason: SessionRevocationReason, now: Date): Promise<boolean> {
     const manager = await this.unitOfWork.manager();

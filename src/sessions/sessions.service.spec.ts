@@ -8,6 +8,7 @@ import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import { SessionError, SessionErrorCode } from './session.error';
 import type { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
+import { SessionEndings } from './session-endings';
 import { SessionPrincipalRepository } from './session-principal.repository';
 import { automock } from '../../test/support/automock';
 
@@ -57,6 +58,7 @@ function setup() {
     config,
     new AuthMetrics(),
     automock(SessionPrincipalRepository),
+    automock(SessionEndings),
   );
   return { rows, repository, audit, unitOfWork, clock, service };
 }
@@ -73,7 +75,7 @@ async function caught(promise: Promise<unknown>): Promise<SessionError> {
 describe('SessionsService', () => {
   it('starts a session storing only the hash of an opaque 256-bit refresh token', async () => {
     const { service, rows } = setup();
-    const { session, refreshToken } = await service.start('user-1', META);
+    const { session, refreshToken } = await service.start('user-1', META, ['pwd']);
     expect(refreshToken).toMatch(new RegExp(`^${session.id}\\.[A-Za-z0-9_-]{43}$`));
     const stored = rows.get(session.id)!;
     expect(stored.refreshTokenHash).toBe(hashRefreshToken(refreshToken));
@@ -89,7 +91,7 @@ describe('SessionsService', () => {
 
   it('rejects a token that matches neither the current nor the previous hash', async () => {
     const { service } = setup();
-    const { session } = await service.start('user-1', META);
+    const { session } = await service.start('user-1', META, ['pwd']);
     const forged = newRefreshToken(session.id).token;
     expect((await caught(service.identify(forged))).code).toBe(
       SessionErrorCode.InvalidRefreshToken,
@@ -101,7 +103,7 @@ describe('SessionsService', () => {
 
   it('rotates through one conditional update and returns the successor', async () => {
     const { service, repository } = setup();
-    const { refreshToken } = await service.start('user-1', META);
+    const { refreshToken } = await service.start('user-1', META, ['pwd']);
     repository.rotate.mockResolvedValueOnce(true);
     const outcome = await service.refresh(await service.identify(refreshToken), META);
     expect(outcome.kind).toBe('rotated');
@@ -113,7 +115,7 @@ describe('SessionsService', () => {
 
   it('accepts a retired token inside the grace window without a new refresh token', async () => {
     const { service, rows, clock } = setup();
-    const { session, refreshToken } = await service.start('user-1', META);
+    const { session, refreshToken } = await service.start('user-1', META, ['pwd']);
     Object.assign(rows.get(session.id)!, {
       previousRefreshTokenHash: hashRefreshToken(refreshToken),
       refreshTokenHash: 'f'.repeat(64),
@@ -129,7 +131,7 @@ describe('SessionsService', () => {
 
   it('treats a retired token after the grace window as theft: revokes the session and audits, independently', async () => {
     const { service, rows, clock, audit, unitOfWork } = setup();
-    const { session, refreshToken } = await service.start('user-1', META);
+    const { session, refreshToken } = await service.start('user-1', META, ['pwd']);
     Object.assign(rows.get(session.id)!, {
       previousRefreshTokenHash: hashRefreshToken(refreshToken),
       refreshTokenHash: 'f'.repeat(64),
@@ -156,12 +158,12 @@ describe('SessionsService', () => {
 
   it('reports a revoked or expired session rather than reuse', async () => {
     const { service, rows, clock } = setup();
-    const first = await service.start('user-1', META);
+    const first = await service.start('user-1', META, ['pwd']);
     rows.get(first.session.id)!.revokedAt = clock.now();
     const revoked = await caught(service.refresh(await service.identify(first.refreshToken), META));
     expect(revoked.code).toBe(SessionErrorCode.SessionRevoked);
 
-    const second = await service.start('user-1', META);
+    const second = await service.start('user-1', META, ['pwd']);
     clock.current = new Date(clock.current.getTime() + config.sessionIdleTtlMs + 1);
     const expired = await caught(
       service.refresh(await service.identify(second.refreshToken), META),
@@ -171,7 +173,7 @@ describe('SessionsService', () => {
 
   it('never extends the idle expiry past the absolute expiry', async () => {
     const { service, repository, clock } = setup();
-    const { refreshToken } = await service.start('user-1', META);
+    const { refreshToken } = await service.start('user-1', META, ['pwd']);
     clock.current = new Date(clock.current.getTime() + config.sessionAbsoluteTtlMs - 60_000);
     repository.rotate.mockResolvedValueOnce(true);
     const presented = await service.identify(refreshToken);

@@ -15,6 +15,7 @@ import {
   sessionIdOfRefreshToken,
 } from './refresh-token';
 import { SessionPrincipalRepository, type SessionPrincipal } from './session-principal.repository';
+import { SessionEndings } from './session-endings';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionsRepository } from './sessions.repository';
 
@@ -47,9 +48,11 @@ export class SessionsService {
     private readonly config: AppConfig,
     private readonly metrics: AuthMetrics,
     private readonly principals: SessionPrincipalRepository,
+    private readonly endings: SessionEndings,
   ) {}
 
-  async start(userId: string, meta: RequestMeta): Promise<StartedSession> {
+  /** Opens a session for a user authenticated by `amr` (see AuthMethod) just now. */
+  async start(userId: string, meta: RequestMeta, amr: string[]): Promise<StartedSession> {
     const now = this.clock.now();
     const id = randomUUID();
     const refresh = newRefreshToken(id);
@@ -66,11 +69,25 @@ export class SessionsService {
       absoluteExpiresAt,
       revokedAt: null,
       revokedReason: null,
+      amr: [...new Set(amr)],
+      authTime: now,
       ip: meta.ip,
       userAgent: meta.userAgent,
     });
     await this.sessions.insert(session);
     return { session, refreshToken: refresh.token };
+  }
+
+  /**
+   * A password or factor check on a live session (reauthentication, a factor just enrolled): `auth_time` becomes
+   * now and `method` joins its `amr`. False when the session is no longer live.
+   */
+  async recordAuthentication(
+    session: Pick<Session, 'id' | 'amr'>,
+    method: string,
+  ): Promise<boolean> {
+    const amr = [...new Set([...session.amr, method])];
+    return this.sessions.recordAuthentication(session.id, amr, this.clock.now());
   }
 
   /** The live session with this id, or null when it is unknown, revoked or expired right now. */
@@ -155,6 +172,7 @@ export class SessionsService {
       }
       await this.unitOfWork.runIndependently(async () => {
         await this.sessions.revoke(current.id, SessionRevocationReason.RefreshTokenReused, now);
+        this.endings.notify({ sessionIds: [current.id] });
         await this.audit.record({
           action: AuditAction.RefreshTokenReused,
           outcome: 'failure',
@@ -176,12 +194,19 @@ export class SessionsService {
   }
 
   /** Ends a live session only if it belongs to `userId` (false otherwise: callers answer 404). */
-  revokeOfUser(
+  async revokeOfUser(
     userId: string,
     sessionId: string,
     reason: SessionRevocationReason,
   ): Promise<boolean> {
-    return this.sessions.revokeLiveOfUser(userId, sessionId, reason, this.clock.now());
+    const revoked = await this.sessions.revokeLiveOfUser(
+      userId,
+      sessionId,
+      reason,
+      this.clock.now(),
+    );
+    if (revoked) this.endings.notify({ sessionIds: [sessionId] });
+    return revoked;
   }
 
   /** Deletes rows of sessions that ended more than `keepEndedMs` ago. */
@@ -189,23 +214,33 @@ export class SessionsService {
     return this.sessions.deleteEndedBefore(new Date(this.clock.now().getTime() - keepEndedMs));
   }
 
-  revoke(sessionId: string, reason: SessionRevocationReason): Promise<boolean> {
-    return this.sessions.revoke(sessionId, reason, this.clock.now());
+  async revoke(sessionId: string, reason: SessionRevocationReason): Promise<boolean> {
+    const revoked = await this.sessions.revoke(sessionId, reason, this.clock.now());
+    if (revoked) this.endings.notify({ sessionIds: [sessionId] });
+    return revoked;
   }
 
   /** Revokes in its own transaction, so it holds even though the request that found the reason fails. */
   revokeIndependently(sessionId: string, reason: SessionRevocationReason): Promise<void> {
     return this.unitOfWork.runIndependently(async () => {
       await this.sessions.revoke(sessionId, reason, this.clock.now());
+      this.endings.notify({ sessionIds: [sessionId] });
     });
   }
 
-  revokeAllForUser(
+  async revokeAllForUser(
     userId: string,
     reason: SessionRevocationReason,
     exceptSessionId?: string,
   ): Promise<number> {
-    return this.sessions.revokeAllForUser(userId, reason, this.clock.now(), exceptSessionId);
+    const revoked = await this.sessions.revokeAllForUser(
+      userId,
+      reason,
+      this.clock.now(),
+      exceptSessionId,
+    );
+    if (revoked > 0) this.endings.notify({ userId });
+    return revoked;
   }
 
   private idleExpiry(now: Date, absoluteExpiresAt: Date): Date {

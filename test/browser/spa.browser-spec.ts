@@ -70,7 +70,11 @@ describe('the SPA client in a real browser', () => {
     await logInThroughTheForm(page);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     const cookies = await context.cookies();
-    expect(cookies.map((cookie) => cookie.name).sort()).toEqual(['aegis_refresh', 'aegis_token']);
+    expect(cookies.map((cookie) => cookie.name).sort()).toEqual([
+      'aegis_device',
+      'aegis_refresh',
+      'aegis_token',
+    ]);
     expect(cookies.every((cookie) => cookie.httpOnly && cookie.sameSite === 'Strict')).toBe(true);
     await page.click('#whoami');
     await page.waitForFunction(() =>

@@ -8,6 +8,7 @@ const SECURE = {
   access: '__Host-aegis_token',
   refresh: '__Host-aegis_refresh',
   device: '__Host-aegis_device',
+  mfa: '__Host-aegis_mfa',
 };
 
 /**
@@ -21,8 +22,10 @@ describe.each([
     {
       AEGIS_ENV: 'production',
       PUBLIC_URL: 'https://aegis.example.com',
+      MFA_ENCRYPTION_KEY: 'q7Vd2mX9pL4sT8wZ1cR6yN3bH5kF0jGa8eU2iO4xQ1s=',
       METRICS_PUBLIC: 'true',
       DOCS_ENABLED: 'true',
+      OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
     },
   ],
 ])('security: prefixed cookies with %s', (_label, env) => {

@@ -93,7 +93,9 @@ describe('security: response headers', () => {
 const PRODUCTION = {
   AEGIS_ENV: 'production',
   PUBLIC_URL: 'https://aegis.example.com',
+  MFA_ENCRYPTION_KEY: 'q7Vd2mX9pL4sT8wZ1cR6yN3bH5kF0jGa8eU2iO4xQ1s=',
   METRICS_TOKEN: 'metrics-token-0123456789',
+  OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
 };
 
 describe('security: response headers in production', () => {

@@ -31,6 +31,8 @@ export function session(overrides: Partial<Session> = {}): Session {
     absoluteExpiresAt: new Date(NOW.getTime() + 3_600_000),
     idleExpiresAt: new Date(NOW.getTime() + 1_800_000),
     revokedAt: null,
+    amr: ['pwd'],
+    authTime: NOW,
     ...overrides,
   });
 }

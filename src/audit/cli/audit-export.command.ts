@@ -31,8 +31,8 @@ export const auditExportCommand: CliCommand = {
     output: { type: 'string', description: 'File to write (default: stdout)' },
   },
   async run(app, values, output) {
-    const from = instantOption(values.from);
-    const to = instantOption(values.to);
+    const from = instantOption(values.from as string | undefined);
+    const to = instantOption(values.to as string | undefined);
     if (from === 'invalid' || to === 'invalid') {
       output.err('--from and --to must be ISO 8601 dates or date-times, e.g. 2025-06-01T00:00:00Z');
       return 2;

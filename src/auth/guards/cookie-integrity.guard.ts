@@ -30,7 +30,8 @@ export class CookieIntegrityGuard implements CanActivate {
     private readonly refusals: RefusalAudit,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous unless it refuses: a request without cookies (every API client) pays no await. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (request.headers.cookie === undefined) return true;
     const duplicated = this.cookies.duplicated(request);

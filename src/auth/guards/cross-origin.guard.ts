@@ -32,9 +32,13 @@ export class CrossOriginGuard implements CanActivate {
     this.publicOrigin = config.publicUrl;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous unless it refuses. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (this.allows(request)) return true;
+    return this.allows(request) || this.refuse(request);
+  }
+
+  private async refuse(request: FastifyRequest): Promise<never> {
     await this.refusals.record({
       action: AuditAction.AccessDenied,
       reason: 'csrf',

@@ -20,7 +20,8 @@ export class RolesGuard implements CanActivate {
     private readonly refusals: RefusalAudit,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous unless it refuses. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [
       context.getHandler(),
       context.getClass(),
@@ -29,7 +30,14 @@ export class RolesGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     const principal = request.user;
     if (principal && roles.includes(principal.user.role)) return true;
+    return this.refuse(request, roles, principal);
+  }
 
+  private async refuse(
+    request: FastifyRequest,
+    roles: Role[],
+    principal: Principal | undefined,
+  ): Promise<never> {
     await this.refusals.record({
       action: AuditAction.AccessDenied,
       reason: 'insufficient_role',

@@ -1,17 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
+import type { KeyObject } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AccessTokenService } from '../access-token.service';
 import { AuthCookies } from '../auth-cookies';
 import { RequestAuthenticator } from '../request-authenticator.service';
 import type { Principal } from '../../common/access/principal';
 
+type KeyDone = (error: Error | null, key?: string) => void;
+
 /**
  * Reads the access JWT from `Authorization: Bearer` (API clients, Swagger UI) or the access cookie (SPA).
- * The header is inspected first and its `kid` picks the key; passport-jwt then checks signature, algorithm
- * (HS256 only), issuer and audience. Expiry and not-before are checked in RequestAuthenticator against the injectable
- * Clock (hence ignored here), then the session and user are loaded from the database.
+ * passport-jwt (jsonwebtoken) decodes it once; its header is inspected and its `kid` picks the key; then
+ * signature, algorithm (HS256 only), issuer and audience are checked. Expiry and not-before are checked in
+ * RequestAuthenticator against the injectable Clock (hence ignored here), then the session and user are
+ * loaded from the database.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -20,24 +24,27 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     cookies: AuthCookies,
     private readonly authenticator: RequestAuthenticator,
   ) {
+    const keyForHeader = (
+      header: unknown,
+      callback: (error: Error | null, key?: KeyObject) => void,
+    ) => {
+      try {
+        callback(null, accessTokens.verificationKeyForHeader(header));
+      } catch (error) {
+        callback(error as Error);
+      }
+    };
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([
         ExtractJwt.fromAuthHeaderAsBearerToken(),
         (request: FastifyRequest) => cookies.accessToken(request) ?? null,
       ]),
-      secretOrKeyProvider: (
-        _request: unknown,
-        token: string,
-        done: (error: Error | null, key?: string) => void,
-      ) => {
-        try {
-          // A KeyObject (a string secret makes jsonwebtoken try createPublicKey() on every verify, ~40x slower);
-          // the typings only admit string | Buffer.
-          done(null, accessTokens.verificationKeyFor(token) as unknown as string);
-        } catch (error) {
-          done(error as Error);
-        }
-      },
+      // jsonwebtoken decodes the token once and hands its header to this callback, which picks the key by
+      // `kid`: no second decode, and the callback is built once, not per request. The key is a KeyObject (a
+      // string secret makes jsonwebtoken try createPublicKey() on every verify, ~40x slower); the typings only
+      // admit string | Buffer.
+      secretOrKeyProvider: (_request: unknown, _token: string, done: KeyDone) =>
+        done(null, keyForHeader as unknown as string),
       algorithms: accessTokens.verifyOptions.algorithms,
       issuer: accessTokens.verifyOptions.issuer,
       audience: accessTokens.verifyOptions.audience,

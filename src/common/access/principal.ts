@@ -15,6 +15,10 @@ export interface PrincipalUser {
 export interface PrincipalSession {
   id: string;
   userId: string;
+  /** How the session was authenticated, and every check since (RFC 8176 values, see AuthMethod). */
+  amr: string[];
+  /** The last password or factor check on this session. */
+  authTime: Date;
 }
 
 /** Who is calling, as the database says right now (not as the token claims). */

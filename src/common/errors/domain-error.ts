@@ -24,6 +24,8 @@ export interface DomainErrorOptions {
   errors?: FieldError[];
   /** RFC 6750 `error` of the 401's WWW-Authenticate challenge, when a presented token was refused. */
   bearerError?: 'invalid_token' | 'invalid_request';
+  /** RFC 9457 extension members, added to the body beside the standard ones (never overriding them). */
+  extensions?: Record<string, unknown>;
 }
 
 /** Base of every error a service throws on purpose. `code` is stable and documented for clients. */

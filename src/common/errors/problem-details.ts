@@ -11,6 +11,8 @@ export interface ProblemDetails {
   detail?: string;
   request_id: string;
   errors?: FieldError[];
+  /** Extension members of a particular problem (e.g. `mfa_token` of MFA_REQUIRED). */
+  [extension: string]: unknown;
 }
 
 export interface Problem {
@@ -67,15 +69,10 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/**
- * Turns anything thrown while serving a request into a safe problem response.
- * Only DomainError text reaches the client; everything else is described generically.
- * The database or Redis being unreachable or too slow is a 503 with Retry-After (this is the one place that
- * decides it); other unexpected errors are logged here (with the request id) and answered with a bare 500.
- */
 /** The problem body of a domain error: what the client reads (and what the OpenAPI examples show). */
 export function problemBodyOf(error: DomainError, requestId: string): ProblemDetails {
   return {
+    ...error.options.extensions,
     type: problemType(error.code),
     title: error.title,
     status: STATUS_BY_KIND[error.kind],

@@ -1,7 +1,8 @@
 import type { Type } from '@nestjs/common';
-import { ValidationError, type DomainError } from './domain-error';
+import { DomainError, ValidationError } from './domain-error';
 import { MAX_JSON_DEPTH } from '../http/json-body-parser';
 import { toValidationError } from '../http/validation';
+import type { DeclaredProblem } from './problems.decorator';
 import {
   frameworkProblem,
   internalErrorProblem,
@@ -18,6 +19,8 @@ export const EXAMPLE_REQUEST_ID = '0b6a4c1e-8f3d-4a5b-9c2e-7d1f0a9b8c3d';
 export interface ProblemDescription {
   body: ProblemDetails;
   headers: string[];
+  /** The DTO of a body with extension members (else the plain ProblemDetails). */
+  schema?: Type;
 }
 
 /** What the document knows about a route when it asks which errors the route can answer. */
@@ -33,10 +36,13 @@ export interface RouteFacts {
 /** A rule "routes declared like this can answer these errors" (each layer that refuses requests has one). */
 export type ProblemSource = (route: RouteFacts) => ProblemDescription[];
 
-export function describeProblem(error: DomainError): ProblemDescription {
+export function describeProblem(problem: DeclaredProblem): ProblemDescription {
+  const [error, schema] =
+    problem instanceof DomainError ? [problem, undefined] : [problem.error, problem.schema];
   return {
     body: problemBodyOf(error, EXAMPLE_REQUEST_ID),
     headers: Object.keys(problemHeadersOf(error)),
+    ...(schema !== undefined && { schema }),
   };
 }
 

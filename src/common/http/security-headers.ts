@@ -1,4 +1,3 @@
-import fastifyHelmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -45,67 +44,78 @@ const PAGE_CSP: Directives = {
 
 const ONE_YEAR_SECONDS = 31_536_000;
 
-/** Helmet's settings for API responses (the docs and the demo page only swap the CSP). */
-function apiHelmetOptions(production: boolean): HelmetOptions {
-  return {
-    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
-    hsts: production ? { maxAge: ONE_YEAR_SECONDS, includeSubDomains: true } : false,
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  };
-}
+type Headers = Record<string, string>;
 
 /**
- * The headers Helmet puts on an API response, as a plain map: for the answers Fastify writes before any hook
- * can run (a malformed URL, an oversized header block), which must look like every other answer.
+ * The headers helmet sets for `options`, computed once. They depend on the route (its CSP) and on the
+ * environment (HSTS), never on the request, so running helmet's middleware on every request (as
+ * @fastify/helmet does, rebuilding it for each request of a route with its own CSP) only burns CPU.
  */
-export function apiSecurityHeaders(production: boolean): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const collector = {
-    setHeader: (name: string, value: string) => {
+export function helmetHeaders(options: HelmetOptions): Headers {
+  const headers: Headers = {};
+  const response = {
+    setHeader: (name: string, value: string | number) => {
       headers[name.toLowerCase()] = String(value);
     },
     removeHeader: (name: string) => {
       delete headers[name.toLowerCase()];
     },
   };
-  helmet(apiHelmetOptions(production))(
-    {} as IncomingMessage,
-    collector as unknown as ServerResponse,
-    (error?: unknown) => {
-      if (error) throw error as Error;
-    },
-  );
+  let failure: Error | undefined;
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error) => {
+    if (error !== undefined) failure = error instanceof Error ? error : new Error('helmet failed');
+  });
+  if (failure !== undefined) throw failure;
   return headers;
 }
 
+function securityHeadersWith(production: boolean, directives: Directives): Headers {
+  return helmetHeaders({
+    hsts: production ? { maxAge: ONE_YEAR_SECONDS, includeSubDomains: true } : false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    contentSecurityPolicy: { useDefaults: false, directives },
+  });
+}
+
 /**
- * Helmet on every response, 404s and 500s included (its headers are set in onRequest, before any route or
- * error handler runs): nosniff, Referrer-Policy no-referrer, no framing, no X-Powered-By, HSTS in production.
- * Routes under `docsPath` get a CSP Swagger UI can live with; everything else the strict API one.
- * Call before the docs routes are registered.
+ * The headers of an API response: also for the answers Fastify and Node write before any hook can run (a
+ * malformed URL, an oversized header block), which must look like every other answer.
  */
-export async function registerSecurityHeaders(
+export function apiSecurityHeaders(production: boolean): Headers {
+  return securityHeadersWith(production, API_CSP);
+}
+
+const SECURITY_HEADERS = 'aegis:securityHeaders';
+
+/**
+ * Helmet's headers on every response, 404s and 500s included (set in onRequest, before any route or error
+ * handler runs): nosniff, Referrer-Policy no-referrer, no framing, HSTS in production. Routes under
+ * `docsPath` get a CSP Swagger UI can live with, the demo pages theirs; everything else the strict API one.
+ * Each route's set is chosen when it is registered. Call before the routes are registered.
+ */
+export function registerSecurityHeaders(
   app: NestFastifyApplication,
   options: { production: boolean; docsPath: string; pagesPath?: string },
-): Promise<void> {
-  await app.register(fastifyHelmet, apiHelmetOptions(options.production));
-  const docs = options.docsPath;
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onRoute', (route) => {
-      const pages = options.pagesPath;
-      if (pages !== undefined && route.url.startsWith(pages)) {
-        route.config = {
-          ...route.config,
-          helmet: { contentSecurityPolicy: { useDefaults: false, directives: PAGE_CSP } },
-        };
-      } else if (route.url === docs || route.url.startsWith(`${docs}/`)) {
-        route.config = {
-          ...route.config,
-          helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP } },
-        };
-      }
-    });
+): void {
+  const api = apiSecurityHeaders(options.production);
+  const docs = securityHeadersWith(options.production, DOCS_CSP);
+  const pages = securityHeadersWith(options.production, PAGE_CSP);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => {
+    const { pagesPath, docsPath } = options;
+    const headers =
+      pagesPath !== undefined && route.url.startsWith(pagesPath)
+        ? pages
+        : route.url === docsPath || route.url.startsWith(`${docsPath}/`)
+          ? docs
+          : api;
+    route.config = { ...route.config, [SECURITY_HEADERS]: headers };
+  });
+  fastify.addHook('onRequest', (request, reply, done) => {
+    // No route matched (a 404): the API's headers.
+    const config = request.routeOptions.config as { [SECURITY_HEADERS]?: Headers } | undefined;
+    void reply.headers(config?.[SECURITY_HEADERS] ?? api);
+    done();
+  });
 }

@@ -11,8 +11,10 @@ const SECRET = 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo';
 /** What production needs besides the secrets under test. */
 const PROD = {
   AEGIS_ENV: 'production',
+  MFA_ENCRYPTION_KEY: 'q7Vd2mX9pL4sT8wZ1cR6yN3bH5kF0jGa8eU2iO4xQ1s=',
   PUBLIC_URL: 'https://aegis.example.com',
   METRICS_TOKEN: 'metrics-token-0123456789',
+  OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -121,6 +123,8 @@ describe('the configuration schema', () => {
       'SESSION_IDLE_TTL must not exceed SESSION_ABSOLUTE_TTL',
       'ARGON2_MEMORY_KIB must be an integer between 19456 and 4194304 (got "1024")',
       'AEGIS_ADMIN_USERNAME and AEGIS_ADMIN_PASSWORD must be set together',
+      'OIDC_ENCRYPTION_KEY is required when AEGIS_ENV=production (32 random bytes: `openssl rand -base64 32`)',
+      'MFA_ENCRYPTION_KEY is required when AEGIS_ENV=production (32 random bytes: `openssl rand -base64 32`)',
     ]);
   });
 
@@ -178,9 +182,11 @@ describe('the configuration schema', () => {
 describe('production refuses the weak', () => {
   const PRODUCTION = {
     AEGIS_ENV: 'production',
+    MFA_ENCRYPTION_KEY: 'q7Vd2mX9pL4sT8wZ1cR6yN3bH5kF0jGa8eU2iO4xQ1s=',
     JWT_SECRET: 'kX9f3Qm2Lp8Zr7Tb4Wc6Yd1Nh5Vg0Js-Ae_Uo',
     PUBLIC_URL: 'https://aegis.example.com',
     METRICS_TOKEN: 'metrics-token-0123456789',
+    OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
   };
   const problems = (env: Record<string, string>) => {
     try {

@@ -4,6 +4,8 @@ import { auditSchema } from './audit.schema';
 import { databaseSchema } from './database.schema';
 import { httpSchema } from './http.schema';
 import { loginSchema } from './login.schema';
+import { oidcSchema } from './oidc.schema';
+import { mfaSchema } from './mfa.schema';
 import { redisSchema } from './redis.schema';
 import { serverSchema } from './server.schema';
 import { tokensSchema } from './tokens.schema';
@@ -18,6 +20,8 @@ export const CONFIG_SECTIONS = {
   admin: adminSchema,
   audit: auditSchema,
   http: httpSchema,
+  oidc: oidcSchema,
+  mfa: mfaSchema,
 };
 
 /**
@@ -30,7 +34,7 @@ export const appConfigSchema = z
     (env) => Object.fromEntries(Object.keys(CONFIG_SECTIONS).map((name) => [name, env])),
     z.object(CONFIG_SECTIONS),
   )
-  .transform(({ server, database, redis, tokens, login, admin, audit, http }) => ({
+  .transform(({ server, database, redis, tokens, login, admin, audit, http, oidc, mfa }) => ({
     ...server,
     database,
     ...redis,
@@ -39,6 +43,8 @@ export const appConfigSchema = z
     ...admin,
     ...http,
     ...audit,
+    ...oidc,
+    ...mfa,
   }));
 
 export type AppConfigValues = z.output<typeof appConfigSchema>;

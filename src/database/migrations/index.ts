@@ -5,6 +5,8 @@ import { LoginLockouts1764201900000 } from './1764201900000-login-lockouts';
 import { SessionRetiredTokens1764202000000 } from './1764202000000-session-retired-tokens';
 import { LoginLockoutInFlight1764202100000 } from './1764202100000-login-lockout-in-flight';
 import { UsernameSkeleton1764202300000 } from './1764202300000-username-skeleton';
+import { OidcProvider1764202400000 } from './1764202400000-oidc-provider';
+import { MultiFactor1764202500000 } from './1764202500000-multi-factor';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   SessionRetiredTokens1764202000000,
   LoginLockoutInFlight1764202100000,
   UsernameSkeleton1764202300000,
+  OidcProvider1764202400000,
+  MultiFactor1764202500000,
 ];

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
 
 /** Why a session ended early. Stored in `revoked_reason`. */
 export enum SessionRevocationReason {
@@ -10,7 +10,28 @@ export enum SessionRevocationReason {
   RevokedByUser = 'revoked_by_user',
   RevokedByAdmin = 'revoked_by_admin',
   LogoutAll = 'logout_all',
+  MfaReset = 'mfa_reset',
 }
+
+/** What decides whether a session may still be used. */
+export interface SessionLifetime {
+  revokedAt: Date | null;
+  idleExpiresAt: Date;
+  absoluteExpiresAt: Date;
+}
+
+/** Not revoked, and neither its idle nor its absolute lifetime is over at `now`. */
+export function isSessionLiveAt(session: SessionLifetime, now: Date): boolean {
+  return (
+    session.revokedAt === null && session.idleExpiresAt > now && session.absoluteExpiresAt > now
+  );
+}
+
+/** `amr` is stored as its values separated by spaces (few, short, read with the session on every request). */
+const spaceSeparated: ValueTransformer = {
+  to: (value: string[] | undefined) => value?.join(' '),
+  from: (value: string | null) => (value ? value.split(' ') : []),
+};
 
 /** One login: the server-side state behind a refresh token. The token itself is never stored, only its SHA-256. */
 @Entity({ name: 'sessions' })
@@ -49,6 +70,14 @@ export class Session {
   @Column({ name: 'revoked_reason', type: 'varchar', length: 32, nullable: true })
   revokedReason!: SessionRevocationReason | null;
 
+  /** How the session was authenticated and re-authenticated (RFC 8176 values: `pwd`, `otp`, `hwk`, `user`). */
+  @Column({ type: 'varchar', length: 64, transformer: spaceSeparated })
+  amr!: string[];
+
+  /** The last password or factor check on this session (the login, or a reauthentication since). */
+  @Column({ name: 'auth_time', type: Date })
+  authTime!: Date;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip!: string | null;
 
@@ -56,6 +85,6 @@ export class Session {
   userAgent!: string | null;
 
   isLiveAt(now: Date): boolean {
-    return this.revokedAt === null && this.idleExpiresAt > now && this.absoluteExpiresAt > now;
+    return isSessionLiveAt(this, now);
   }
 }

@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { Principal } from '../../common/access/principal';
+import { UserDto } from '../../users/dto/user.dto';
+
+/** The caller, with how this session was authenticated. */
+export class MeDto extends UserDto {
+  @ApiProperty({ description: 'Whether the user has a second factor enrolled' })
+  mfa_enabled!: boolean;
+
+  @ApiProperty({
+    type: [String],
+    example: ['pwd', 'otp'],
+    description: 'How this session was authenticated (RFC 8176: pwd, otp, hwk, user)',
+  })
+  amr!: string[];
+
+  @ApiProperty({
+    format: 'date-time',
+    description: 'The last password or factor check on this session',
+  })
+  auth_time!: string;
+
+  static of(principal: Principal, mfaEnabled: boolean): MeDto {
+    return {
+      ...UserDto.from(principal.user),
+      mfa_enabled: mfaEnabled,
+      amr: principal.session.amr,
+      auth_time: principal.session.authTime.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,180 @@
+import { AuditService } from '../audit/audit.service';
+import { RefusalAudit } from '../audit/refusal-audit.service';
+import type { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
+import { MfaChallengesService } from '../mfa/mfa-challenges.service';
+import { MfaMethod, SecondFactorService } from '../mfa/second-factor.service';
+import { UsersService } from '../users/users.service';
+import { automock } from '../../test/support/automock';
+import { META, NOW, codeOf, user } from '../../test/support/auth-fixtures';
+import { LoginLockoutService } from './login-lockout.service';
+import { LoginService } from './login.service';
+import { SessionGrantsService, type TokenGrant } from './session-grants.service';
+
+const GRANT: TokenGrant = {
+  sessionId: 's-1',
+  accessToken: 'jwt',
+  expiresIn: 300,
+  refreshExpiresIn: 3600,
+};
+const CHALLENGE = {
+  id: 'c-1',
+  userId: 'u-1',
+  accountKey: 'u:u-1',
+  passwordChangedAtMs: NOW.getTime(),
+  client: 'api',
+} as MfaChallenge;
+
+function setup() {
+  const grants = automock(SessionGrantsService);
+  grants.login.mockResolvedValue(GRANT);
+  const secondFactor = automock(SecondFactorService);
+  secondFactor.methodsOf.mockResolvedValue([]);
+  secondFactor.checkCode.mockResolvedValue({ ok: true, method: MfaMethod.Totp, factorId: 'f-1' });
+  const challenges = automock(MfaChallengesService);
+  challenges.issue.mockResolvedValue({ token: 'challenge-token', expiresInSeconds: 300 });
+  challenges.takeAttempt.mockResolvedValue(CHALLENGE);
+  const lockout = automock(LoginLockoutService);
+  lockout.beginAttempt.mockResolvedValue({ allowed: true });
+  const users = automock(UsersService);
+  users.findById.mockResolvedValue(user());
+  const audit = automock(AuditService);
+  const refusals = automock(RefusalAudit);
+  const service = new LoginService(
+    grants,
+    secondFactor,
+    challenges,
+    lockout,
+    users,
+    audit,
+    refusals,
+  );
+  return { grants, secondFactor, challenges, lockout, users, audit, refusals, service };
+}
+
+describe('LoginService.afterPassword', () => {
+  it('opens a password session and clears the lockout when the user has no factor', async () => {
+    const { service, grants, lockout, challenges } = setup();
+    const outcome = await service.afterPassword(
+      { user: user(), accountKey: 'u:u-1' },
+      META,
+      'browser',
+    );
+    expect(outcome).toEqual({
+      kind: 'granted',
+      grant: GRANT,
+      client: 'browser',
+      challengeAnswered: false,
+    });
+    expect(grants.login).toHaveBeenCalledWith({ user: user(), accountKey: 'u:u-1' }, META, ['pwd']);
+    expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
+    expect(challenges.issue).not.toHaveBeenCalled();
+  });
+
+  it('issues a challenge bound to the password step instead of a session, keeping the failure count', async () => {
+    const { service, grants, lockout, challenges, secondFactor } = setup();
+    secondFactor.methodsOf.mockResolvedValue([MfaMethod.Totp, MfaMethod.RecoveryCode]);
+    const outcome = await service.afterPassword(
+      { user: user(), accountKey: 'd:u-1:dev' },
+      META,
+      'api',
+    );
+    expect(outcome).toEqual({
+      kind: 'mfa_required',
+      challenge: { token: 'challenge-token', expiresInSeconds: 300 },
+      methods: ['totp', 'recovery_code'],
+    });
+    expect(challenges.issue).toHaveBeenCalledWith(
+      { userId: 'u-1', accountKey: 'd:u-1:dev', passwordChangedAt: NOW, client: 'api' },
+      undefined,
+    );
+    expect(grants.login).not.toHaveBeenCalled();
+    expect(lockout.succeeded).not.toHaveBeenCalled();
+    expect(lockout.abandoned).toHaveBeenCalledWith('d:u-1:dev');
+  });
+});
+
+describe('LoginService.withCode', () => {
+  it('counts the attempt before the code, then opens a multi-factor session', async () => {
+    const { service, grants, lockout, challenges, secondFactor } = setup();
+    const outcome = await service.withCode('challenge-token', MfaMethod.Totp, '123456', META);
+    expect(challenges.takeAttempt).toHaveBeenCalledWith('challenge-token');
+    expect(lockout.beginAttempt).toHaveBeenCalledWith('u:u-1');
+    expect(lockout.beginAttempt.mock.invocationCallOrder[0]).toBeLessThan(
+      secondFactor.checkCode.mock.invocationCallOrder[0],
+    );
+    expect(challenges.consume).toHaveBeenCalledWith(CHALLENGE);
+    expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
+    expect(grants.login).toHaveBeenCalledWith({ user: user() }, META, ['pwd', 'otp']);
+    expect(outcome).toMatchObject({ kind: 'granted', client: 'api', challengeAnswered: true });
+  });
+
+  it('charges a wrong code to the lockout, audits it under the flood rule and opens nothing', async () => {
+    const { service, grants, lockout, refusals, secondFactor, challenges } = setup();
+    secondFactor.checkCode.mockResolvedValue({ ok: false, reason: 'invalid' });
+    expect(await codeOf(service.withCode('t', MfaMethod.Totp, '000000', META))).toBe(
+      'MFA_CODE_INVALID',
+    );
+    expect(lockout.failed).toHaveBeenCalledWith('u:u-1');
+    expect(lockout.succeeded).not.toHaveBeenCalled();
+    expect(refusals.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'MFA_FAILED', reason: 'invalid', actorUserId: 'u-1' }),
+    );
+    expect(challenges.consume).not.toHaveBeenCalled();
+    expect(grants.login).not.toHaveBeenCalled();
+  });
+
+  it('says MFA_CODE_REUSED for a replayed time step, audited as such', async () => {
+    const { service, refusals, secondFactor, lockout } = setup();
+    secondFactor.checkCode.mockResolvedValue({ ok: false, reason: 'reused' });
+    expect(await codeOf(service.withCode('t', MfaMethod.Totp, '123456', META))).toBe(
+      'MFA_CODE_REUSED',
+    );
+    expect(refusals.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'MFA_CODE_REUSED' }),
+    );
+    expect(lockout.failed).toHaveBeenCalled();
+  });
+
+  it('refuses a locked account before looking at the code', async () => {
+    const { service, lockout, secondFactor } = setup();
+    lockout.beginAttempt.mockResolvedValue({ allowed: false, retryAfterSeconds: 30 });
+    expect(await codeOf(service.withCode('t', MfaMethod.Totp, '123456', META))).toBe(
+      'ACCOUNT_THROTTLED',
+    );
+    expect(secondFactor.checkCode).not.toHaveBeenCalled();
+  });
+
+  it('voids the challenge when the password changed or the account was disabled since the password step', async () => {
+    for (const changed of [
+      user({ passwordChangedAt: new Date(NOW.getTime() + 1) }),
+      user({ isActive: false }),
+      null,
+    ]) {
+      const { service, users, grants } = setup();
+      users.findById.mockResolvedValue(changed);
+      expect(await codeOf(service.withCode('t', MfaMethod.Totp, '123456', META))).toBe(
+        'MFA_CHALLENGE_EXPIRED',
+      );
+      expect(grants.login).not.toHaveBeenCalled();
+    }
+  });
+
+  it('records a spent recovery code with how many are left', async () => {
+    const { service, audit, secondFactor } = setup();
+    secondFactor.checkCode.mockResolvedValue({
+      ok: true,
+      method: MfaMethod.RecoveryCode,
+      recoveryCodesLeft: 9,
+    });
+    await service.withCode('t', MfaMethod.RecoveryCode, 'AAAA-BBBB-CCCC-DDDD', META);
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'RECOVERY_CODE_USED',
+        details: { recovery_codes_left: 9 },
+      }),
+    );
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'MFA_VERIFIED', details: { method: 'recovery_code' } }),
+    );
+  });
+});

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '../database/unit-of-work';
+import { MfaChallenge } from './entities/mfa-challenge.entity';
+
+@Injectable()
+export class MfaChallengesRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  async insert(challenge: MfaChallenge): Promise<void> {
+    await (await this.unitOfWork.manager()).insert(MfaChallenge, challenge);
+  }
+
+  /**
+   * Takes one of the challenge's attempts in one conditional statement: it matches only a live challenge
+   * (not expired, not used) with attempts left, so parallel guesses never get more than `maxAttempts` between
+   * them, whichever instance they reach. Returns the challenge as it is after the count, or null.
+   */
+  async takeAttempt(
+    tokenHash: string,
+    nowMs: number,
+    maxAttempts: number,
+  ): Promise<MfaChallenge | null> {
+    const manager = await this.unitOfWork.manager();
+    const result = await manager
+      .createQueryBuilder()
+      .update(MfaChallenge)
+      .set({ attempts: () => 'attempts + 1' })
+      .where('token_hash = :tokenHash', { tokenHash })
+      .andWhere('attempts < CAST(:max AS INTEGER)', { max: maxAttempts })
+      .andWhere('expires_at_ms > CAST(:now AS BIGINT)', { now: nowMs })
+      .andWhere('consumed_at_ms IS NULL')
+      .execute();
+    if (result.affected !== 1) return null;
+    return manager.findOneBy(MfaChallenge, { tokenHash });
+  }
+
+  /** A live challenge, read without spending an attempt (to start a WebAuthn ceremony). */
+  async findLive(
+    tokenHash: string,
+    nowMs: number,
+    maxAttempts: number,
+  ): Promise<MfaChallenge | null> {
+    const challenge = await (
+      await this.unitOfWork.manager()
+    ).findOneBy(MfaChallenge, { tokenHash });
+    return challenge &&
+      challenge.consumedAtMs === null &&
+      challenge.expiresAtMs > nowMs &&
+      challenge.attempts < maxAttempts
+      ? challenge
+      : null;
+  }
+
+  async setWebAuthnChallenge(id: string, webauthnChallenge: string): Promise<void> {
+    await (await this.unitOfWork.manager()).update(MfaChallenge, { id }, { webauthnChallenge });
+  }
+
+  /** Marks the challenge used, once: false when another request already completed it. */
+  async consume(id: string, nowMs: number): Promise<boolean> {
+    const result = await (
+      await this.unitOfWork.manager()
+    )
+      .createQueryBuilder()
+      .update(MfaChallenge)
+      .set({ consumedAtMs: nowMs })
+      .where('id = :id', { id })
+      .andWhere('consumed_at_ms IS NULL')
+      .execute();
+    return result.affected === 1;
+  }
+
+  async deleteExpiredBefore(nowMs: number): Promise<number> {
+    const result = await (
+      await this.unitOfWork.manager()
+    )
+      .createQueryBuilder()
+      .delete()
+      .from(MfaChallenge)
+      .where('expires_at_ms < CAST(:now AS BIGINT)', { now: nowMs })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  async deleteAllOfUser(userId: string): Promise<void> {
+    await (await this.unitOfWork.manager()).delete(MfaChallenge, { userId });
+  }
+}

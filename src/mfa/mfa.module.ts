@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { MfaChallenge } from './entities/mfa-challenge.entity';
+import { MfaFactor } from './entities/mfa-factor.entity';
+import { RecoveryCode } from './entities/recovery-code.entity';
+import { MfaAdminController } from './mfa-admin.controller';
+import { MfaChallengesRepository } from './mfa-challenges.repository';
+import { MfaChallengesService } from './mfa-challenges.service';
+import { MfaEnrolmentController } from './mfa-enrolment.controller';
+import { MfaFactorsRepository } from './mfa-factors.repository';
+import { MfaFactorsService } from './mfa-factors.service';
+import { RecoveryCodesRepository } from './recovery-codes.repository';
+import { SecondFactorService } from './second-factor.service';
+import { SecretBox } from './secret-box';
+import { TotpEnrolmentService } from './totp-enrolment.service';
+
+/**
+ * Second factors: enrolment, checks of codes, the login challenge between password and factor. Knows nothing
+ * of logins: auth asks it whether a factor is needed and whether a code is right.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([MfaFactor, RecoveryCode, MfaChallenge]),
+    UsersModule,
+    SessionsModule,
+    AuditModule,
+  ],
+  controllers: [MfaEnrolmentController, MfaAdminController],
+  providers: [
+    SecretBox,
+    MfaFactorsRepository,
+    RecoveryCodesRepository,
+    MfaChallengesRepository,
+    MfaChallengesService,
+    SecondFactorService,
+    MfaFactorsService,
+    TotpEnrolmentService,
+  ],
+  exports: [MfaChallengesService, SecondFactorService, MfaFactorsService],
+})
+export class MfaModule {}

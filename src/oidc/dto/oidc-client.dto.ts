@@ -1,0 +1,61 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { RegisteredClient } from '../oidc-clients.service';
+
+export class OidcClientDto {
+  @ApiProperty({ example: 'aegis-3q2Vd0lJm4c8kQ1p' })
+  client_id!: string;
+
+  @ApiProperty()
+  name!: string;
+
+  @ApiProperty({ type: [String] })
+  redirect_uris!: string[];
+
+  @ApiProperty({ type: [String] })
+  post_logout_redirect_uris!: string[];
+
+  @ApiProperty({ type: String, nullable: true })
+  backchannel_logout_uri!: string | null;
+
+  @ApiProperty()
+  public!: boolean;
+
+  @ApiProperty({ type: [String], enum: ['authorization_code', 'client_credentials'] })
+  grant_types!: string[];
+
+  @ApiProperty({ enum: ['ES256', 'RS256'] })
+  id_token_signed_response_alg!: string;
+
+  @ApiProperty()
+  enabled!: boolean;
+
+  @ApiProperty()
+  created_at!: string;
+
+  @ApiProperty()
+  updated_at!: string;
+
+  static from(client: RegisteredClient): OidcClientDto {
+    const { registration } = client;
+    return {
+      client_id: client.id,
+      name: registration.name,
+      redirect_uris: registration.redirectUris,
+      post_logout_redirect_uris: registration.postLogoutRedirectUris,
+      backchannel_logout_uri: registration.backchannelLogoutUri,
+      public: registration.isPublic,
+      grant_types: registration.grantTypes,
+      id_token_signed_response_alg: registration.idTokenSigningAlg,
+      enabled: client.isEnabled,
+      created_at: client.createdAt.toISOString(),
+      updated_at: client.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class CreatedOidcClientDto extends OidcClientDto {
+  @ApiPropertyOptional({
+    description: 'Confidential clients only: shown once, stored only as a hash',
+  })
+  client_secret?: string;
+}

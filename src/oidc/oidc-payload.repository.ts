@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { In, LessThan } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
+import { OidcPayload } from './entities/oidc-payload.entity';
+
+/** The provider's artifacts. Every call joins the caller's unit of work or runs as one of its own. */
+@Injectable()
+export class OidcPayloadRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  upsert(row: OidcPayload): Promise<void> {
+    return this.unitOfWork.join(async () => {
+      await (await this.unitOfWork.manager()).upsert(OidcPayload, row, ['model', 'id']);
+    });
+  }
+
+  find(model: string, id: string): Promise<OidcPayload | null> {
+    return this.unitOfWork.join(async () =>
+      (await this.unitOfWork.manager()).findOneBy(OidcPayload, { model, id }),
+    );
+  }
+
+  findBy(
+    model: string,
+    where: { uid: string } | { userCode: string },
+  ): Promise<OidcPayload | null> {
+    return this.unitOfWork.join(async () =>
+      (await this.unitOfWork.manager()).findOneBy(OidcPayload, { model, ...where }),
+    );
+  }
+
+  consume(model: string, id: string, at: Date): Promise<void> {
+    return this.unitOfWork.join(async () => {
+      await (
+        await this.unitOfWork.manager()
+      ).update(OidcPayload, { model, id }, { consumedAt: at });
+    });
+  }
+
+  destroy(model: string, id: string): Promise<void> {
+    return this.unitOfWork.join(async () => {
+      await (await this.unitOfWork.manager()).delete(OidcPayload, { model, id });
+    });
+  }
+
+  /** Every artifact issued under a grant (codes, tokens), of the given models. */
+  destroyByGrant(models: readonly string[], grantId: string): Promise<void> {
+    return this.unitOfWork.join(async () => {
+      await (
+        await this.unitOfWork.manager()
+      ).delete(OidcPayload, {
+        model: In([...models]),
+        grantId,
+      });
+    });
+  }
+
+  destroySessionByUid(uid: string): Promise<void> {
+    return this.unitOfWork.join(async () => {
+      await (await this.unitOfWork.manager()).delete(OidcPayload, { model: 'Session', uid });
+    });
+  }
+
+  /** Deletes expired rows; returns how many. */
+  purgeExpired(now: Date): Promise<number> {
+    return this.unitOfWork.join(async () => {
+      const result = await (
+        await this.unitOfWork.manager()
+      ).delete(OidcPayload, {
+        expiresAt: LessThan(now),
+      });
+      return result.affected ?? 0;
+    });
+  }
+}

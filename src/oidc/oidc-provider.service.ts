@@ -1,0 +1,135 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Provider, { type Account, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { UsersService } from '../users/users.service';
+import { clientSecretMatches } from './client-secret';
+import { OidcClientsService } from './oidc-clients.service';
+import { OidcPayloadRepository } from './oidc-payload.repository';
+import { providerConfiguration } from './provider-configuration';
+import { SessionLinksService } from './session-links.service';
+import { SigningKeysService } from './signing-keys.service';
+import { TypeOrmAdapter } from './typeorm-adapter';
+
+/** Provider routes after the /oidc mount, for Aegis's own hooks around them. */
+export type ProviderMiddleware = (
+  ctx: KoaContextWithOIDC,
+  next: () => Promise<void>,
+) => Promise<void>;
+
+/**
+ * Owns the oidc-provider instance. Built on first use: the issuer may depend on the address the server listens
+ * on (development), and the signing keys come from the database. Rebuilt when another process rotated the keys.
+ */
+@Injectable()
+export class OidcProviderService {
+  private readonly logger = new Logger(OidcProviderService.name);
+  private current?: Promise<{ provider: Provider; kids: string }>;
+  private listeningAddress?: () => AddressInfo | string | null;
+  private readonly middleware: ProviderMiddleware[] = [];
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly keys: SigningKeysService,
+    private readonly payloads: OidcPayloadRepository,
+    private readonly clients: OidcClientsService,
+    private readonly links: SessionLinksService,
+    private readonly users: UsersService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Where the HTTP server listens, for the development issuer (PUBLIC_URL unset). */
+  useServerAddress(address: () => AddressInfo | string | null): void {
+    this.listeningAddress = address;
+  }
+
+  /** Koa middleware run around every provider request (audit, ending Aegis sessions on logout). */
+  use(middleware: ProviderMiddleware): void {
+    this.middleware.push(middleware);
+  }
+
+  async provider(): Promise<Provider> {
+    this.current ??= this.build().catch((error: unknown) => {
+      this.current = undefined;
+      throw error;
+    });
+    return (await this.current).provider;
+  }
+
+  /** Serves one request under /oidc (the URL with the mount path removed, as the provider expects). */
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const provider = await this.provider();
+    const original = request.url ?? '/';
+    Object.assign(request, { originalUrl: original, url: original.slice('/oidc'.length) || '/' });
+    await provider.callback()(request, response);
+  }
+
+  /** Picks up keys rotated by another process (the CLI): the next request uses a provider with them. */
+  async reloadIfKeysChanged(): Promise<boolean> {
+    if (!this.current) return false;
+    const { kids } = await this.current;
+    if ((await this.keys.kids()) === kids) return false;
+    this.current = undefined;
+    await this.provider();
+    this.logger.log('Signing keys changed: the OpenID provider now uses the new set');
+    return true;
+  }
+
+  issuer(): string {
+    if (this.config.publicUrl !== undefined) return `${this.config.publicUrl}/oidc`;
+    const address = this.listeningAddress?.();
+    if (address === undefined || address === null || typeof address === 'string')
+      throw new Error('The OpenID issuer needs PUBLIC_URL or a listening server');
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const shown = address.address === '0.0.0.0' || address.address === '::' ? 'localhost' : host;
+    return `http://${shown}:${address.port}/oidc`;
+  }
+
+  private async build(): Promise<{ provider: Provider; kids: string }> {
+    const kids = await this.keys.kids();
+    const jwks = await this.keys.privateJwks();
+    const provider = new Provider(
+      this.issuer(),
+      providerConfiguration(this.config, jwks, {
+        adapter: (name) =>
+          new TypeOrmAdapter(name, this.payloads, this.clients, this.links, this.clock),
+        findAccount: this.findAccount,
+        aegisSessionEnded: async (ctx) => {
+          const session = ctx.oidc.session;
+          // A sign-in that just finished (this resume carries it) is the live session.
+          if (!session?.accountId || ctx.oidc.result?.login) return false;
+          return (await this.links.liveAegisSessionOf(session.uid)) === null;
+        },
+      }),
+    );
+    // Behind trusted proxies the provider believes X-Forwarded-Proto/Host, as the rest of Aegis does.
+    provider.proxy = this.config.trustedProxies.length > 0;
+    // Secrets are stored as hashes: the provider's plain comparison is replaced by a hash check.
+    provider.Client.prototype.compareClientSecret = function (
+      this: { clientSecret?: string },
+      actual: string,
+    ) {
+      return Promise.resolve(clientSecretMatches(this.clientSecret, actual));
+    };
+    for (const middleware of this.middleware) provider.use(middleware);
+    return { provider, kids: kids || (await this.keys.kids()) };
+  }
+
+  /** The account behind `sub`, only while the user is active; claims per scope. */
+  private readonly findAccount: FindAccount = async (_ctx, sub) => {
+    const user = await this.users.findById(sub);
+    if (!user?.isActive) return undefined;
+    const account: Account = {
+      accountId: user.id,
+      claims: () => ({
+        sub: user.id,
+        preferred_username: user.username,
+        name: user.displayName ?? user.username,
+        roles: [user.role],
+      }),
+    };
+    return account;
+  };
+}

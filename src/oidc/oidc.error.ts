@@ -1,0 +1,23 @@
+import { DomainError, ErrorKind } from '../common/errors/domain-error';
+
+export enum OidcErrorCode {
+  ClientNotFound = 'OIDC_CLIENT_NOT_FOUND',
+  InvalidClientMetadata = 'OIDC_INVALID_CLIENT_METADATA',
+  InteractionNotFound = 'OIDC_INTERACTION_NOT_FOUND',
+}
+
+const CATALOGUE: Record<OidcErrorCode, [ErrorKind, string]> = {
+  [OidcErrorCode.ClientNotFound]: [ErrorKind.NotFound, 'OpenID Connect client not found'],
+  [OidcErrorCode.InvalidClientMetadata]: [ErrorKind.Invalid, 'Invalid client registration'],
+  [OidcErrorCode.InteractionNotFound]: [
+    ErrorKind.NotFound,
+    'This sign-in request has expired or is unknown',
+  ],
+};
+
+export class OidcError extends DomainError {
+  constructor(code: OidcErrorCode, detail?: string) {
+    const [kind, title] = CATALOGUE[code];
+    super(kind, code, title, { detail });
+  }
+}

@@ -1,0 +1,65 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { FastifyInstance } from 'fastify';
+import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { SessionsModule } from '../sessions/sessions.module';
+import { UsersModule } from '../users/users.module';
+import { OidcClient } from './entities/oidc-client.entity';
+import { OidcPayload } from './entities/oidc-payload.entity';
+import { OidcSessionLink } from './entities/oidc-session-link.entity';
+import { OidcSigningKey } from './entities/oidc-signing-key.entity';
+import { SignInCredentialsGuard } from './guards/sign-in-credentials.guard';
+import { InteractionController } from './interaction.controller';
+import { OidcClientsController } from './oidc-clients.controller';
+import { OidcClientsRepository } from './oidc-clients.repository';
+import { OidcClientsService } from './oidc-clients.service';
+import { OidcMaintenanceService } from './oidc-maintenance.service';
+import { OidcPayloadRepository } from './oidc-payload.repository';
+import { OidcProviderService } from './oidc-provider.service';
+import { mountProvider } from './provider-mount';
+import { ProviderSessionEnder } from './provider-session-ender.service';
+import { SessionLinksRepository } from './session-links.repository';
+import { SessionLinksService } from './session-links.service';
+import { SignInService } from './sign-in.service';
+import { SigningKeysRepository } from './signing-keys.repository';
+import { SigningKeysService } from './signing-keys.service';
+
+/** Aegis as an OpenID Connect provider under /oidc: clients, keys, hosted sign-in, one session for every tool. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([OidcPayload, OidcClient, OidcSigningKey, OidcSessionLink]),
+    AuditModule,
+    UsersModule,
+    SessionsModule,
+    AuthModule,
+  ],
+  controllers: [OidcClientsController, InteractionController],
+  providers: [
+    OidcPayloadRepository,
+    OidcClientsRepository,
+    OidcClientsService,
+    SigningKeysRepository,
+    SigningKeysService,
+    SessionLinksRepository,
+    SessionLinksService,
+    OidcProviderService,
+    ProviderSessionEnder,
+    OidcMaintenanceService,
+    SignInService,
+    SignInCredentialsGuard,
+  ],
+})
+export class OidcModule implements OnModuleInit {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly providers: OidcProviderService,
+  ) {}
+
+  onModuleInit(): void {
+    const http = this.adapterHost.httpAdapter;
+    if (!http) return;
+    mountProvider(http.getInstance<FastifyInstance>(), this.providers);
+  }
+}

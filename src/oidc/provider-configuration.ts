@@ -1,0 +1,174 @@
+import { hkdfSync } from 'node:crypto';
+import type { JWK } from 'jose';
+import {
+  errors,
+  interactionPolicy,
+  type Configuration,
+  type KoaContextWithOIDC,
+} from 'oidc-provider';
+import type { AppConfig } from '../config/app-config';
+import { messagePage, logoutPage } from './pages/message.page';
+import { PAGE_CSP } from './pages/page-layout';
+
+/** How long the provider's artifacts live, in seconds. */
+export const OIDC_TTL = {
+  AuthorizationCode: 60,
+  IdToken: 3_600,
+  AccessToken: 600,
+  ClientCredentials: 600,
+  Interaction: 900,
+} as const;
+
+/** Scopes of the ID token and userinfo, and the claims each gives. */
+export const OIDC_CLAIMS = {
+  openid: ['sub', 'auth_time', 'acr', 'amr'],
+  profile: ['preferred_username', 'name'],
+  roles: ['roles'],
+};
+
+export const ACR_PASSWORD = 'urn:aegis:acr:password';
+
+export interface ProviderHooks {
+  adapter: NonNullable<Configuration['adapter']>;
+  findAccount: NonNullable<Configuration['findAccount']>;
+  /** A login check: true when the provider session's Aegis session ended (a new sign-in is needed). */
+  aegisSessionEnded: (ctx: KoaContextWithOIDC) => Promise<boolean>;
+}
+
+/** The cookie signing keys of the provider, derived from the encryption key (one secret less to manage). */
+function cookieKeys(config: AppConfig): string[] {
+  return [
+    Buffer.from(
+      hkdfSync('sha256', config.oidc.encryptionKey, '', 'aegis oidc cookies', 32),
+    ).toString('base64url'),
+  ];
+}
+
+function policy(hooks: ProviderHooks): interactionPolicy.Prompt[] {
+  const prompts = interactionPolicy.base();
+  const login = prompts.get('login');
+  login?.checks.add(
+    new interactionPolicy.Check(
+      'aegis_session_ended',
+      'The Aegis session this sign-in belonged to has ended',
+      async (ctx) =>
+        (await hooks.aegisSessionEnded(ctx))
+          ? interactionPolicy.Check.REQUEST_PROMPT
+          : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+    ),
+  );
+  return [...prompts];
+}
+
+function html(ctx: KoaContextWithOIDC, body: string): void {
+  ctx.type = 'html';
+  ctx.set('content-security-policy', PAGE_CSP);
+  ctx.body = body;
+}
+
+/** The provider's configuration: code flow with PKCE only, keys from the database, Aegis's own pages. */
+export function providerConfiguration(
+  config: AppConfig,
+  jwks: JWK[],
+  hooks: ProviderHooks,
+): Configuration {
+  const resources = new Set(config.oidc.resources);
+  return {
+    adapter: hooks.adapter,
+    findAccount: hooks.findAccount,
+    jwks: { keys: jwks },
+    clients: [],
+    claims: OIDC_CLAIMS,
+    scopes: ['openid', 'offline_access', 'profile', 'roles'],
+    acrValues: [ACR_PASSWORD],
+    responseTypes: ['code'],
+    // Secrets in the Authorization header, or none (public clients with PKCE); no client-signed JWTs.
+    clientAuthMethods: ['client_secret_basic', 'none'],
+    pkce: { required: () => true },
+    conformIdTokenClaims: false,
+    rotateRefreshToken: true,
+    clockTolerance: 5,
+    cookies: {
+      keys: cookieKeys(config),
+      long: { signed: true, secure: config.secureCookies, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, secure: config.secureCookies, httpOnly: true, sameSite: 'lax' },
+    },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'ES256',
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'RS256'],
+      userinfoSigningAlgValues: ['ES256', 'RS256'],
+      introspectionSigningAlgValues: ['ES256', 'RS256'],
+      authorizationSigningAlgValues: ['ES256', 'RS256'],
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/oidc/interaction/${interaction.uid}`,
+      policy: policy(hooks),
+    },
+    ttl: {
+      ...OIDC_TTL,
+      RefreshToken: Math.floor(config.sessionAbsoluteTtlMs / 1000),
+      Grant: Math.floor(config.sessionAbsoluteTtlMs / 1000),
+      Session: Math.floor(config.sessionAbsoluteTtlMs / 1000),
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      // Resource servers introspect tokens issued to other clients: any confidential client may; a public one
+      // (no secret, anyone can be it) may not.
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, caller, token) =>
+          Promise.resolve(caller.clientAuthMethod !== 'none' || token.clientId === caller.clientId),
+      },
+      // Only the client a token was issued to may revoke it.
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, caller, token) => Promise.resolve(token.clientId === caller.clientId),
+      },
+      userinfo: { enabled: true },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          html(ctx, logoutPage(form, ctx.oidc.client?.clientName));
+          return Promise.resolve();
+        },
+        postLogoutSuccessSource: (ctx) => {
+          html(ctx, messagePage('Signed out', 'You are signed out of Aegis and its tools.'));
+          return Promise.resolve();
+        },
+      },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx, _client, oneOf) => Promise.resolve(oneOf),
+        useGrantedResource: () => Promise.resolve(true),
+        getResourceServerInfo: (_ctx, resource) => {
+          if (!resources.has(resource)) throw new errors.InvalidTarget();
+          return Promise.resolve({
+            scope: config.oidc.resourceScopes.join(' '),
+            audience: resource,
+            accessTokenTTL: OIDC_TTL.AccessToken,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' } },
+          });
+        },
+      },
+    },
+    renderError: (ctx, out) => {
+      html(
+        ctx,
+        messagePage(
+          'Sign-in could not continue',
+          typeof out.error_description === 'string' ? out.error_description : String(out.error),
+          'Go back to the application you came from and start again. If this keeps happening, tell its administrator.',
+        ),
+      );
+      return Promise.resolve();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { In, IsNull } from 'typeorm';
+import { UnitOfWork } from '../database/unit-of-work';
+import { OidcSessionLink } from './entities/oidc-session-link.entity';
+
+@Injectable()
+export class SessionLinksRepository {
+  constructor(private readonly unitOfWork: UnitOfWork) {}
+
+  insert(link: OidcSessionLink): Promise<void> {
+    return this.unitOfWork.join(async () => {
+      await (await this.unitOfWork.manager()).insert(OidcSessionLink, link);
+    });
+  }
+
+  findByGrant(grantId: string): Promise<OidcSessionLink | null> {
+    return this.unitOfWork.join(async () =>
+      (await this.unitOfWork.manager()).findOneBy(OidcSessionLink, { grantId }),
+    );
+  }
+
+  findOpenByProviderSession(uid: string): Promise<OidcSessionLink[]> {
+    return this.unitOfWork.join(async () =>
+      (await this.unitOfWork.manager()).findBy(OidcSessionLink, {
+        providerSessionUid: uid,
+        endedAt: IsNull(),
+      }),
+    );
+  }
+
+  findOpen(
+    where: { aegisSessionIds: string[] } | { userId: string } | 'all',
+  ): Promise<OidcSessionLink[]> {
+    return this.unitOfWork.join(async () =>
+      (await this.unitOfWork.manager()).findBy(OidcSessionLink, {
+        endedAt: IsNull(),
+        ...(where === 'all'
+          ? {}
+          : 'userId' in where
+            ? { userId: where.userId }
+            : { aegisSessionId: In(where.aegisSessionIds) }),
+      }),
+    );
+  }
+
+  setProviderSession(grantId: string, uid: string): Promise<void> {
+    return this.unitOfWork.join(async () => {
+      await (
+        await this.unitOfWork.manager()
+      ).update(
+        OidcSessionLink,
+        { grantId, providerSessionUid: IsNull() },
+        { providerSessionUid: uid },
+      );
+    });
+  }
+
+  /** Marks a link ended; false when another instance (or an earlier notice) ended it first. */
+  markEnded(grantId: string, at: Date): Promise<boolean> {
+    return this.unitOfWork.join(async () => {
+      const result = await (
+        await this.unitOfWork.manager()
+      ).update(OidcSessionLink, { grantId, endedAt: IsNull() }, { endedAt: at });
+      return result.affected === 1;
+    });
+  }
+
+  /** Deletes links ended before `before` (their grants and tokens are gone). */
+  purgeEndedBefore(before: Date): Promise<number> {
+    return this.unitOfWork.join(async () => {
+      const result = await (
+        await this.unitOfWork.manager()
+      )
+        .createQueryBuilder()
+        .delete()
+        .from(OidcSessionLink)
+        .where('ended_at < :before', { before })
+        .execute();
+      return result.affected ?? 0;
+    });
+  }
+}

@@ -1,0 +1,59 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createUser } from './factories/user.factory';
+import { TestBrowser } from './support/oidc-browser';
+import { listen, registerRp, signInWithPassword } from './support/oidc';
+import { createTestApp, type TestApp } from './support/test-app';
+
+/** The README's code block after `<!-- tested: name -->`. */
+function readmeBlock(name: string): string {
+  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+  const match = new RegExp(`<!-- tested: ${name} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (!match) throw new Error(`README has no tested block "${name}"`);
+  return match[1];
+}
+
+describe('README: "Protecting another service with Aegis"', () => {
+  let t: TestApp;
+  let base: string;
+  const folder = join(__dirname, '.readme-snippets');
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { OIDC_RESOURCES: 'https://api.example.test/' } });
+    base = await listen(t);
+    mkdirSync(folder, { recursive: true });
+  });
+  afterAll(async () => {
+    rmSync(folder, { recursive: true, force: true });
+    await t.close();
+  });
+
+  it('the resource-server snippet verifies an access token from Aegis and refuses another audience', async () => {
+    const rp = await registerRp(t, base);
+    const alice = await createUser(t);
+    const { tokens } = await signInWithPassword(rp, base, alice, new TestBrowser(), {
+      resource: 'https://api.example.test/',
+      scope: 'openid read',
+    });
+    const snippet = readmeBlock('verify-access-token')
+      .replace("'https://aegis.example.com/oidc'", `'${base}/oidc'`)
+      .replace("'https://api.example.com/'", `'https://api.example.test/'`);
+    const file = join(folder, 'verify-access-token.mjs');
+    writeFileSync(
+      file,
+      `${snippet}\nconsole.log(JSON.stringify(await verifyAccessToken(process.argv[2])));\n`,
+    );
+    const run = (token: string) => promisify(execFile)(process.execPath, [file, token]);
+    const { stdout } = await run(tokens.access_token);
+    expect(JSON.parse(stdout)).toEqual({
+      user: alice.user.id,
+      client: rp.clientId,
+      scopes: ['read'],
+    });
+
+    const forAegis = await signInWithPassword(rp, base, alice);
+    await expect(run(forAegis.tokens.access_token)).rejects.toThrow();
+  });
+});
