@@ -1,7 +1,11 @@
 import * as oauth from 'oauth4webapi';
 import { ResourceOwnerPassword } from 'simple-oauth2';
 import type { AddressInfo } from 'node:net';
+import { withTotp } from './factories/mfa.factory';
+import { createUser } from './factories/user.factory';
+import { setCookiesOf } from './support/cookies';
 import { createTestApp, TEST_ADMIN, type TestApp } from './support/test-app';
+import { totpCode } from './support/totp';
 
 /**
  * Real OAuth2 client libraries against the login route's password grant: they must read a success as a token
@@ -23,13 +27,13 @@ describe('the password grant, through OAuth2 client libraries', () => {
   });
   const client: oauth.Client = { client_id: 'aegis-cli' };
 
-  async function grant(password: string): Promise<Response> {
+  async function grant(password: string, username = TEST_ADMIN.username): Promise<Response> {
     return oauth.genericTokenEndpointRequest(
       as(),
       client,
       oauth.None(),
       'password',
-      new URLSearchParams({ username: TEST_ADMIN.username, password }),
+      new URLSearchParams({ username, password }),
       { [oauth.allowInsecureRequests]: true },
     );
   }
@@ -55,6 +59,55 @@ describe('the password grant, through OAuth2 client libraries', () => {
       error: 'invalid_grant',
       error_description: 'Incorrect username or password',
     });
+  });
+
+  it('oauth4webapi: the right password of a user with a second factor is an OAuth2 mfa_required error carrying the challenge', async () => {
+    const alice = await createUser(t);
+    const totp = await withTotp(t, alice);
+    const response = await grant(alice.password, alice.username);
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('www-authenticate')).toBeNull();
+    const failure = await oauth
+      .processGenericTokenEndpointResponse(as(), client, response)
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(oauth.ResponseBodyError);
+    const { cause } = failure as oauth.ResponseBodyError;
+    expect(cause).toEqual({
+      error: 'mfa_required',
+      error_description: 'A second factor is required: answer the challenge at /auth/mfa/verify',
+      mfa_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      methods: ['totp', 'recovery_code'],
+      expires_in: 300,
+    });
+
+    // The challenge in the error is the one /auth/mfa/verify answers, as after the JSON login.
+    const verified = await t
+      .http()
+      .post('/auth/mfa/verify')
+      .send({ mfa_token: cause.mfa_token, method: 'totp', code: totpCode(totp.secret, t.clock) });
+    expect(verified.status).toBe(200);
+    expect(verified.body.token_type).toBe('bearer');
+  });
+
+  it('sets the challenge cookie on the form too, and keeps MFA_REQUIRED as problem+json for the JSON login', async () => {
+    const bob = await createUser(t);
+    await withTotp(t, bob);
+    const form = await t
+      .http()
+      .post('/auth/login')
+      .type('form')
+      .send({ grant_type: 'password', username: bob.username, password: bob.password });
+    expect(form.status).toBe(400);
+    expect(setCookiesOf(form).aegis_mfa.value).toBe(form.body.mfa_token);
+    const json = await t
+      .http()
+      .post('/auth/login')
+      .send({ username: bob.username, password: bob.password });
+    expect(json.status).toBe(401);
+    expect(json.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(json.body).toMatchObject({ code: 'MFA_REQUIRED', error: 'mfa_required' });
+    expect(json.body.mfa_token).toEqual(expect.any(String));
   });
 
   it('answers a missing password as invalid_request and another grant type as unsupported_grant_type', async () => {
