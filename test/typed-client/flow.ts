@@ -5,6 +5,7 @@ import type { components, paths } from './aegis-api';
 
 type Problem = components['schemas']['ProblemDetails'];
 type OAuthTokenError = components['schemas']['OAuthTokenError'];
+type MfaRequired = components['schemas']['MfaRequired'];
 
 type IsNever<T> = [T] extends [never] ? true : false;
 type Expect<T extends true> = T;
@@ -49,6 +50,19 @@ export async function fullFlow(baseUrl: string): Promise<string> {
     body: { username: 'admin', password: 'a long enough passphrase', client: 'api' },
   });
   if (login.error) {
+    if (
+      'mfa_token' in login.error &&
+      'code' in login.error &&
+      login.error.code === 'MFA_REQUIRED'
+    ) {
+      // The right password of a user with a second factor: the challenge is typed, and answered.
+      const challenge: MfaRequired = login.error;
+      const verified = await client.POST('/auth/mfa/verify', {
+        body: { mfa_token: challenge.mfa_token, method: 'totp', code: '123456' },
+      });
+      if (verified.error) return `${verified.error.code} ${challenge.methods.join(' ')}`;
+      return verified.data.access_token;
+    }
     const refused: Problem | OAuthTokenError = login.error;
     return 'code' in refused ? refused.code : refused.error;
   }
@@ -68,6 +82,10 @@ export async function fullFlow(baseUrl: string): Promise<string> {
     params: { path: { id: created.data.user.id } },
   });
   if (user.error) return user.error.code;
+  const factors = await client.GET('/auth/mfa', { headers });
+  if (factors.error) return factors.error.code;
+  const clients = await client.GET('/oidc-clients', { headers });
+  if (clients.error) return clients.error.code;
   const page = await client.GET('/users', { headers, params: { query: { limit: 10 } } });
   if (page.error) return page.error.code;
   const refreshed = await client.POST('/auth/refresh', {
@@ -78,5 +96,5 @@ export async function fullFlow(baseUrl: string): Promise<string> {
   if (sessions.error) return sessions.error.code;
   const current: boolean = sessions.data[0].current;
   await client.POST('/auth/logout', { body: {} });
-  return `${me.data.username} ${user.data.role} ${page.data.items.length} ${String(current)}`;
+  return `${me.data.username} ${user.data.role} ${page.data.items.length} ${String(current)} ${factors.data.recovery_codes_left} ${clients.data.length}`;
 }
