@@ -14,6 +14,7 @@ import { requestIdFor } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { AuthModule } from './auth/auth.module';
+import { FrameworkLinesAtDebug } from './logging/framework-log-levels';
 import { DEMO_PATH, serveDemo } from './common/http/demo-page';
 
 /** Payloads are small; a large body is refused before anyone parses it (/auth/* has a tighter limit). */
@@ -68,7 +69,9 @@ export function buildOpenApiDocument(
  */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   // JSON logs (pino, redacted) for everything Nest and the code base log from here on.
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkLinesAtDebug(app.get(Logger)));
+  // What Nest logged while the application was built (main.ts buffers it) goes through that logger now.
+  app.flushLogs();
   await app.register(fastifyCookie);
   registerSecurityHeaders(app, {
     production: config.env === 'production',

@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { problemCodeOf } from '../common/errors/problem-code';
+import { onFrameworkErrorAnswered } from '../common/http/framework-errors';
 import { clientAddressOf } from '../common/http/request-meta';
 import { clientRequestIdOf } from '../common/http/request-id';
 import { routeTemplateOf } from '../common/http/route-template';
@@ -27,7 +28,9 @@ function userIdOf(request: FastifyRequest): string | undefined {
  * client's own X-Request-Id when it sent one, the client IP, the user when known and the problem `code` of an error answer. Deliberately no headers, query string or body: nothing secret to redact.
  */
 @Injectable()
-export class RequestLog implements OnModuleInit {
+export class RequestLog implements OnModuleInit, OnModuleDestroy {
+  private stopListening?: () => void;
+
   constructor(
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly adapterHost: HttpAdapterHost,
@@ -45,6 +48,12 @@ export class RequestLog implements OnModuleInit {
       this.write(request, reply);
       done();
     });
+    // A malformed URL or an over-long path parameter is answered before any route hook could run.
+    this.stopListening = onFrameworkErrorAnswered((request, reply) => this.write(request, reply));
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
   }
 
   private write(request: FastifyRequest, reply: FastifyReply): void {

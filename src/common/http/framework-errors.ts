@@ -27,6 +27,18 @@ function commonHeaders(production: boolean, requestId: string): Record<string, s
   };
 }
 
+type AnswerListener = (request: FastifyRequest, reply: FastifyReply) => void;
+const answerListeners = new Set<AnswerListener>();
+
+/**
+ * Called once a framework error has been answered. Fastify runs no route hooks for these requests (no route
+ * matched yet), so the request log subscribes here to still write their line.
+ */
+export function onFrameworkErrorAnswered(listener: AnswerListener): () => void {
+  answerListeners.add(listener);
+  return () => answerListeners.delete(listener);
+}
+
 /**
  * `frameworkErrors` for the Fastify adapter: a malformed percent-encoding (400) or an over-long path parameter
  * (414) gets the same problem+json, security headers, request id and no-store as every other answer, and never
@@ -39,6 +51,7 @@ export function frameworkErrorHandler(
     const status = STATUS_BY_FASTIFY_CODE[error.code] ?? 500;
     const body = frameworkProblem(status, request.id) ?? internalErrorProblem(request.id);
     rememberProblemCode(request, body.code);
+    reply.raw.once('finish', () => answerListeners.forEach((listener) => listener(request, reply)));
     void reply.status(body.status).headers(commonHeaders(production, request.id)).send(body);
   };
 }
