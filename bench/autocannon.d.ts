@@ -25,6 +25,8 @@ declare module 'autocannon' {
       body?: string;
       requests?: Request[];
       timeout?: number;
+      /** Requests per second across all connections (unpaced when absent). */
+      overallRate?: number;
     }
     interface Result {
       requests: Histogram;

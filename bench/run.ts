@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
+import { auditedWriteUnderFlood } from './audit-flood';
 import {
   BENCH_ADMIN,
   startBareFastify,
@@ -327,6 +328,9 @@ async function suite(database: BenchDatabase, bareUrl: string) {
         await authenticatedRead(server, bareUrl, postgres ? 0.4 : 0.6)),
       login: (log('login…'), await logins(server)),
       refresh: (log('refresh…'), await refreshes(server, postgres ? 1_500 : 3_000)),
+      auditFlood:
+        (log('audited write under a refusal flood…'),
+        await auditedWriteUnderFlood(server, { rounds: ROUNDS, seconds: SECONDS })),
       isolation: (log('isolation…'), await isolation(server)),
       memory: (log('memory…'), await memory(server)),
     };

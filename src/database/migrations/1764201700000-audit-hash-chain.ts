@@ -1,83 +1,18 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { chainHashV1, GENESIS_HASH_V1, type ChainedFieldsV1 } from './audit-chain-v1';
 import { timestampType } from './column-types';
+import {
+  APPEND_ONLY_ERROR,
+  auditEventsTable,
+  EVENT_COLUMNS,
+  isPostgres,
+  placeholders,
+  SQLITE_TRIGGERS,
+  storedInstant,
+  type LegacyRow,
+} from './audit-hash-chain-v1-schema';
 
 const COPY_BATCH = 500;
-
-/** The audit columns as the initial schema created them. */
-const EVENT_COLUMNS = [
-  'id',
-  'occurred_at',
-  'actor_user_id',
-  'action',
-  'resource_type',
-  'resource_id',
-  'outcome',
-  'details',
-  'ip',
-  'user_agent',
-  'request_id',
-] as const;
-
-type LegacyRow = Record<(typeof EVENT_COLUMNS)[number], unknown>;
-
-function auditEventsTable(queryRunner: QueryRunner, name: string, chained: boolean): Table {
-  const ts = timestampType(queryRunner);
-  return new Table({
-    name,
-    columns: [
-      { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-      { name: 'occurred_at', type: ts, isNullable: false },
-      // No foreign key: the audit trail outlives the accounts it mentions.
-      { name: 'actor_user_id', type: 'varchar', length: '36', isNullable: true },
-      { name: 'action', type: 'varchar', length: '64', isNullable: false },
-      { name: 'resource_type', type: 'varchar', length: '64', isNullable: false },
-      { name: 'resource_id', type: 'varchar', length: '128', isNullable: true },
-      { name: 'outcome', type: 'varchar', length: '16', isNullable: false },
-      { name: 'details', type: 'text', isNullable: false },
-      { name: 'ip', type: 'varchar', length: '64', isNullable: true },
-      { name: 'user_agent', type: 'varchar', length: '512', isNullable: true },
-      { name: 'request_id', type: 'varchar', length: '64', isNullable: true },
-      ...(chained
-        ? [
-            { name: 'seq', type: 'bigint', isNullable: false },
-            { name: 'prev_hash', type: 'varchar', length: '64', isNullable: false },
-            { name: 'hash', type: 'varchar', length: '64', isNullable: false },
-          ]
-        : []),
-    ],
-    checks: [{ name: 'ck_audit_outcome', expression: "outcome IN ('success', 'failure')" }],
-  });
-}
-
-function isPostgres(queryRunner: QueryRunner): boolean {
-  return queryRunner.connection.options.type === 'postgres';
-}
-
-/** Positional parameters of the driver: $1, $2… on PostgreSQL, ? on SQLite. */
-function placeholders(queryRunner: QueryRunner, count: number, offset = 0): string {
-  return Array.from({ length: count }, (_, index) =>
-    isPostgres(queryRunner) ? `$${offset + index + 1}` : '?',
-  ).join(', ');
-}
-
-/** A stored instant as the entity reads it back: SQLite keeps UTC text "YYYY-MM-DD HH:MM:SS.SSS". */
-function storedInstant(value: unknown): Date {
-  if (value instanceof Date) return value;
-  const text = String(value);
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
-}
-
-const APPEND_ONLY_ERROR = 'the audit log is append-only';
-
-const SQLITE_TRIGGERS = [
-  'audit_events_no_update',
-  'audit_events_purge_only',
-  'audit_checkpoints_no_update',
-  'audit_checkpoints_purge_only',
-  'audit_chain_anchor_forward_only',
-  'audit_chain_anchor_no_delete',
-];
 
 /**
  * Tamper evidence for the audit log: every event gets its chain position `seq`, `prev_hash` and `hash`
