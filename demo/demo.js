@@ -6,10 +6,16 @@ import * as webauthn from './vendor/simplewebauthn-browser/index.js';
 const $ = (id) => document.getElementById(id);
 const status = $('status');
 const output = $('output');
+const loginForm = $('login');
+const changeForm = $('change-password');
 const show = (value) => {
   output.textContent = typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 };
-const failure = (error) => error.code ?? error.name ?? String(error);
+const problemOf = (error) => error.code ?? error.name ?? String(error);
+
+// Set by this tab's own logout: the page then says "signed out" instead of calling the API (which would
+// answer 401 and read as an expired session). Another tab's logout still shows as an expired session here.
+let signedOutHere = false;
 
 /** The second-factor form: resolves with the user's answer (a code, the passkey, or null to cancel). */
 function askSecondFactor({ methods, previousError }) {
@@ -46,44 +52,72 @@ const client = createAegisClient({
   onMfaRequired: askSecondFactor,
   // A real SPA would redirect to its login page here; the demo says so and counts how often it happened.
   onSessionExpired: () => {
+    if (signedOutHere) return;
     status.dataset.expiredCount = String(Number(status.dataset.expiredCount) + 1);
     status.textContent = 'Session expired: please log in again.';
+    changeForm.hidden = true;
   },
 });
 
-async function signedIn(how) {
-  const me = await client.me();
-  status.textContent = `Signed in as ${me.username} (${how}).`;
+/** After a login or a password change: who is signed in, and the password step when it is still due. */
+function signedIn(me, how = '') {
+  signedOutHere = false;
+  changeForm.hidden = !me.must_change_password;
+  status.textContent = me.must_change_password
+    ? `Signed in as ${me.username}: choose a new password to continue.`
+    : `Signed in as ${me.username}${how}.`;
   show(me);
 }
 
-$('login').addEventListener('submit', async (event) => {
+loginForm.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const form = new FormData(event.target);
+  const form = new FormData(loginForm);
+  // The password leaves the field as soon as it is sent, whatever the answer.
+  loginForm.elements.password.value = '';
   try {
     await client.login(String(form.get('username')), String(form.get('password')));
-    await signedIn('password');
+    loginForm.reset();
+    signedIn(await client.me());
   } catch (error) {
     status.textContent = 'Login failed.';
-    show(failure(error));
+    show(problemOf(error));
   }
 });
 
 $('passkey-login').addEventListener('click', async () => {
   try {
     await client.signInWithPasskey();
-    await signedIn('passkey');
+    signedIn(await client.me(), ' with a passkey');
   } catch (error) {
     status.textContent = 'Passkey sign-in failed.';
-    show(failure(error));
+    show(problemOf(error));
+  }
+});
+
+changeForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(changeForm);
+  changeForm.reset();
+  try {
+    await client.changePassword(
+      String(form.get('current_password')),
+      String(form.get('new_password')),
+    );
+    signedIn(await client.me());
+  } catch (error) {
+    show(problemOf(error));
   }
 });
 
 $('whoami').addEventListener('click', async () => {
+  if (signedOutHere) {
+    show('Not signed in: log in first.');
+    return;
+  }
   try {
     show(await client.me());
   } catch (error) {
-    show(failure(error));
+    show(problemOf(error));
   }
 });
 
@@ -93,7 +127,11 @@ $('parallel').addEventListener('click', async () => {
 });
 
 $('logout').addEventListener('click', async () => {
+  signedOutHere = true;
   await client.logout();
+  loginForm.reset();
+  changeForm.reset();
+  changeForm.hidden = true;
   status.textContent = 'Signed out.';
   show('');
 });
@@ -120,7 +158,7 @@ async function listFactors() {
         textContent: 'Remove',
       });
       remove.addEventListener('click', () =>
-        client.removeFactor(factor.id).then(listFactors, (error) => show(failure(error))),
+        client.removeFactor(factor.id).then(listFactors, (error) => show(problemOf(error))),
       );
       item.append(remove);
       return item;
@@ -129,7 +167,7 @@ async function listFactors() {
   show({ factors, recovery_codes_left });
 }
 
-$('list-factors').addEventListener('click', () => listFactors().catch((e) => show(failure(e))));
+$('list-factors').addEventListener('click', () => listFactors().catch((e) => show(problemOf(e))));
 
 let pendingTotp;
 $('enrol-totp').addEventListener('click', async () => {
@@ -146,7 +184,7 @@ $('enrol-totp').addEventListener('click', async () => {
     showRecoveryCodes([]);
     show('Scan the QR code, then confirm with the code the app shows.');
   } catch (error) {
-    show(failure(error));
+    show(problemOf(error));
   }
 });
 
@@ -158,7 +196,7 @@ $('totp-confirm').addEventListener('submit', async (event) => {
     showRecoveryCodes(codes);
     show('Authenticator app enrolled.');
   } catch (error) {
-    show(failure(error));
+    show(problemOf(error));
   }
 });
 
@@ -168,7 +206,7 @@ $('enrol-passkey').addEventListener('click', async () => {
     showRecoveryCodes(passkey.recovery_codes);
     show(`Passkey enrolled: ${passkey.label}`);
   } catch (error) {
-    show(failure(error));
+    show(problemOf(error));
   }
 });
 
@@ -179,6 +217,6 @@ $('reauthenticate').addEventListener('submit', async (event) => {
     event.target.reset();
     show('Reauthenticated.');
   } catch (error) {
-    show(failure(error));
+    show(problemOf(error));
   }
 });

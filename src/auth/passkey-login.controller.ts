@@ -1,21 +1,15 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/access/public.decorator';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { RequestOrigin } from '../common/http/request-origin';
 import { Transactional } from '../database/transaction-mode.decorator';
 import { RequestOptionsDto } from '../mfa/dto/webauthn-options.dto';
-import { AuthCookies } from './auth-cookies';
+import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
+import { AuthCookies, SESSION_COOKIE_HEADERS } from './auth-cookies';
+import { AuthError, AuthErrorCode } from './auth.error';
 import { PasskeyLoginDto } from './dto/passkey-login.dto';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { LoginThrottlerGuard } from './guards/login-throttler.guard';
@@ -42,11 +36,10 @@ export class PasskeyLoginController {
       'Options for a passwordless sign-in: any discoverable passkey of this site, user verification required, a single-use challenge valid 5 minutes',
   })
   @ApiOkResponse({ type: RequestOptionsDto })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDetailsDto,
-    description: 'Too many requests from this IP',
-  })
-  async options(@RequestOrigin() origin: string | undefined): Promise<RequestOptionsDto> {
+  @Problems(new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }))
+  async passkeyLoginOptions(
+    @RequestOrigin() origin: string | undefined,
+  ): Promise<RequestOptionsDto> {
     return (await this.passkeys.options(origin)) as RequestOptionsDto;
   }
 
@@ -59,23 +52,17 @@ export class PasskeyLoginController {
     summary:
       'Sign in with a passkey (no password): the same cookies and body as POST /auth/login; the session counts as multi-factor (amr hwk, user)',
   })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({
-    type: ProblemDetailsDto,
-    description:
-      'WEBAUTHN_CHALLENGE_INVALID (unknown, expired or already answered: ask for new options), WEBAUTHN_RESPONSE_INVALID (unknown passkey, or signature, user verification, origin or RP ID does not verify), PASSKEY_COUNTER_REWOUND (the signature counter went backwards: refused and audited), ONE_TIME_PASSWORD_EXPIRED',
-  })
-  @ApiBadRequestResponse({
-    type: ProblemDetailsDto,
-    description: 'VALIDATION_FAILED: the response is missing or not credential JSON',
-  })
-  @ApiForbiddenResponse({ type: ProblemDetailsDto, description: 'ACCOUNT_DISABLED' })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDetailsDto,
-    description:
-      'ACCOUNT_THROTTLED: the account is locked after failed attempts (Retry-After), or too many requests from this IP',
-  })
-  async login(
+  @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
+  @Problems(
+    new MfaError(MfaErrorCode.WebAuthnChallengeInvalid),
+    new MfaError(MfaErrorCode.WebAuthnResponseInvalid),
+    new MfaError(MfaErrorCode.PasskeyCounterRewound),
+    new AuthError(AuthErrorCode.OneTimePasswordExpired),
+    new AuthError(AuthErrorCode.AccountDisabled),
+    new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
+    new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
+  )
+  async passkeyLogin(
     @Body() body: PasskeyLoginDto,
     @Req() request: FastifyRequest,
     @ClientMeta() meta: RequestMeta,

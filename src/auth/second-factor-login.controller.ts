@@ -1,23 +1,17 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/access/public.decorator';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { RequestOrigin } from '../common/http/request-origin';
 import { Transactional } from '../database/transaction-mode.decorator';
 import { RequestOptionsDto } from '../mfa/dto/webauthn-options.dto';
+import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
 import { MfaMethod } from '../mfa/second-factor.service';
 import { WebAuthnAssertionsService } from '../mfa/webauthn-assertions.service';
-import { AuthCookies } from './auth-cookies';
+import { AuthCookies, SESSION_COOKIE_HEADERS } from './auth-cookies';
+import { AuthError, AuthErrorCode } from './auth.error';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { VerifyMfaDto } from './dto/verify-mfa.dto';
 import { WebAuthnLoginOptionsDto } from './dto/webauthn-login-options.dto';
@@ -49,16 +43,12 @@ export class SecondFactorLoginController {
       "Passkey options for the MFA_REQUIRED challenge (mfa_token or the aegis_mfa cookie): the user's passkeys and a single-use challenge; answer at POST /auth/mfa/verify with method webauthn",
   })
   @ApiOkResponse({ type: RequestOptionsDto })
-  @ApiUnauthorizedResponse({
-    type: ProblemDetailsDto,
-    description:
-      'MFA_CHALLENGE_EXPIRED (no live challenge: sign in again), MFA_METHOD_NOT_ENROLLED (the account has no passkey)',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDetailsDto,
-    description: 'Too many requests from this IP',
-  })
-  async webauthnOptions(
+  @Problems(
+    new MfaError(MfaErrorCode.ChallengeExpired),
+    new MfaError(MfaErrorCode.MethodNotEnrolled),
+    new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
+  )
+  async secondFactorPasskeyOptions(
     @Body() body: WebAuthnLoginOptionsDto,
     @Req() request: FastifyRequest,
     @RequestOrigin() origin: string | undefined,
@@ -78,22 +68,19 @@ export class SecondFactorLoginController {
     summary:
       'Answer the MFA_REQUIRED challenge (mfa_token or the aegis_mfa cookie) with a code or a passkey: a login response',
   })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({
-    type: ProblemDetailsDto,
-    description:
-      "MFA_CODE_INVALID, MFA_CODE_REUSED (a TOTP step is accepted once), MFA_METHOD_NOT_ENROLLED, MFA_CHALLENGE_EXPIRED (5 minutes, 5 wrong answers: sign in again); for webauthn: WEBAUTHN_CHALLENGE_INVALID (no options asked, or already answered: ask again), WEBAUTHN_RESPONSE_INVALID (not one of the account's passkeys, or the signature, origin or RP ID does not verify), PASSKEY_COUNTER_REWOUND (the signature counter went backwards: refused and audited)",
-  })
-  @ApiBadRequestResponse({
-    type: ProblemDetailsDto,
-    description:
-      'VALIDATION_FAILED: code missing for totp/recovery_code, response missing for webauthn',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDetailsDto,
-    description: 'Too many failed attempts for this account (wrong codes count), or from this IP',
-  })
-  async verify(
+  @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
+  @Problems(
+    new MfaError(MfaErrorCode.CodeInvalid),
+    new MfaError(MfaErrorCode.CodeReused),
+    new MfaError(MfaErrorCode.MethodNotEnrolled),
+    new MfaError(MfaErrorCode.ChallengeExpired),
+    new MfaError(MfaErrorCode.WebAuthnChallengeInvalid),
+    new MfaError(MfaErrorCode.WebAuthnResponseInvalid),
+    new MfaError(MfaErrorCode.PasskeyCounterRewound),
+    new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
+    new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
+  )
+  async verifySecondFactor(
     @Body() body: VerifyMfaDto,
     @Req() request: FastifyRequest,
     @ClientMeta() meta: RequestMeta,
@@ -103,12 +90,7 @@ export class SecondFactorLoginController {
     const token = body.mfa_token ?? this.cookies.mfaToken(request);
     const outcome =
       body.method === MfaMethod.WebAuthn
-        ? await this.login.withWebAuthn(
-            token,
-            body.response as unknown as AuthenticationResponseJSON,
-            origin,
-            meta,
-          )
+        ? await this.login.withWebAuthn(token, body.response!, origin, meta)
         : await this.login.withCode(token, body.method, body.code ?? '', meta);
     return this.responder.answer(outcome, reply);
   }

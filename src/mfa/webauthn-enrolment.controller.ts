@@ -1,12 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import type { Principal } from '../common/access/principal';
@@ -14,13 +7,14 @@ import {
   AllowsPendingMfa,
   RequiresRecentAuthentication,
 } from '../common/access/second-factor-access.decorator';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { RequestOrigin } from '../common/http/request-origin';
 import { Transactional } from '../database/transaction-mode.decorator';
 import { RegisterWebAuthnDto } from './dto/register-webauthn.dto';
 import { WebAuthnFactorDto } from './dto/webauthn-factor.dto';
 import { CreationOptionsDto } from './dto/webauthn-options.dto';
+import { MfaError, MfaErrorCode } from './mfa.error';
 import { WebAuthnRegistrationService } from './webauthn-registration.service';
 
 /** Enrolling a passkey (security key, platform authenticator, phone) as a factor of the caller's own account. */
@@ -40,7 +34,7 @@ export class WebAuthnEnrolmentController {
       'Start enrolling a passkey: creation options (resident key and user verification preferred) with a single-use challenge for this session, valid 5 minutes',
   })
   @ApiOkResponse({ type: CreationOptionsDto })
-  async options(
+  async passkeyRegistrationOptions(
     @CurrentPrincipal() principal: Principal,
     @RequestOrigin() origin: string | undefined,
   ): Promise<CreationOptionsDto> {
@@ -55,16 +49,11 @@ export class WebAuthnEnrolmentController {
       "Finish enrolling a passkey with the authenticator's answer; the first factor comes with 10 recovery codes (shown once)",
   })
   @ApiCreatedResponse({ type: WebAuthnFactorDto })
-  @ApiBadRequestResponse({
-    type: ProblemDetailsDto,
-    description:
-      'WEBAUTHN_REGISTRATION_INVALID: the challenge is unknown, expired, already used or of another session, or the answer does not verify for this site (origin, RP ID, signature); VALIDATION_FAILED',
-  })
-  @ApiConflictResponse({
-    type: ProblemDetailsDto,
-    description: 'WEBAUTHN_CREDENTIAL_EXISTS: this credential is already registered',
-  })
-  async register(
+  @Problems(
+    new MfaError(MfaErrorCode.WebAuthnRegistrationInvalid),
+    new MfaError(MfaErrorCode.CredentialAlreadyRegistered),
+  )
+  async registerPasskey(
     @Body() body: RegisterWebAuthnDto,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,

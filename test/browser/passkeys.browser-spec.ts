@@ -165,13 +165,13 @@ describe('passkeys and TOTP on the demo page in a real browser', () => {
     expect(await page.textContent('#mfa-methods')).toBe('webauthn, recovery_code');
     await page.click('#mfa-passkey');
     await untilStatus('Signed in as');
-    expect(await statusText()).toBe(`Signed in as ${alice.username} (password).`);
+    expect(await statusText()).toBe(`Signed in as ${alice.username}.`);
     expect(await amr()).toEqual(['pwd', 'hwk']);
     await logOut();
 
     await page.click('#passkey-login');
     await untilStatus('Signed in as');
-    expect(await statusText()).toBe(`Signed in as ${alice.username} (passkey).`);
+    expect(await statusText()).toBe(`Signed in as ${alice.username} with a passkey.`);
     expect(await amr()).toEqual(['hwk', 'user']);
     expect(
       await auditEvents(t, { action: AuditAction.PasskeyLogin, actorUserId: alice.user.id }),
