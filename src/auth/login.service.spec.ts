@@ -64,10 +64,25 @@ describe('LoginService.afterPassword', () => {
       grant: GRANT,
       client: 'browser',
       challengeAnswered: false,
+      userId: 'u-1',
+      amr: ['pwd'],
     });
     expect(grants.login).toHaveBeenCalledWith({ user: user(), accountKey: 'u:u-1' }, META, ['pwd']);
     expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
     expect(challenges.issue).not.toHaveBeenCalled();
+  });
+
+  it('refuses a password-only login when a second factor is required and the user has none', async () => {
+    const { service, grants, lockout, challenges } = setup();
+    await expect(
+      service.afterPassword({ user: user(), accountKey: 'u:u-1' }, META, 'browser', {
+        secondFactorRequired: true,
+      }),
+    ).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+    expect(grants.login).not.toHaveBeenCalled();
+    expect(challenges.issue).not.toHaveBeenCalled();
+    // The right password settles its attempt: the refusal is no failure of the account's.
+    expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
   });
 
   it('issues a challenge bound to the password step instead of a session, keeping the failure count', async () => {
