@@ -135,7 +135,8 @@ export class RelyingParty {
       return;
     }
     this.logoutTokens.push(token);
-    for (const [id, local] of this.sessions) if (local.sub === payload.sub) this.sessions.delete(id);
+    for (const [id, local] of this.sessions)
+      if (local.sub === payload.sub) this.sessions.delete(id);
     response.writeHead(200, { 'cache-control': 'no-store' }).end();
   }
 }
