@@ -170,6 +170,16 @@ describe('OpenID Connect: the second factor on the hosted sign-in page', () => {
     });
   });
 
+  it('settles the lockout attempt of a right password it refuses (an account that must change its password)', async () => {
+    const newcomer = await createUser(t, { mustChangePassword: true });
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const { answer } = await passwordStep(newcomer);
+      expect(answer.status).toBe(403);
+      expect(answer.body).toContain('Change your password first');
+    }
+    expect(await lockoutOf(t, newcomer.user.id)).toBeNull();
+  });
+
   it('does not take the challenge of one sign-in for another sign-in', async () => {
     const hugo = await createUser(t);
     const totp = await withTotp(t, hugo);

@@ -120,6 +120,15 @@ export class LoginService {
   }
 
   /**
+   * A right password that the caller will not turn into a session for a reason of its own (the hosted sign-in
+   * refuses an account that must change its password first): its attempt is settled, so it does not stay
+   * in flight in the account's lockout budget.
+   */
+  async refusedAfterPassword(verified: VerifiedLogin): Promise<void> {
+    await this.lockout.succeeded(verified.accountKey);
+  }
+
+  /**
    * Answers a challenge with a one-time code. The attempt is counted (on the challenge, and in the account's
    * lockout) before the code is looked at; call this before the request's unit of work opens its transaction.
    */

@@ -133,7 +133,8 @@ export class SignInService {
       });
     }
     const { user } = attempt.verified;
-    if (user.mustChangePassword)
+    if (user.mustChangePassword) {
+      await this.logins.refusedAfterPassword(attempt.verified);
       return {
         status: 403,
         html: messagePage(
@@ -142,6 +143,7 @@ export class SignInService {
           'Sign in to Aegis itself, choose a new password, then come back to this tool.',
         ),
       };
+    }
     let outcome;
     try {
       outcome = await this.logins.afterPassword(attempt.verified, meta, 'browser', {
