@@ -6,6 +6,7 @@ import { Clock } from '../common/clock';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
+import { foldUsername } from '../users/username';
 import { UsersService } from '../users/users.service';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { LoginLockoutRepository, type LockoutPolicy } from './login-lockout.repository';
@@ -59,10 +60,13 @@ export class LoginLockoutService {
 
   /**
    * Names no account has are counted too, under their canonical form: otherwise only real accounts would
-   * ever answer 429, and the lockout would tell which accounts exist.
+   * ever answer 429, and the lockout would tell which accounts exist. The form is the one login matches
+   * accounts by (full case folding: `Straße`, `STRASSE` and `strasse` are one account, so one budget);
+   * lower case alone would give each spelling of an unknown name a budget of its own, and an exhausted
+   * `straße` followed by a fresh `strasse` would tell an existing account (one shared budget) apart.
    */
   static keyForUnknownName(loginName: string): string {
-    const canonical = loginName.normalize('NFKC').toLowerCase();
+    const canonical = foldUsername(loginName);
     return `n:${createHash('sha256').update(canonical).digest('hex')}`;
   }
 

@@ -106,11 +106,25 @@ describe('LoginService.afterPassword', () => {
     expect(lockout.succeeded).not.toHaveBeenCalled();
     expect(lockout.abandoned).toHaveBeenCalledWith('d:u-1:dev');
   });
+
+  it('stores a rehashed password only once the challenge it was checked for is answered', async () => {
+    const { service, challenges, secondFactor, users } = setup();
+    secondFactor.methodsOf.mockResolvedValue([MfaMethod.Totp]);
+    await service.afterPassword(
+      { user: user(), accountKey: 'u:u-1', upgradedHash: 'stronger-hash' },
+      META,
+      'browser',
+    );
+    const onAnswered = challenges.issue.mock.calls[0][1];
+    expect(users.upgradePasswordHash).not.toHaveBeenCalled();
+    await onAnswered?.();
+    expect(users.upgradePasswordHash).toHaveBeenCalledWith(user(), 'stronger-hash');
+  });
 });
 
 describe('LoginService.withCode', () => {
   it('counts the attempt before the code, then opens a multi-factor session', async () => {
-    const { service, grants, lockout, challenges, secondFactor } = setup();
+    const { service, grants, lockout, challenges, secondFactor, audit } = setup();
     const outcome = await service.withCode('challenge-token', MfaMethod.Totp, '123456', META);
     expect(challenges.takeAttempt).toHaveBeenCalledWith('challenge-token');
     expect(lockout.beginAttempt).toHaveBeenCalledWith('u:u-1');
@@ -120,7 +134,46 @@ describe('LoginService.withCode', () => {
     expect(challenges.consume).toHaveBeenCalledWith(CHALLENGE);
     expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
     expect(grants.login).toHaveBeenCalledWith({ user: user() }, META, ['pwd', 'otp']);
-    expect(outcome).toMatchObject({ kind: 'granted', client: 'api', challengeAnswered: true });
+    expect(outcome).toEqual({
+      kind: 'granted',
+      grant: GRANT,
+      client: 'api',
+      challengeAnswered: true,
+    });
+    expect(audit.record.mock.calls).toEqual([
+      [
+        {
+          action: 'MFA_VERIFIED',
+          outcome: 'success',
+          actorUserId: 'u-1',
+          resourceType: 'auth',
+          resourceId: 'u-1',
+          details: { method: 'totp' },
+          meta: META,
+        },
+      ],
+    ]);
+  });
+
+  it('hands the session to the client the password step was made for', async () => {
+    const { service, challenges } = setup();
+    challenges.takeAttempt.mockResolvedValue({ ...CHALLENGE, client: 'browser' });
+    expect(await service.withCode('t', MfaMethod.Totp, '123456', META)).toMatchObject({
+      kind: 'granted',
+      client: 'browser',
+    });
+  });
+
+  it('gives the attempt back when the code could not be checked, opening nothing', async () => {
+    const { service, secondFactor, lockout, grants, refusals } = setup();
+    const outage = new Error('connection reset');
+    secondFactor.checkCode.mockRejectedValue(outage);
+    await expect(service.withCode('t', MfaMethod.Totp, '123456', META)).rejects.toBe(outage);
+    expect(lockout.abandoned).toHaveBeenCalledWith('u:u-1');
+    expect(lockout.failed).not.toHaveBeenCalled();
+    expect(lockout.succeeded).not.toHaveBeenCalled();
+    expect(refusals.record).not.toHaveBeenCalled();
+    expect(grants.login).not.toHaveBeenCalled();
   });
 
   it('charges a wrong code to the lockout, audits it under the flood rule and opens nothing', async () => {
@@ -131,9 +184,15 @@ describe('LoginService.withCode', () => {
     );
     expect(lockout.failed).toHaveBeenCalledWith('u:u-1');
     expect(lockout.succeeded).not.toHaveBeenCalled();
-    expect(refusals.record).toHaveBeenCalledWith(
-      expect.objectContaining({ action: 'MFA_FAILED', reason: 'invalid', actorUserId: 'u-1' }),
-    );
+    expect(refusals.record).toHaveBeenCalledWith({
+      action: 'MFA_FAILED',
+      reason: 'invalid',
+      actorUserId: 'u-1',
+      resourceType: 'auth',
+      resourceId: 'u-1',
+      details: { method: 'totp' },
+      meta: META,
+    });
     expect(challenges.consume).not.toHaveBeenCalled();
     expect(grants.login).not.toHaveBeenCalled();
   });
@@ -150,13 +209,40 @@ describe('LoginService.withCode', () => {
     expect(lockout.failed).toHaveBeenCalled();
   });
 
-  it('refuses a locked account before looking at the code', async () => {
-    const { service, lockout, secondFactor } = setup();
-    lockout.beginAttempt.mockResolvedValue({ allowed: false, retryAfterSeconds: 30 });
-    expect(await codeOf(service.withCode('t', MfaMethod.Totp, '123456', META))).toBe(
-      'ACCOUNT_THROTTLED',
+  it('says MFA_METHOD_NOT_ENROLLED for a method the user has not set up, charged and audited', async () => {
+    const { service, refusals, secondFactor, lockout } = setup();
+    secondFactor.checkCode.mockResolvedValue({ ok: false, reason: 'not_enrolled' });
+    expect(await codeOf(service.withCode('t', MfaMethod.RecoveryCode, 'AAAA-BBBB', META))).toBe(
+      'MFA_METHOD_NOT_ENROLLED',
     );
+    expect(refusals.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        action: 'MFA_FAILED',
+        reason: 'not_enrolled',
+        details: { method: 'recovery_code' },
+      }),
+    );
+    expect(lockout.failed).toHaveBeenCalledWith('u:u-1');
+  });
+
+  it('refuses a locked account before looking at the code, saying when to retry', async () => {
+    const { service, lockout, secondFactor, refusals } = setup();
+    lockout.beginAttempt.mockResolvedValue({ allowed: false, retryAfterSeconds: 30 });
+    const refused = service.withCode('t', MfaMethod.Totp, '123456', META);
+    await expect(refused).rejects.toMatchObject({
+      code: 'ACCOUNT_THROTTLED',
+      options: { retryAfterSeconds: 30 },
+    });
     expect(secondFactor.checkCode).not.toHaveBeenCalled();
+    expect(refusals.record).toHaveBeenCalledWith({
+      action: 'MFA_FAILED',
+      reason: 'throttled',
+      actorUserId: 'u-1',
+      resourceType: 'auth',
+      resourceId: 'u-1',
+      details: { method: 'totp' },
+      meta: META,
+    });
   });
 
   it('voids the challenge when the password changed or the account was disabled since the password step', async () => {
@@ -182,14 +268,29 @@ describe('LoginService.withCode', () => {
       recoveryCodesLeft: 9,
     });
     await service.withCode('t', MfaMethod.RecoveryCode, 'AAAA-BBBB-CCCC-DDDD', META);
+    expect(audit.record).toHaveBeenCalledWith({
+      action: 'RECOVERY_CODE_USED',
+      outcome: 'success',
+      actorUserId: 'u-1',
+      resourceType: 'user',
+      resourceId: 'u-1',
+      details: { recovery_codes_left: 9 },
+      meta: META,
+    });
+    expect(audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'MFA_VERIFIED', details: { method: 'recovery_code' } }),
+    );
+  });
+
+  it('records the last recovery code as none left', async () => {
+    const { service, audit, secondFactor } = setup();
+    secondFactor.checkCode.mockResolvedValue({ ok: true, method: MfaMethod.RecoveryCode });
+    await service.withCode('t', MfaMethod.RecoveryCode, 'AAAA-BBBB-CCCC-DDDD', META);
     expect(audit.record).toHaveBeenCalledWith(
       expect.objectContaining({
         action: 'RECOVERY_CODE_USED',
-        details: { recovery_codes_left: 9 },
+        details: { recovery_codes_left: 0 },
       }),
-    );
-    expect(audit.record).toHaveBeenCalledWith(
-      expect.objectContaining({ action: 'MFA_VERIFIED', details: { method: 'recovery_code' } }),
     );
   });
 });
