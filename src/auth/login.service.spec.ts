@@ -94,6 +94,20 @@ describe('LoginService.afterPassword', () => {
     });
   });
 
+  it('asks a user with a factor for it when a second factor is required, as it would anyway', async () => {
+    const { service, secondFactor, challenges, audit } = setup();
+    secondFactor.methodsOf.mockResolvedValue([MfaMethod.Totp]);
+    const outcome = await service.afterPassword(
+      { user: user(), accountKey: 'u:u-1' },
+      META,
+      'browser',
+      { secondFactorRequired: true },
+    );
+    expect(outcome.kind).toBe('mfa_required');
+    expect(challenges.issue).toHaveBeenCalled();
+    expect(audit.recordIndependently).not.toHaveBeenCalled();
+  });
+
   it('settles the attempt of a right password that its caller refuses for a reason of its own', async () => {
     const { service, grants, lockout } = setup();
     await service.refusedAfterPassword({ user: user(), accountKey: 'd:u-1:dev' });

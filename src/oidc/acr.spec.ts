@@ -1,6 +1,17 @@
-import { ACR_MULTI_FACTOR, ACR_PASSWORD, acrOf, asksMultiFactor, requestedAcrs } from './acr';
+import {
+  ACR_MULTI_FACTOR,
+  ACR_PASSWORD,
+  ACR_VALUES,
+  acrOf,
+  asksMultiFactor,
+  requestedAcrs,
+} from './acr';
 
 describe('acr', () => {
+  it('advertises the password value first, then the multi-factor one', () => {
+    expect(ACR_VALUES).toEqual([ACR_PASSWORD, ACR_MULTI_FACTOR]);
+  });
+
   it('names a sign-in with a second factor multi-factor, and the password alone password', () => {
     expect(acrOf(['pwd'])).toBe(ACR_PASSWORD);
     expect(acrOf(['pwd', 'otp'])).toBe(ACR_MULTI_FACTOR);
@@ -31,5 +42,16 @@ describe('acr', () => {
     ]);
     expect(requestedAcrs({ claims: '{not json' })).toEqual([]);
     expect(requestedAcrs({})).toEqual([]);
+    for (const other of [
+      '{}',
+      'null',
+      '{"userinfo":{}}',
+      claims(null as never),
+      '{"id_token":{"acr":"x"}}',
+    ])
+      expect(requestedAcrs({ claims: other, acr_values: ACR_PASSWORD })).toEqual([ACR_PASSWORD]);
+    expect(
+      requestedAcrs({ claims: 7, acr_values: `${ACR_MULTI_FACTOR}  ${ACR_PASSWORD} ` }),
+    ).toEqual([ACR_MULTI_FACTOR, ACR_PASSWORD]);
   });
 });

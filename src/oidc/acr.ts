@@ -20,25 +20,29 @@ export function acrOf(amr: readonly string[]): string {
  * Whether the `acr` values a client asked for (through `acr_values`, or `claims.id_token.acr`) can only be met
  * with a second factor: the multi-factor value is among them and the password one is not.
  */
-export function asksMultiFactor(requested: readonly string[] | undefined): boolean {
-  if (!requested || requested.length === 0) return false;
+export function asksMultiFactor(requested: readonly string[] = []): boolean {
   return requested.includes(ACR_MULTI_FACTOR) && !requested.includes(ACR_PASSWORD);
 }
 
 /** The `acr` values of an authorization request's parameters (as oidc-provider parsed them). */
 export function requestedAcrs(params: Record<string, unknown>): string[] {
-  const values = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
-  if (typeof params.claims === 'string') {
-    try {
-      const acr = (JSON.parse(params.claims) as { id_token?: { acr?: unknown } }).id_token?.acr;
-      if (acr && typeof acr === 'object') {
-        const { value, values: listed } = acr as { value?: unknown; values?: unknown };
-        if (typeof value === 'string') values.push(value);
-        if (Array.isArray(listed)) values.push(...listed.filter((v) => typeof v === 'string'));
-      }
-    } catch {
-      // The provider has already refused a malformed claims parameter; nothing asked here.
-    }
+  const listed = typeof params.acr_values === 'string' ? params.acr_values.split(' ') : [];
+  return [...listed, ...claimsAcrs(params.claims)].filter((value) => value !== '');
+}
+
+/** `claims.id_token.acr` of the `claims` parameter (JSON text): its `value` and `values`. */
+function claimsAcrs(claims: unknown): string[] {
+  if (typeof claims !== 'string') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(claims);
+  } catch {
+    // The provider has already refused a malformed claims parameter; nothing asked here.
+    return [];
   }
-  return values.filter((value) => value !== '');
+  const acr = (parsed as { id_token?: { acr?: unknown } } | null)?.id_token?.acr;
+  if (typeof acr !== 'object' || acr === null) return [];
+  const { value, values } = acr as { value?: unknown; values?: unknown };
+  const all = [value, ...(Array.isArray(values) ? (values as unknown[]) : [])];
+  return all.filter((entry): entry is string => typeof entry === 'string');
 }

@@ -38,7 +38,23 @@ describe('SecretBox', () => {
     expect(() => new SecretBox(randomBytes(32)).open(sealed, 'kid-1')).toThrow();
   });
 
+  it('seals an empty text too (a value of exactly IV and tag)', () => {
+    expect(box.open(box.seal('', 'kid-1'), 'kid-1')).toBe('');
+  });
+
   it('refuses unknown versions and truncated values instead of guessing', () => {
+    const fixed = new SecretBox(FIXED_KEY);
+    const [, iv, tag, body] = SEALED_BY_OIDC_BOX.split('.');
+    const unknown = [
+      SEALED_BY_MFA_BOX.replace(/^v1/, 'v2'),
+      SEALED_BY_OIDC_BOX.replace(/^v1/, 'v2'),
+      `v1.${iv}.${tag}`,
+      `v1.${iv}.${tag}.${body}.${body}`,
+      `v1.${iv}${iv}.${tag}.${body}`,
+      `v1.${iv}.${tag}${tag}.${body}`,
+    ];
+    for (const sealed of unknown)
+      expect(() => fixed.open(sealed, 'kid-1')).toThrow('Unknown sealed secret format');
     expect(() => box.open('v0.abc', 'kid-1')).toThrow('Unknown sealed secret format');
     expect(() => box.open('v1.abc', 'kid-1')).toThrow('Unknown sealed secret format');
     expect(() => box.open('v1.a.b', 'kid-1')).toThrow('Unknown sealed secret format');
