@@ -3,7 +3,7 @@ import { createAdmin, type AdminFixture } from '../factories/admin.factory';
 import { logIn, refreshCookie } from '../factories/session.factory';
 import { createUser } from '../factories/user.factory';
 import { auditEvents } from '../support/audit';
-import { expectProblem } from '../support/security';
+import { expectProblem, wrongLoginFromPeer as loginFrom } from '../support/security';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -11,26 +11,6 @@ import { createTestApp, type TestApp } from '../support/test-app';
  * counts in, what an address that is not an address becomes, when a one-time password stops working, and which
  * answer a revoked session's refresh token gets after an administrator's reset.
  */
-
-/** A login attempt from a chosen socket peer (Fastify's inject sets the peer address). */
-async function loginFrom(
-  t: TestApp,
-  remoteAddress: string,
-  username: string,
-  headers: Record<string, string> = {},
-) {
-  const response = await t.app
-    .getHttpAdapter()
-    .getInstance()
-    .inject({
-      method: 'POST',
-      url: '/auth/login',
-      remoteAddress,
-      headers: { 'content-type': 'application/json', ...headers },
-      payload: JSON.stringify({ username, password: 'guessed password' }),
-    });
-  return { status: response.statusCode, body: response.json<{ code?: string }>() };
-}
 
 describe('security: the per-IP login limit counts networks, not spellings', () => {
   let t: TestApp;

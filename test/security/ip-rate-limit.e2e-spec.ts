@@ -1,7 +1,7 @@
 import { AuditAction } from '../../src/audit/audit-action';
 import { Session } from '../../src/sessions/entities/session.entity';
 import { auditEvents } from '../support/audit';
-import { expectNoTokenIssued, expectProblem } from '../support/security';
+import { expectNoTokenIssued, expectProblem, wrongLoginFromPeer } from '../support/security';
 import { createTestApp, TEST_ADMIN, type TestApp } from '../support/test-app';
 
 const LIMIT = { LOGIN_RATE_LIMIT_PER_MINUTE: '5' };
@@ -85,18 +85,11 @@ describe('security: per-IP login limit behind a trusted proxy', () => {
   });
 
   it('ignores X-Forwarded-For sent by a peer that is not one of the trusted proxies', async () => {
-    // Fastify's inject lets the test choose the socket peer: here a client reaching the service directly.
-    const response = await t.app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method: 'POST',
-        url: '/auth/login',
-        remoteAddress: '192.0.2.50',
-        headers: { 'x-forwarded-for': '203.0.113.200', 'content-type': 'application/json' },
-        payload: JSON.stringify({ username: 'direct-peer-probe', password: 'guessed password' }),
-      });
-    expect(response.statusCode).toBe(401);
+    // The socket peer chosen by the test: here a client reaching the service directly.
+    const response = await wrongLoginFromPeer(t, '192.0.2.50', 'direct-peer-probe', {
+      'x-forwarded-for': '203.0.113.200',
+    });
+    expect(response.status).toBe(401);
     const rows = await auditEvents(t, { action: AuditAction.LoginFailed });
     expect(rows.find((row) => row.details.username === 'direct-peer-probe')?.ip).toBe('192.0.2.50');
   });

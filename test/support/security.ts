@@ -68,3 +68,26 @@ export function lockoutOf(t: TestApp, userId: string): Promise<LoginLockout | nu
     .getRepository(LoginLockout)
     .findOneBy({ accountKey: LoginLockoutService.keyForUser(userId) });
 }
+
+/**
+ * A login with a wrong password from a chosen socket peer (Fastify's inject sets the peer address, which
+ * supertest cannot), e.g. a client reaching the service directly or a proxy that forwards a header.
+ */
+export async function wrongLoginFromPeer(
+  t: TestApp,
+  remoteAddress: string,
+  username: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: { code?: string } }> {
+  const response = await t.app
+    .getHttpAdapter()
+    .getInstance()
+    .inject({
+      method: 'POST',
+      url: '/auth/login',
+      remoteAddress,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: JSON.stringify({ username, password: 'guessed password' }),
+    });
+  return { status: response.statusCode, body: response.json<{ code?: string }>() };
+}
