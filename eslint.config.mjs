@@ -28,6 +28,8 @@ export default tseslint.config(
       'eslint.config.mjs',
       'client/dist/**',
       'demo/**',
+      // Compiled by its own test against types generated from openapi.json.
+      'test/typed-client/**',
     ],
   },
   js.configs.recommended,

@@ -2,17 +2,19 @@ import fastifyCookie from '@fastify/cookie';
 import type { Server } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { buildOpenApiDocument as buildDocument } from './openapi/openapi-document';
 import type { AppConfig } from './config/app-config';
 import { ProblemDetailsFilter } from './common/errors/problem-details.filter';
 import { registerCors } from './common/http/cors';
+import { clientErrorHandler, frameworkErrorHandler } from './common/http/framework-errors';
 import { registerJsonBodyParser } from './common/http/json-body-parser';
 import { applyNoStore } from './common/http/no-store';
 import { requestIdFor } from './common/http/request-id';
 import { registerSecurityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import { AuthModule } from './auth/auth.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { FrameworkLinesAtDebug } from './logging/framework-log-levels';
 import { DEMO_PATH, serveDemo } from './common/http/demo-page';
 
 /** Payloads are small; a large body is refused before anyone parses it (/auth/* has a tighter limit). */
@@ -26,6 +28,9 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: false,
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
+    // Errors Fastify and Node answer themselves (bad URL, 414, 431, malformed requests) are Aegis problems too.
+    frameworkErrors: frameworkErrorHandler(config.env === 'production'),
+    clientErrorHandler: clientErrorHandler(config.env === 'production'),
     // No Nest middleware is mounted (logging and headers are Fastify hooks): no middleware engine per request.
     skipMiddie: true,
     // Fastify's defaults (0) would switch Node's request timeout off: a trickled body would stay open forever.
@@ -55,22 +60,7 @@ export function buildOpenApiDocument(
   app: NestFastifyApplication,
   accessCookieName = AuthModule.cookieNames(false).access,
 ): OpenAPIObject {
-  const document = new DocumentBuilder()
-    .setTitle('Aegis')
-    .setDescription(
-      'Identity backend: login, sessions with rotating refresh tokens, users and audit. ' +
-        'Use **Authorize** with the OAuth2 password flow (or paste a bearer token) to call protected routes.',
-    )
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .addCookieAuth(accessCookieName)
-    .addOAuth2({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', scopes: {} } } })
-    .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
-      MetricsModule.securityScheme,
-    )
-    .build();
-  return SwaggerModule.createDocument(app, document);
+  return buildDocument(app, accessCookieName);
 }
 
 /**
@@ -79,7 +69,9 @@ export function buildOpenApiDocument(
  */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   // JSON logs (pino, redacted) for everything Nest and the code base log from here on.
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkLinesAtDebug(app.get(Logger)));
+  // What Nest logged while the application was built (main.ts buffers it) goes through that logger now.
+  app.flushLogs();
   await app.register(fastifyCookie);
   registerSecurityHeaders(app, {
     production: config.env === 'production',

@@ -8,6 +8,10 @@ import { ConfigError, loadConfig } from './config/app-config';
 import { resolveDevelopmentSecrets } from './config/development-secrets';
 import { loadDotEnv } from './config/env-file';
 import { keepCreatedFilesPrivate, tightenDataFiles } from './common/private-files';
+import {
+  assertDatabaseReachable,
+  DatabaseUnreachableError,
+} from './database/database-reachability';
 
 async function bootstrap(): Promise<void> {
   keepCreatedFilesPrivate();
@@ -17,11 +21,14 @@ async function bootstrap(): Promise<void> {
     config.dataDir,
     config.database.kind === 'sqlite' ? config.database.sqlitePath : undefined,
   );
+  await assertDatabaseReachable(config.database);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config),
     createFastifyAdapter(config),
-    // Start-up logs wait for the JSON logger (configureApp), so every line is JSON at LOG_LEVEL.
-    { bufferLogs: true },
+    // Start-up logs wait for the JSON logger (configureApp), so every line is JSON at LOG_LEVEL. A failure
+    // while the application is built reaches the catch below (no exit from inside Nest, no flush of the
+    // buffered framework lines and stack trace to the console).
+    { bufferLogs: true, abortOnError: false, autoFlushLogs: false },
   );
   await configureApp(app, config);
   if (tightened.length > 0) {
@@ -35,7 +42,7 @@ async function bootstrap(): Promise<void> {
 
 bootstrap().catch((error: unknown) => {
   console.error(
-    error instanceof ConfigError
+    error instanceof ConfigError || error instanceof DatabaseUnreachableError
       ? error.message
       : `Aegis failed to start: ${error instanceof Error ? error.message : String(error)}`,
   );

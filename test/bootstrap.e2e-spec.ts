@@ -1,3 +1,6 @@
+import { Logger } from '@nestjs/common';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { AuditAction } from '../src/audit/audit-action';
 import { AdminBootstrapService } from '../src/users/admin-bootstrap.service';
 import { Role, User } from '../src/users/entities/user.entity';
@@ -7,17 +10,24 @@ import { createTestDatabase } from './support/test-database';
 import { createTestApp, TEST_ADMIN } from './support/test-app';
 
 describe('first start on an empty database', () => {
-  it('creates "admin" with a random one-time password, printed once, that must be changed', async () => {
+  it('creates "admin" with a random one-time password, in a 0600 file the log names, that must be changed', async () => {
     const database = await createTestDatabase();
-    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const file = join(database.env.DATA_DIR, 'initial-admin-password');
+    const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const logged = jest.spyOn(Logger.prototype, 'log');
     try {
       const t = await createTestApp({
         database,
         env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
       });
-      const printed = log.mock.calls.map((call) => String(call[0])).join('\n');
-      const password = /one-time password:\s+(\S+)/.exec(printed)?.[1];
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const password = readFileSync(file, 'utf8').trim();
       expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+      // The log names the file, never the password; stdout is no terminal here, so nothing is printed.
+      const lines = logged.mock.calls.map((call) => String(call[0])).join('\n');
+      expect(lines).toContain(`one-time password is in ${file}`);
+      expect(lines).not.toContain(password);
+      expect(printed).not.toHaveBeenCalled();
 
       const login = await t.http().post('/auth/login').send({ username: 'admin', password });
       expect(login.status).toBe(200);
@@ -36,19 +46,44 @@ describe('first start on an empty database', () => {
       expect(JSON.stringify(created)).not.toContain(password);
       await t.close();
 
-      // A restart on the same database creates nobody and prints nothing.
-      log.mockClear();
+      // A restart on the same database creates nobody and writes no password.
+      rmSync(file);
+      logged.mockClear();
       const again = await createTestApp({
         database,
         env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
       });
-      expect(log.mock.calls.map((call) => String(call[0])).join('\n')).not.toContain(
+      expect(existsSync(file)).toBe(false);
+      expect(logged.mock.calls.map((call) => String(call[0])).join('\n')).not.toContain(
         'one-time password',
       );
       expect(await again.dataSource.getRepository(User).count()).toBe(1);
       await again.close();
     } finally {
-      log.mockRestore();
+      printed.mockRestore();
+      logged.mockRestore();
+      await database.drop();
+    }
+  });
+
+  it('also shows the one-time password when stdout is a terminal', async () => {
+    const database = await createTestDatabase();
+    const printed = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const wasTty = process.stdout.isTTY;
+    process.stdout.isTTY = true;
+    try {
+      const t = await createTestApp({
+        database,
+        env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
+      });
+      await t.close();
+      const password = readFileSync(join(database.env.DATA_DIR, 'initial-admin-password'), 'utf8');
+      expect(printed.mock.calls.map((call) => String(call[0])).join('\n')).toMatch(
+        new RegExp(`one-time password:\\s+${password.trim()}\\s`),
+      );
+    } finally {
+      process.stdout.isTTY = wasTty;
+      printed.mockRestore();
       await database.drop();
     }
   });
@@ -73,7 +108,7 @@ describe('first start on an empty database', () => {
 
   it('refuses to start with an AEGIS_ADMIN_PASSWORD that breaks the password policy', async () => {
     await expect(createTestApp({ env: { AEGIS_ADMIN_PASSWORD: 'short' } })).rejects.toThrow(
-      /at least 15/,
+      /AEGIS_ADMIN_PASSWORD: .*at least 15/,
     );
   });
 });

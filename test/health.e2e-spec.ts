@@ -61,11 +61,13 @@ describe('the OpenAPI document', () => {
 
   it('documents /health/live, /health/ready (public) and /metrics (metrics token)', async () => {
     const document = (await t.http().get('/docs-json')).body;
-    expect(document.paths['/health/live'].get.security).toBeUndefined();
+    // Public: an explicit empty requirement, so clients and linters know no credentials are needed.
+    expect(document.paths['/health/live'].get.security).toEqual([]);
     expect(Object.keys(document.paths['/health/ready'].get.responses)).toEqual(
       expect.arrayContaining(['200', '503']),
     );
-    expect(document.paths['/metrics'].get.security).toEqual([{ metrics_token: [] }]);
+    // The token is needed only when METRICS_TOKEN is set: the scheme, or nothing.
+    expect(document.paths['/metrics'].get.security).toEqual([{ metrics_token: [] }, {}]);
     expect(document.components.securitySchemes.metrics_token).toMatchObject({
       type: 'http',
       scheme: 'bearer',

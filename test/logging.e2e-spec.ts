@@ -140,6 +140,7 @@ describe('logs: one JSON line per request, and never a secret', () => {
       method: 'POST',
       route: '/auth/login',
       status: 200,
+      code: null,
       duration_ms: expect.any(Number),
       user_id: user.user.id,
     });
@@ -151,7 +152,25 @@ describe('logs: one JSON line per request, and never a secret', () => {
     expect(lineFor(anonymous.headers['x-request-id'])).toMatchObject({
       route: '/auth/me',
       status: 401,
+      // Why it was refused, without the body.
+      code: 'UNAUTHENTICATED',
       user_id: null,
+    });
+    // The OAuth2 form's refusals and the answers Fastify writes itself name their code too.
+    const grant = await t
+      .http()
+      .post('/auth/login')
+      .type('form')
+      .send({ grant_type: 'password', username: user.username, password: 'not the password 0' });
+    expect(grant.body.error).toBe('invalid_grant');
+    expect(lineFor(grant.headers['x-request-id'])).toMatchObject({
+      status: 400,
+      code: 'INVALID_CREDENTIALS',
+    });
+    const badUrl = await t.http().get('/users/%E0%A4%A');
+    expect(lineFor(badUrl.headers['x-request-id'])).toMatchObject({
+      status: 400,
+      code: 'BAD_REQUEST',
     });
     expect(anonymous.body.request_id).toBe(anonymous.headers['x-request-id']);
   });

@@ -36,6 +36,16 @@ export function authCookieNames(secure: boolean): AuthCookieNames {
     : { access: 'aegis_token', refresh: 'aegis_refresh', device: 'aegis_device', mfa: 'aegis_mfa' };
 }
 
+/** The response header of routes that set or clear the session cookies, for the OpenAPI document. */
+export const SESSION_COOKIE_HEADERS = {
+  'Set-Cookie': {
+    description:
+      'The access cookie (`aegis_token`, Path=/) and the refresh cookie (`aegis_refresh`, Path=/auth), both ' +
+      'HttpOnly and SameSite=Strict (`__Host-` names with Secure cookies); cleared on logout.',
+    schema: { type: 'string' },
+  },
+};
+
 /** The SPA's credentials: HttpOnly, SameSite=Strict cookies, Secure per SECURE_COOKIES / AEGIS_ENV. */
 @Injectable()
 export class AuthCookies {

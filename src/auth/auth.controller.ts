@@ -1,15 +1,17 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
-  ApiForbiddenResponse,
+  ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { Problems } from '../common/errors/problems.decorator';
+import { SessionError, SessionErrorCode } from '../sessions/session.error';
+import { PASSWORD_POLICY_ERRORS } from '../users/password-policy';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { SESSION_COOKIE_HEADERS } from './auth-cookies';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { AuthCookies } from './auth-cookies';
@@ -20,11 +22,13 @@ import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import { Public } from '../common/access/public.decorator';
 import { CurrentLogin } from './decorators/verified-login.decorator';
+import { OAuthTokenEndpoint } from './decorators/oauth-token-endpoint.decorator';
 import { AllowsPendingMfa } from '../common/access/second-factor-access.decorator';
 import { MfaFactorsService } from '../mfa/mfa-factors.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { MeDto } from './dto/me.dto';
 import { MfaRequiredDto } from './dto/mfa-required.dto';
+import { MFA_REQUIRED_PROBLEM } from './mfa-required.error';
 import { LoginResponder } from './login-responder';
 import { LoginService } from './login.service';
 import { DetailDto } from './dto/detail.dto';
@@ -39,6 +43,7 @@ import type { Principal } from '../common/access/principal';
 import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
 
 @ApiTags('auth')
+@ApiExtraModels(MfaRequiredDto)
 @Controller('auth')
 export class AuthController {
   constructor(
@@ -55,22 +60,21 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @UseGuards(LoginThrottlerGuard, LocalAuthGuard)
+  @OAuthTokenEndpoint()
   @ApiOperation({
     summary: 'Log in: sets the aegis_token and aegis_refresh cookies and returns the access token',
   })
   @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
   @ApiBody({ type: LoginDto })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({
-    type: MfaRequiredDto,
-    description:
-      'INVALID_CREDENTIALS: incorrect username or password (one body for both); MFA_REQUIRED: the password was right and a second factor must follow at /auth/mfa/verify (mfa_token in the body and the aegis_mfa cookie; no session yet)',
-  })
-  @ApiForbiddenResponse({ description: 'Account disabled' })
-  @ApiTooManyRequestsResponse({
-    description:
-      'Too many attempts from this IP, or too many failures for this account (Retry-After)',
-  })
+  @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
+  @Problems(
+    new AuthError(AuthErrorCode.InvalidCredentials),
+    new AuthError(AuthErrorCode.OneTimePasswordExpired),
+    MFA_REQUIRED_PROBLEM,
+    new AuthError(AuthErrorCode.AccountDisabled),
+    new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
+    new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
+  )
   async login(
     @Body() body: LoginDto,
     @CurrentLogin() login: VerifiedLogin,
@@ -92,10 +96,19 @@ export class AuthController {
     summary:
       'New access token from the refresh token (cookie or body); works after the access token expired',
   })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ description: 'Missing, invalid, reused or expired refresh token' })
-  @ApiForbiddenResponse({ description: 'Password change required' })
-  async refresh(
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiBody({ type: RefreshDto, required: false })
+  @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
+  @Problems(
+    new AuthError(AuthErrorCode.Unauthenticated),
+    new SessionError(SessionErrorCode.InvalidRefreshToken),
+    new SessionError(SessionErrorCode.SessionExpired),
+    new SessionError(SessionErrorCode.SessionRevoked),
+    new SessionError(SessionErrorCode.RefreshTokenReused),
+    new AuthError(AuthErrorCode.SessionEnded),
+    new AuthError(AuthErrorCode.PasswordChangeRequired),
+  )
+  async refreshSession(
     @Body() body: RefreshDto,
     @Req() request: FastifyRequest,
     @ClientMeta() meta: RequestMeta,
@@ -116,7 +129,9 @@ export class AuthController {
   @ApiOperation({
     summary: 'End the session behind every credential sent (cookies, bearer, refresh token)',
   })
-  @ApiOkResponse({ type: DetailDto })
+  @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
+  @ApiBody({ type: LogoutDto, required: false })
+  @ApiOkResponse({ type: DetailDto, headers: SESSION_COOKIE_HEADERS })
   async logout(
     @Body() body: LogoutDto,
     @Req() request: FastifyRequest,
@@ -144,7 +159,7 @@ export class AuthController {
   @AllowsPendingMfa()
   @ApiOperation({ summary: 'The current user, and how this session was authenticated' })
   @ApiOkResponse({ type: MeDto })
-  async me(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
+  async getCurrentUser(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
     return MeDto.of(principal, await this.factors.hasFactor(principal.user.id));
   }
 
@@ -155,12 +170,12 @@ export class AuthController {
   @AllowsPendingMfa()
   @ApiOperation({ summary: "Change the caller's password; ends every other session of the user" })
   @ApiOkResponse({ type: DetailDto })
-  @ApiBadRequestResponse({
-    description: 'Wrong current password, or the new one breaks a named rule',
-  })
-  @ApiTooManyRequestsResponse({
-    description: 'Too many failed password attempts for this account (Retry-After)',
-  })
+  @Problems(
+    new AuthError(AuthErrorCode.WrongCurrentPassword),
+    new AuthError(AuthErrorCode.PasswordUnchanged),
+    ...PASSWORD_POLICY_ERRORS,
+    new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
+  )
   async changePassword(
     @Body() body: ChangePasswordDto,
     @CurrentPrincipal() principal: Principal,

@@ -79,10 +79,20 @@ const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
   ],
 };
 
+/** A bearer token was presented and refused: RFC 6750 `invalid_token` in the WWW-Authenticate challenge. */
+const REFUSED_TOKEN = new Set<AuthErrorCode>([
+  AuthErrorCode.InvalidToken,
+  AuthErrorCode.TokenExpired,
+  AuthErrorCode.SessionEnded,
+]);
+
 /** Authentication and authorisation failures (Twenty's AuthException pattern); the filter maps kind → status. */
 export class AuthError extends DomainError {
   constructor(code: AuthErrorCode, options?: DomainErrorOptions) {
     const [kind, title] = CATALOGUE[code];
-    super(kind, code, title, options);
+    super(kind, code, title, {
+      ...(REFUSED_TOKEN.has(code) && { bearerError: 'invalid_token' as const }),
+      ...options,
+    });
   }
 }

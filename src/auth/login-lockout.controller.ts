@@ -1,12 +1,7 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { AuthError, AuthErrorCode } from './auth.error';
+import { Problems } from '../common/errors/problems.decorator';
+import { ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { Role } from '../common/access/role';
@@ -31,9 +26,8 @@ export class LoginLockoutController {
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The user' })
   @ApiNoContentResponse({ description: 'The user can try to log in again at once' })
-  @ApiBadRequestResponse({ description: 'The id is not a UUID' })
-  @ApiNotFoundResponse({ description: 'No such user' })
-  async clear(
+  @Problems(new AuthError(AuthErrorCode.UserNotFound))
+  async clearLoginLockout(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { AuthCookies } from './auth-cookies';
-import { AuthError, AuthErrorCode } from './auth.error';
 import { TokenResponseDto } from './dto/token-response.dto';
 import type { LoginOutcome } from './login.service';
+import { mfaRequiredError } from './mfa-required.error';
 
 /**
  * The one way a login step answers, whichever route completed it (password, second factor, passkey): the
@@ -17,16 +17,7 @@ export class LoginResponder {
     if (outcome.kind === 'mfa_required') {
       const { challenge, methods } = outcome;
       this.cookies.issueMfaChallenge(reply, challenge.token, challenge.expiresInSeconds);
-      throw new AuthError(AuthErrorCode.MfaRequired, {
-        extensions: {
-          mfa_token: challenge.token,
-          methods,
-          expires_in: challenge.expiresInSeconds,
-          // The same answer in RFC 6749 terms, for clients of the OAuth2 password form.
-          error: 'mfa_required',
-          error_description: 'A second factor is required',
-        },
-      });
+      throw mfaRequiredError(challenge, methods);
     }
     this.cookies.issue(reply, outcome.grant);
     if (outcome.challengeAnswered) this.cookies.clearMfaChallenge(reply);

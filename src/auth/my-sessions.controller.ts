@@ -1,16 +1,12 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
-import {
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { SessionNotFoundError } from '../sessions/session.error';
+import { SESSION_COOKIE_HEADERS } from './auth-cookies';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
-import { SessionDto } from '../sessions/dto/session.dto';
+import { MySessionDto } from '../sessions/dto/session.dto';
 import { RevokedSessionsDto } from '../sessions/dto/revoked-sessions.dto';
 import { AuthCookies } from './auth-cookies';
 import { MySessionsService } from './my-sessions.service';
@@ -32,10 +28,10 @@ export class MySessionsController {
   @ReadOnly()
   @Authenticated()
   @ApiOperation({ summary: "The caller's live sessions; `current` marks this one" })
-  @ApiOkResponse({ type: [SessionDto] })
-  async list(@CurrentPrincipal() principal: Principal): Promise<SessionDto[]> {
+  @ApiOkResponse({ type: [MySessionDto] })
+  async listMySessions(@CurrentPrincipal() principal: Principal): Promise<MySessionDto[]> {
     const sessions = await this.mySessions.list(principal);
-    return sessions.map((session) => SessionDto.from(session, principal.session.id));
+    return sessions.map((session) => MySessionDto.fromOwn(session, principal.session.id));
   }
 
   @Delete('sessions/:id')
@@ -44,11 +40,8 @@ export class MySessionsController {
   @Authenticated()
   @ApiOperation({ summary: "End one of the caller's sessions" })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({
-    type: ProblemDetailsDto,
-    description: "Not one of the caller's live sessions",
-  })
-  async end(
+  @Problems(new SessionNotFoundError())
+  async endMySession(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
@@ -63,7 +56,7 @@ export class MySessionsController {
   @ApiOperation({
     summary: 'End every session of the caller, this one included, and clear the cookies',
   })
-  @ApiOkResponse({ type: RevokedSessionsDto })
+  @ApiOkResponse({ type: RevokedSessionsDto, headers: SESSION_COOKIE_HEADERS })
   async logoutAll(
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,

@@ -1,19 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import type { Principal } from '../common/access/principal';
 import { AllowsPendingMfa } from '../common/access/second-factor-access.decorator';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { Transactional } from '../database/transaction-mode.decorator';
+import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
+import { AuthError, AuthErrorCode } from './auth.error';
 import { DetailDto } from './dto/detail.dto';
 import { ReauthenticateDto } from './dto/reauthenticate.dto';
 import { ReauthenticationService } from './reauthentication.service';
@@ -33,18 +28,13 @@ export class ReauthenticationController {
       "Confirm it is you (password, or a factor's code): renews the session's auth_time for REAUTH_WINDOW; a code also makes the session multi-factor",
   })
   @ApiOkResponse({ type: DetailDto })
-  @ApiBadRequestResponse({
-    type: ProblemDetailsDto,
-    description: 'WRONG_CURRENT_PASSWORD, or neither a password nor a method and code',
-  })
-  @ApiUnauthorizedResponse({
-    type: ProblemDetailsDto,
-    description: 'MFA_CODE_INVALID, MFA_CODE_REUSED or MFA_METHOD_NOT_ENROLLED',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDetailsDto,
-    description: 'Too many failed attempts for this account (Retry-After)',
-  })
+  @Problems(
+    new AuthError(AuthErrorCode.WrongCurrentPassword),
+    new MfaError(MfaErrorCode.CodeInvalid),
+    new MfaError(MfaErrorCode.CodeReused),
+    new MfaError(MfaErrorCode.MethodNotEnrolled),
+    new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
+  )
   async reauthenticate(
     @Body() body: ReauthenticateDto,
     @CurrentPrincipal() principal: Principal,

@@ -1,17 +1,13 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/access/public.decorator';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { Transactional } from '../database/transaction-mode.decorator';
-import { AuthCookies } from './auth-cookies';
+import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
+import { AuthCookies, SESSION_COOKIE_HEADERS } from './auth-cookies';
+import { AuthError, AuthErrorCode } from './auth.error';
 import { TokenResponseDto } from './dto/token-response.dto';
 import { VerifyMfaDto } from './dto/verify-mfa.dto';
 import { LoginThrottlerGuard } from './guards/login-throttler.guard';
@@ -37,17 +33,16 @@ export class SecondFactorLoginController {
     summary:
       'Answer the MFA_REQUIRED challenge (mfa_token or the aegis_mfa cookie) with a code: a login response',
   })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({
-    type: ProblemDetailsDto,
-    description:
-      'MFA_CODE_INVALID, MFA_CODE_REUSED (a TOTP step is accepted once), MFA_METHOD_NOT_ENROLLED, or MFA_CHALLENGE_EXPIRED (5 minutes, 5 wrong codes: sign in again)',
-  })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDetailsDto,
-    description: 'Too many failed attempts for this account (wrong codes count), or from this IP',
-  })
-  async verify(
+  @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
+  @Problems(
+    new MfaError(MfaErrorCode.CodeInvalid),
+    new MfaError(MfaErrorCode.CodeReused),
+    new MfaError(MfaErrorCode.MethodNotEnrolled),
+    new MfaError(MfaErrorCode.ChallengeExpired),
+    new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
+    new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
+  )
+  async verifySecondFactor(
     @Body() body: VerifyMfaDto,
     @Req() request: FastifyRequest,
     @ClientMeta() meta: RequestMeta,

@@ -1,3 +1,4 @@
+import { dbBackupCommand } from './db-backup.command';
 import { auditExportCommand } from '../audit/cli/audit-export.command';
 import { auditVerifyCommand } from '../audit/cli/audit-verify.command';
 import {
@@ -21,4 +22,5 @@ export const COMMANDS: CliCommand[] = [
   auditExportCommand,
   clientsCreateCommand,
   keysRotateCommand,
+  dbBackupCommand,
 ];

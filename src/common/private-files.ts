@@ -22,7 +22,12 @@ export function keepCreatedFilesPrivate(): void {
  * by removing group/other bits. Returns what was changed, for a log line.
  */
 export function tightenDataFiles(dataDir: string, sqlitePath?: string): string[] {
-  const files = [join(dataDir, 'jwt-secret'), join(dataDir, 'oidc-encryption-key')];
+  const files = [
+    'jwt-secret',
+    'oidc-encryption-key',
+    'mfa-encryption-key',
+    'initial-admin-password',
+  ].map((name) => join(dataDir, name));
   if (sqlitePath) files.push(sqlitePath, `${sqlitePath}-wal`, `${sqlitePath}-shm`);
   return [
     ...[dataDir].filter((path) => tighten(path, 0o700)),

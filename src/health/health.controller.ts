@@ -1,10 +1,6 @@
 import { Controller, Get, Header, ServiceUnavailableException } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiServiceUnavailableResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Problems } from '../common/errors/problems.decorator';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheckService,
   TypeOrmHealthIndicator,
@@ -48,7 +44,7 @@ export class HealthController {
     summary: 'Liveness: the process is up and serving HTTP (checks no dependency)',
   })
   @ApiOkResponse({ type: HealthDto })
-  live(): HealthDto {
+  checkLiveness(): HealthDto {
     return { status: 'ok', checks: {} };
   }
 
@@ -62,10 +58,8 @@ export class HealthController {
       'instance is shutting down. Checked afresh on every call (one `SELECT 1` and one `PING`).',
   })
   @ApiOkResponse({ type: HealthDto })
-  @ApiServiceUnavailableResponse({
-    description: 'problem+json `NOT_READY`, naming what is down, with Retry-After',
-  })
-  async ready(): Promise<HealthDto> {
+  @Problems(new NotReadyError('unreachable: database'))
+  async checkReadiness(): Promise<HealthDto> {
     const indicators: HealthIndicatorFunction[] = [
       () => this.database.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
     ];

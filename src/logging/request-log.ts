@@ -1,7 +1,9 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { problemCodeOf } from '../common/errors/problem-code';
+import { onFrameworkErrorAnswered } from '../common/http/framework-errors';
 import { clientAddressOf } from '../common/http/request-meta';
 import { clientRequestIdOf } from '../common/http/request-id';
 import { routeTemplateOf } from '../common/http/route-template';
@@ -23,10 +25,12 @@ function userIdOf(request: FastifyRequest): string | undefined {
 /**
  * One JSON line per request, written when the response has been sent: method, route template, status,
  * duration, the request id (the server's, the same one as the X-Request-Id header and problem bodies), the
- * client's own X-Request-Id when it sent one, the client IP and the user when known. Deliberately no headers, query string or body: nothing secret to redact.
+ * client's own X-Request-Id when it sent one, the client IP, the user when known and the problem `code` of an error answer. Deliberately no headers, query string or body: nothing secret to redact.
  */
 @Injectable()
-export class RequestLog implements OnModuleInit {
+export class RequestLog implements OnModuleInit, OnModuleDestroy {
+  private stopListening?: () => void;
+
   constructor(
     @Inject(APP_LOGGER) private readonly logger: Logger,
     private readonly adapterHost: HttpAdapterHost,
@@ -44,6 +48,12 @@ export class RequestLog implements OnModuleInit {
       this.write(request, reply);
       done();
     });
+    // A malformed URL or an over-long path parameter is answered before any route hook could run.
+    this.stopListening = onFrameworkErrorAnswered((request, reply) => this.write(request, reply));
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
   }
 
   private write(request: FastifyRequest, reply: FastifyReply): void {
@@ -61,6 +71,8 @@ export class RequestLog implements OnModuleInit {
         // The path only when no route matched (a 404): what was asked for, without the query string.
         ...(route === undefined && { path: request.url.split('?')[0].slice(0, 200) }),
         status,
+        // The problem code of an error answer (INVALID_CREDENTIALS, CSRF_REJECTED…): why, without the body.
+        code: problemCodeOf(request) ?? null,
         duration_ms: Math.round(reply.elapsedTime * 10) / 10,
         ip: clientAddressOf(request),
         user_id: userIdOf(request) ?? null,

@@ -21,8 +21,12 @@ export class MetricsTokenGuard implements CanActivate {
     const presented = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '')?.[1];
     // Equal-length digests, compared in constant time: the comparison says nothing about the token.
     if (presented !== undefined && timingSafeEqual(digest(presented), this.expected)) return true;
-    throw new DomainError(ErrorKind.Unauthenticated, 'UNAUTHENTICATED', 'Authentication required', {
-      detail: 'GET /metrics requires the metrics bearer token',
-    });
+    throw metricsTokenRequired();
   }
+}
+
+export function metricsTokenRequired(): DomainError {
+  return new DomainError(ErrorKind.Unauthenticated, 'UNAUTHENTICATED', 'Authentication required', {
+    detail: 'GET /metrics requires the metrics bearer token',
+  });
 }

@@ -1,15 +1,9 @@
 import { Controller, Get, Header, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiSecurity,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Problems } from '../common/errors/problems.decorator';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access/public.decorator';
-import { MetricsTokenGuard } from './metrics-token.guard';
+import { metricsTokenRequired, MetricsTokenGuard } from './metrics-token.guard';
 import { Metrics } from './metrics.service';
 import { ReadOnly } from '../database/transaction-mode.decorator';
 
@@ -35,8 +29,8 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiSecurity(METRICS_SECURITY)
   @ApiOkResponse({ description: 'Metrics in the Prometheus text format', type: String })
-  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and was not presented' })
-  async scrape(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  @Problems(metricsTokenRequired())
+  async scrapeMetrics(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const body = await this.metrics.render();
     void reply.type(this.metrics.contentType);
     return body;

@@ -1,10 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -16,7 +13,7 @@ import {
   AllowsPendingMfa,
   RequiresRecentAuthentication,
 } from '../common/access/second-factor-access.decorator';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
@@ -26,6 +23,7 @@ import { FactorsDto } from './dto/factors.dto';
 import { PendingTotpDto } from './dto/pending-totp.dto';
 import { RecoveryCodesDto } from './dto/recovery-codes.dto';
 import { MfaFactorsService } from './mfa-factors.service';
+import { MfaError, MfaErrorCode } from './mfa.error';
 import { TotpEnrolmentService } from './totp-enrolment.service';
 
 /** The caller's own second factors. Reachable before a required factor is enrolled (that is what it is for). */
@@ -45,7 +43,7 @@ export class MfaEnrolmentController {
     summary: "The caller's factors (never a secret) and how many recovery codes are left",
   })
   @ApiOkResponse({ type: FactorsDto })
-  async list(@CurrentPrincipal() principal: Principal): Promise<FactorsDto> {
+  async listMfaFactors(@CurrentPrincipal() principal: Principal): Promise<FactorsDto> {
     return FactorsDto.from(await this.factors.overview(principal.user.id));
   }
 
@@ -56,7 +54,7 @@ export class MfaEnrolmentController {
     summary: 'Start enrolling an authenticator app: a pending secret, its otpauth URI and QR code',
   })
   @ApiCreatedResponse({ type: PendingTotpDto })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'TOTP_ALREADY_ENROLLED' })
+  @Problems(new MfaError(MfaErrorCode.TotpAlreadyEnrolled))
   async beginTotp(
     @Body() body: BeginTotpDto,
     @CurrentPrincipal() principal: Principal,
@@ -73,8 +71,10 @@ export class MfaEnrolmentController {
       'Confirm a pending authenticator app with its current code; the first factor comes with 10 recovery codes (shown once)',
   })
   @ApiOkResponse({ type: RecoveryCodesDto })
-  @ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'MFA_ENROLMENT_CODE_INVALID' })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: 'MFA_FACTOR_NOT_FOUND' })
+  @Problems(
+    new MfaError(MfaErrorCode.EnrolmentCodeInvalid),
+    new MfaError(MfaErrorCode.FactorNotFound),
+  )
   async confirmTotp(
     @Param('id', UuidParamPipe) id: string,
     @Body() body: ConfirmTotpDto,
@@ -90,7 +90,7 @@ export class MfaEnrolmentController {
   @RequiresRecentAuthentication()
   @ApiOperation({ summary: 'New recovery codes (shown once); every earlier one stops working' })
   @ApiOkResponse({ type: RecoveryCodesDto })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'MFA_NOT_ENROLLED' })
+  @Problems(new MfaError(MfaErrorCode.NotEnrolled))
   async regenerateRecoveryCodes(
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
@@ -106,8 +106,8 @@ export class MfaEnrolmentController {
     summary: "Remove one of the caller's factors (with the last one, the recovery codes go)",
   })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ProblemDetailsDto, description: 'MFA_FACTOR_NOT_FOUND' })
-  async remove(
+  @Problems(new MfaError(MfaErrorCode.FactorNotFound))
+  async removeMfaFactor(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,

@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
   ApiCreatedResponse,
   ApiNoContentResponse,
-  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
@@ -12,8 +10,7 @@ import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import type { Principal } from '../common/access/principal';
 import { Role } from '../common/access/role';
-import { ValidationError } from '../common/errors/domain-error';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
 import { actorOf } from '../users/actor';
@@ -21,11 +18,17 @@ import { CreateOidcClientDto } from './dto/create-oidc-client.dto';
 import { CreatedOidcClientDto, OidcClientDto } from './dto/oidc-client.dto';
 import { UpdateOidcClientDto } from './dto/update-oidc-client.dto';
 import { OidcClientsService } from './oidc-clients.service';
+import { OidcError, OidcErrorCode } from './oidc.error';
+
+const NOT_FOUND = new OidcError(OidcErrorCode.ClientNotFound);
+const INVALID = new OidcError(
+  OidcErrorCode.InvalidClientMetadata,
+  'a client using authorization_code needs at least one redirect URI',
+);
 
 @ApiTags('oidc-clients')
 @Controller('oidc-clients')
 @Authenticated({ roles: [Role.Admin] })
-@ApiBadRequestResponse({ type: ProblemDetailsDto, description: 'Invalid registration' })
 export class OidcClientsController {
   constructor(private readonly clients: OidcClientsService) {}
 
@@ -33,7 +36,8 @@ export class OidcClientsController {
   @Transactional()
   @ApiOperation({ summary: 'Register an OpenID Connect client (the secret is returned once)' })
   @ApiCreatedResponse({ type: CreatedOidcClientDto })
-  async create(
+  @Problems(INVALID)
+  async createOidcClient(
     @Body() body: CreateOidcClientDto,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
@@ -57,7 +61,7 @@ export class OidcClientsController {
   @ReadOnly()
   @ApiOperation({ summary: 'Every registered client' })
   @ApiOkResponse({ type: [OidcClientDto] })
-  async list(): Promise<OidcClientDto[]> {
+  async listOidcClients(): Promise<OidcClientDto[]> {
     return (await this.clients.list()).map((client) => OidcClientDto.from(client));
   }
 
@@ -65,8 +69,8 @@ export class OidcClientsController {
   @ReadOnly()
   @ApiOperation({ summary: 'One client' })
   @ApiOkResponse({ type: OidcClientDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  async get(@Param('id') id: string): Promise<OidcClientDto> {
+  @Problems(NOT_FOUND)
+  async getOidcClient(@Param('id') id: string): Promise<OidcClientDto> {
     return OidcClientDto.from(await this.clients.get(id));
   }
 
@@ -74,15 +78,13 @@ export class OidcClientsController {
   @Transactional()
   @ApiOperation({ summary: 'Change a client (disabling stops its tokens)' })
   @ApiOkResponse({ type: OidcClientDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  async update(
+  @Problems(NOT_FOUND, INVALID)
+  async updateOidcClient(
     @Param('id') id: string,
     @Body() body: UpdateOidcClientDto,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
   ): Promise<OidcClientDto> {
-    if (Object.values(body).every((value) => value === undefined))
-      throw new ValidationError('Nothing to change');
     const client = await this.clients.update(actorOf(principal, meta), id, {
       name: body.name,
       redirectUris: body.redirect_uris,
@@ -99,8 +101,8 @@ export class OidcClientsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a client (its tokens stop working)' })
   @ApiNoContentResponse()
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  async delete(
+  @Problems(NOT_FOUND)
+  async deleteOidcClient(
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,

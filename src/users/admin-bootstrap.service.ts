@@ -2,17 +2,20 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { randomBytes } from 'node:crypto';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, ConfigError } from '../config/app-config';
+import { ValidationError } from '../common/errors/domain-error';
 import { isUniqueViolation } from '../database/unique-violation';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Role } from '../common/access/role';
 import { PasswordPolicy } from './password-policy';
 import { UserError, UserErrorCode } from './user.error';
 import { UsersService } from './users.service';
+import { announceOneTimePassword } from './admin-password-file';
 
 /**
  * First start on an empty database: create the administrator. From AEGIS_ADMIN_USERNAME/PASSWORD when set,
- * else `admin` with a random password printed once and a forced change at first login.
+ * else `admin` with a random one-time password (written to a file in the data folder) and a forced change at
+ * first login.
  */
 @Injectable()
 export class AdminBootstrapService implements OnApplicationBootstrap {
@@ -32,7 +35,7 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
       this.config.admin.username !== undefined && this.config.admin.password !== undefined;
     const username = this.config.admin.username ?? 'admin';
     const password = this.config.admin.password ?? randomBytes(18).toString('base64url');
-    if (configured) this.policy.assertAcceptable(password, username, 'AEGIS_ADMIN_PASSWORD');
+    if (configured) this.assertConfiguredPassword(password, username);
 
     const created = await this.unitOfWork
       .run(async () => {
@@ -61,13 +64,19 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
       });
 
     if (created && !configured) {
-      // Printed once, on purpose: the operator needs it to sign in, and must change it at first login.
-      console.log(
-        `\n  Aegis created the administrator "${username}" with the one-time password:\n\n      ${password}\n\n` +
-          '  Sign in and change it now; it will not be shown again.\n',
-      );
+      announceOneTimePassword(this.config.dataDir, username, password, this.logger);
     } else if (created) {
       this.logger.log(`Created the administrator "${username}" from AEGIS_ADMIN_USERNAME`);
+    }
+  }
+
+  /** A configured password that breaks the policy stops the start like any invalid setting, naming it. */
+  private assertConfiguredPassword(password: string, username: string): void {
+    try {
+      this.policy.assertAcceptable(password, username, 'AEGIS_ADMIN_PASSWORD');
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      throw new ConfigError([`AEGIS_ADMIN_PASSWORD: ${error.options.detail ?? error.title}`]);
     }
   }
 }

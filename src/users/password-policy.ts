@@ -5,6 +5,26 @@ import { isCommonPassword } from './common-passwords';
 
 export const PASSWORD_MAX_LENGTH = 128;
 
+/** The rules' codes and messages: what a refusal says, and what the OpenAPI document lists. */
+const RULES = {
+  PASSWORD_TOO_SHORT: (min: number) => `Password must be at least ${min} characters`,
+  PASSWORD_TOO_LONG: () => `Password must be at most ${PASSWORD_MAX_LENGTH} characters`,
+  PASSWORD_CONTAINS_USERNAME: () => 'Password must not contain the username',
+  PASSWORD_TOO_COMMON: () => 'Password is on a list of common or breached passwords',
+} satisfies Record<string, (min: number) => string>;
+
+type PasswordRule = keyof typeof RULES;
+
+function policyError(code: PasswordRule, minLength: number, field: string): ValidationError {
+  const message = RULES[code](minLength);
+  return new ValidationError(message, [{ field, messages: [message] }], code);
+}
+
+/** Every refusal of the policy (at the default minimum length), for API documentation. */
+export const PASSWORD_POLICY_ERRORS: ValidationError[] = (Object.keys(RULES) as PasswordRule[]).map(
+  (code) => policyError(code, 15, 'new_password'),
+);
+
 /**
  * NIST SP 800-63B-4 for single-factor passwords: a minimum length (default 15), a generous maximum,
  * no composition rules, and no password from a list of common or breached ones.
@@ -22,19 +42,14 @@ export class PasswordPolicy {
   assertAcceptable(password: string, username: string, field = 'new_password'): void {
     const normalized = password.normalize('NFKC');
     const length = [...normalized].length;
-    const fail = (code: string, message: string): never => {
-      throw new ValidationError(message, [{ field, messages: [message] }], code);
+    const fail = (code: PasswordRule): never => {
+      throw policyError(code, this.minLength, field);
     };
-    if (length < this.minLength)
-      fail('PASSWORD_TOO_SHORT', `Password must be at least ${this.minLength} characters`);
-    if (length > PASSWORD_MAX_LENGTH)
-      fail('PASSWORD_TOO_LONG', `Password must be at most ${PASSWORD_MAX_LENGTH} characters`);
+    if (length < this.minLength) fail('PASSWORD_TOO_SHORT');
+    if (length > PASSWORD_MAX_LENGTH) fail('PASSWORD_TOO_LONG');
     const lower = normalized.toLowerCase();
-    if (lower.includes(username.normalize('NFKC').toLowerCase())) {
-      fail('PASSWORD_CONTAINS_USERNAME', 'Password must not contain the username');
-    }
-    if (isCommonPassword(lower)) {
-      fail('PASSWORD_TOO_COMMON', 'Password is on a list of common or breached passwords');
-    }
+    if (lower.includes(username.normalize('NFKC').toLowerCase()))
+      fail('PASSWORD_CONTAINS_USERNAME');
+    if (isCommonPassword(lower)) fail('PASSWORD_TOO_COMMON');
   }
 }

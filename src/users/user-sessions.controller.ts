@@ -1,15 +1,10 @@
 import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
-import {
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { UserError, UserErrorCode } from './user.error';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import type { Principal } from '../common/access/principal';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { SessionDto } from '../sessions/dto/session.dto';
@@ -22,10 +17,7 @@ import { ReadOnly, Transactional } from '../database/transaction-mode.decorator'
 @ApiTags('users')
 @Controller('users/:id/sessions')
 @Authenticated({ roles: [Role.Admin] })
-@ApiNotFoundResponse({
-  type: ProblemDetailsDto,
-  description: 'USER_NOT_FOUND or SESSION_NOT_FOUND',
-})
+@Problems(new UserError(UserErrorCode.UserNotFound))
 export class UserSessionsController {
   constructor(private readonly administration: UserAdministrationService) {}
 
@@ -33,7 +25,7 @@ export class UserSessionsController {
   @ReadOnly()
   @ApiOperation({ summary: "A user's live sessions" })
   @ApiOkResponse({ type: [SessionDto] })
-  async list(@Param('id', UuidParamPipe) id: string): Promise<SessionDto[]> {
+  async listUserSessions(@Param('id', UuidParamPipe) id: string): Promise<SessionDto[]> {
     return (await this.administration.listSessions(id)).map((session) => SessionDto.from(session));
   }
 
@@ -43,7 +35,7 @@ export class UserSessionsController {
     summary: 'End every session of a user (their tokens are refused on the next request)',
   })
   @ApiOkResponse({ type: RevokedSessionsDto })
-  async revokeAll(
+  async revokeUserSessions(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
@@ -56,7 +48,8 @@ export class UserSessionsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'End one session of a user' })
   @ApiNoContentResponse()
-  async revokeOne(
+  @Problems(new UserError(UserErrorCode.SessionNotFound))
+  async revokeUserSession(
     @Param('id', UuidParamPipe) id: string,
     @Param('sid', UuidParamPipe) sessionId: string,
     @CurrentPrincipal() principal: Principal,

@@ -1,18 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { UserError, UserErrorCode } from './user.error';
+import { PASSWORD_POLICY_ERRORS } from './password-policy';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../common/access/current-principal.decorator';
 import type { Principal } from '../common/access/principal';
-import { ValidationError } from '../common/errors/domain-error';
-import { ProblemDetailsDto } from '../common/errors/problem-details.dto';
+import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { actorOf } from './actor';
@@ -32,10 +25,6 @@ const DEFAULT_PAGE_SIZE = 50;
 @ApiTags('users')
 @Controller('users')
 @Authenticated({ roles: [Role.Admin] })
-@ApiBadRequestResponse({
-  type: ProblemDetailsDto,
-  description: 'Invalid input (fields named in `errors`)',
-})
 export class UsersController {
   constructor(private readonly administration: UserAdministrationService) {}
 
@@ -43,11 +32,8 @@ export class UsersController {
   @Transactional()
   @ApiOperation({ summary: 'Create a user (must change the password at first login)' })
   @ApiCreatedResponse({ type: UserWithPasswordDto })
-  @ApiConflictResponse({
-    type: ProblemDetailsDto,
-    description: 'USERNAME_TAKEN (after normalisation)',
-  })
-  async create(
+  @Problems(new UserError(UserErrorCode.UsernameTaken), ...PASSWORD_POLICY_ERRORS)
+  async createUser(
     @Body() body: CreateUserDto,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
@@ -65,7 +51,7 @@ export class UsersController {
   @ReadOnly()
   @ApiOperation({ summary: 'List users in username order, filtered, one page at a time' })
   @ApiOkResponse({ type: UserPageDto })
-  async list(@Query() query: ListUsersQuery): Promise<UserPageDto> {
+  async listUsers(@Query() query: ListUsersQuery): Promise<UserPageDto> {
     const page = await this.administration.list({
       usernamePrefix: query.username_prefix,
       role: query.role,
@@ -80,8 +66,8 @@ export class UsersController {
   @ReadOnly()
   @ApiOperation({ summary: 'One user' })
   @ApiOkResponse({ type: UserDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  async get(@Param('id', UuidParamPipe) id: string): Promise<UserDto> {
+  @Problems(new UserError(UserErrorCode.UserNotFound))
+  async getUser(@Param('id', UuidParamPipe) id: string): Promise<UserDto> {
     return UserDto.from(await this.administration.get(id));
   }
 
@@ -91,21 +77,13 @@ export class UsersController {
     summary: 'Change role, active flag or display name (disabling ends every session)',
   })
   @ApiOkResponse({ type: UserDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'LAST_ADMIN' })
-  async update(
+  @Problems(new UserError(UserErrorCode.UserNotFound), new UserError(UserErrorCode.LastAdmin))
+  async updateUser(
     @Param('id', UuidParamPipe) id: string,
     @Body() body: UpdateUserDto,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
   ): Promise<UserDto> {
-    if (
-      body.role === undefined &&
-      body.is_active === undefined &&
-      body.display_name === undefined
-    ) {
-      throw new ValidationError('Nothing to change: send role, is_active or display_name');
-    }
     const user = await this.administration.update(actorOf(principal, meta), id, {
       role: body.role,
       isActive: body.is_active,
@@ -121,8 +99,8 @@ export class UsersController {
     summary: 'New one-time password (returned once); ends every session; forces a change',
   })
   @ApiOkResponse({ type: UserWithPasswordDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  async resetPassword(
+  @Problems(new UserError(UserErrorCode.UserNotFound))
+  async resetUserPassword(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
@@ -137,9 +115,8 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable the account and end every session at once' })
   @ApiOkResponse({ type: UserDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  @ApiConflictResponse({ type: ProblemDetailsDto, description: 'LAST_ADMIN' })
-  async disable(
+  @Problems(new UserError(UserErrorCode.UserNotFound), new UserError(UserErrorCode.LastAdmin))
+  async disableUser(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
@@ -154,8 +131,8 @@ export class UsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Enable the account' })
   @ApiOkResponse({ type: UserDto })
-  @ApiNotFoundResponse({ type: ProblemDetailsDto })
-  async enable(
+  @Problems(new UserError(UserErrorCode.UserNotFound))
+  async enableUser(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,

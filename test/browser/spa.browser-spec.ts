@@ -153,6 +153,54 @@ describe('the SPA client in a real browser', () => {
     expect(refreshes).toBe(2);
   });
 
+  it('offers the password change to an account that must make it, then signs it in; the fields are emptied', async () => {
+    const bob = await createUser(t, { mustChangePassword: true });
+    const page = await openDemo();
+    expect(await page.isVisible('#change-password')).toBe(false);
+    await page.fill('input[name=username]', bob.username);
+    await page.fill('input[name=password]', bob.password);
+    await page.click('#login button[type=submit]');
+    await page.waitForFunction(() =>
+      document.getElementById('status')?.textContent?.includes('choose a new password'),
+    );
+    expect(await page.inputValue('input[name=password]')).toBe('');
+    expect(await page.isVisible('#change-password')).toBe(true);
+    await page.fill('input[name=current_password]', bob.password);
+    await page.fill('input[name=new_password]', 'a brand new pass phrase 5e1d');
+    await page.click('#change-password button[type=submit]');
+    await page.waitForFunction(
+      (name) => document.getElementById('status')?.textContent === `Signed in as ${name}.`,
+      bob.username,
+    );
+    expect(await page.isVisible('#change-password')).toBe(false);
+    expect(await page.inputValue('input[name=new_password]')).toBe('');
+    expect(JSON.parse((await output(page))!)).toMatchObject({ must_change_password: false });
+  });
+
+  it('empties the password after a failed login, and after its own logout says signed out, not expired', async () => {
+    const page = await openDemo();
+    await page.fill('input[name=username]', alice.username);
+    await page.fill('input[name=password]', 'not the password at all 0');
+    await page.click('#login button[type=submit]');
+    await page.waitForFunction(
+      () => document.getElementById('status')?.textContent === 'Login failed.',
+    );
+    expect(await page.inputValue('input[name=password]')).toBe('');
+
+    await logInThroughTheForm(page);
+    expect(await page.inputValue('input[name=username]')).toBe('');
+    await page.click('#logout');
+    await page.waitForFunction(
+      () => document.getElementById('status')?.textContent === 'Signed out.',
+    );
+    await page.click('#whoami');
+    await page.waitForFunction(() =>
+      document.getElementById('output')?.textContent?.startsWith('Not signed in'),
+    );
+    expect(await page.textContent('#status')).toBe('Signed out.');
+    expect(await expiredCount(page)).toBe(0);
+  });
+
   it('lets a person use Swagger UI with a bearer token and call GET /auth/me', async () => {
     const login = await t
       .http()
@@ -170,7 +218,7 @@ describe('the SPA client in a real browser', () => {
     await bearer.locator('input').fill(login.body.access_token);
     await bearer.locator('button.authorize').click();
     await page.click('button.btn-done');
-    const operation = page.locator('#operations-auth-AuthController_me');
+    const operation = page.locator('#operations-auth-getCurrentUser');
     await operation.locator('.opblock-summary').click();
     await operation.locator('button.try-out__btn').click();
     await operation.locator('button.execute').click();

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { Authenticated } from '../../src/common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../../src/common/access/current-principal.decorator';
 import { Public } from '../../src/common/access/public.decorator';
@@ -10,6 +11,8 @@ import { Transactional } from '../../src/database/transaction-mode.decorator';
  * Routes that exist only in the e2e tests, to exercise the global guards the way later features will:
  * an ordinary authenticated route, an admin route, an undecorated route (deny by default) and a crash.
  */
+// Test-only routes: not part of the API, so not in the document.
+@ApiExcludeController()
 @Controller('test-probe')
 export class ProbeController {
   @Get('whoami')

@@ -11,6 +11,7 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { resolveDevelopmentSecrets } from '../../src/config/development-secrets';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { FakeClock } from './fake-clock';
+import { checkResponsesAgainstOpenApi, takeOpenApiViolations } from './openapi-conformance';
 import { ProbeController } from './probe.controller';
 
 export const TEST_ADMIN = { username: 'root-admin', password: 'bootstrap admin passphrase' };
@@ -89,6 +90,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       logger: ['error'],
     });
     await configureApp(app, config);
+    // Every response any e2e test receives is held to openapi.json (reported when the app closes).
+    checkResponsesAgainstOpenApi(app.getHttpAdapter().getInstance());
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
     openApps++;
@@ -118,6 +121,12 @@ function assemble(
       openApps--;
       await app.close();
       if (!options.database) await database.drop();
+      const violations = takeOpenApiViolations();
+      if (violations.length > 0) {
+        throw new Error(
+          `Responses that contradict openapi.json (${violations.length}):\n${[...new Set(violations)].join('\n')}`,
+        );
+      }
     },
   };
 }

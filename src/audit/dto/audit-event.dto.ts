@@ -4,7 +4,12 @@ import type { AuditDetails, AuditEvent, AuditOutcome } from '../entities/audit-e
 
 /** One audit event as the API and the NDJSON export show it, chain fields included. */
 export class AuditEventDto {
-  @ApiProperty({ description: 'Position in the hash chain: 1, 2, 3… without gaps.', example: 1042 })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description: 'Position in the hash chain: 1, 2, 3… without gaps.',
+    example: 1042,
+  })
   seq!: number;
 
   @ApiProperty({ format: 'uuid' })
@@ -30,8 +35,10 @@ export class AuditEventDto {
 
   @ApiProperty({
     type: 'object',
-    additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }] },
-    description: 'Flat, scalar details; see the catalogue in the README.',
+    additionalProperties: {
+      oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }],
+    },
+    description: 'Flat, scalar details (a value may be null); see the catalogue in the README.',
     example: { username: 'alice', reason: 'invalid_credentials' },
   })
   details!: AuditDetails;

@@ -6,10 +6,13 @@ export class AuditVerificationDto {
   @ApiProperty({ description: 'True when every check passed.' })
   ok!: boolean;
 
-  @ApiProperty({ description: 'Events checked.', example: 1042 })
+  @ApiProperty({ type: 'integer', description: 'Events checked.', example: 1042 })
   checked!: number;
 
-  @ApiPropertyOptional({ description: 'The first position that can no longer be trusted.' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'The first position that can no longer be trusted.',
+  })
   first_broken_seq?: number;
 
   @ApiPropertyOptional({ enum: ChainBreak, enumName: 'ChainBreak' })
@@ -18,10 +21,13 @@ export class AuditVerificationDto {
   @ApiPropertyOptional({ description: 'What was found, in words.' })
   detail?: string;
 
-  @ApiProperty({ description: 'The last purged position (0 when retention never purged).' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'The last purged position (0 when retention never purged).',
+  })
   anchor_seq!: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'The last event checked.' })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The last event checked.' })
   last_seq!: number | null;
 
   @ApiProperty({
@@ -31,11 +37,14 @@ export class AuditVerificationDto {
   })
   last_hash!: string | null;
 
-  @ApiProperty({ description: 'Signed checkpoints verified (0 without AUDIT_HMAC_KEY).' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Signed checkpoints verified (0 without AUDIT_HMAC_KEY).',
+  })
   checkpoints_checked!: number;
 
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description: 'The last position a valid signed checkpoint vouches for.',
   })

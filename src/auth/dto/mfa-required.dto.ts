@@ -1,8 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ProblemDetailsDto } from '../../common/errors/problem-details.dto';
 import { MfaMethod } from '../../mfa/second-factor.service';
 
 /** 401 of a login whose password was right and whose user has a second factor (code MFA_REQUIRED). */
+@ApiSchema({ name: 'MfaRequired' })
 export class MfaRequiredDto extends ProblemDetailsDto {
   @ApiProperty({
     description: 'Opaque (256 bits): send it to /auth/mfa/verify; also set as the aegis_mfa cookie',
@@ -12,7 +13,7 @@ export class MfaRequiredDto extends ProblemDetailsDto {
   @ApiProperty({ enum: MfaMethod, isArray: true, example: ['totp', 'recovery_code'] })
   methods!: MfaMethod[];
 
-  @ApiProperty({ example: 300, description: 'Seconds the challenge lives' })
+  @ApiProperty({ type: 'integer', example: 300, description: 'Seconds the challenge lives' })
   expires_in!: number;
 
   @ApiProperty({

@@ -8,7 +8,11 @@ export class TokenResponseDto {
   @ApiProperty({ enum: ['bearer'] })
   token_type!: 'bearer';
 
-  @ApiProperty({ description: 'Seconds until the access token expires.', example: 900 })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Seconds until the access token expires.',
+    example: 900,
+  })
   expires_in!: number;
 
   @ApiPropertyOptional({ description: 'Only for `client=api` logins and body-based refreshes.' })

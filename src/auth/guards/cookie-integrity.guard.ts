@@ -9,7 +9,7 @@ import { AccessTokenService } from '../access-token.service';
 import { AuthCookies } from '../auth-cookies';
 import { AuthError, AuthErrorCode } from '../auth.error';
 
-const READS_REFRESH_COOKIE = 'aegis:readsRefreshCookie';
+export const READS_REFRESH_COOKIE = 'aegis:readsRefreshCookie';
 
 /** Marks a route that acts on the refresh cookie: there it must belong to the access cookie's session. */
 export const ReadsRefreshCookie = () => SetMetadata(READS_REFRESH_COOKIE, true);

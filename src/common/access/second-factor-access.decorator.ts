@@ -1,5 +1,4 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiForbiddenResponse } from '@nestjs/swagger';
+import { SetMetadata } from '@nestjs/common';
 
 export const ALLOWS_PENDING_MFA = 'aegis:allowsPendingMfa';
 export const REQUIRES_RECENT_AUTHENTICATION = 'aegis:requiresRecentAuthentication';
@@ -14,12 +13,4 @@ export const AllowsPendingMfa = () => SetMetadata(ALLOWS_PENDING_MFA, true);
  * Needs a password or second-factor check within REAUTH_WINDOW on this session (a stolen session alone cannot
  * change how the account signs in); else 403 REAUTHENTICATION_REQUIRED, renewed by POST /auth/reauthenticate.
  */
-export function RequiresRecentAuthentication() {
-  return applyDecorators(
-    SetMetadata(REQUIRES_RECENT_AUTHENTICATION, true),
-    ApiForbiddenResponse({
-      description:
-        'REAUTHENTICATION_REQUIRED: no password or factor check on this session within REAUTH_WINDOW',
-    }),
-  );
-}
+export const RequiresRecentAuthentication = () => SetMetadata(REQUIRES_RECENT_AUTHENTICATION, true);

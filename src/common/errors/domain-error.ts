@@ -22,6 +22,8 @@ export interface DomainErrorOptions {
   /** Seconds until a retry can succeed (429, 503). */
   retryAfterSeconds?: number;
   errors?: FieldError[];
+  /** RFC 6750 `error` of the 401's WWW-Authenticate challenge, when a presented token was refused. */
+  bearerError?: 'invalid_token' | 'invalid_request';
   /** RFC 9457 extension members, added to the body beside the standard ones (never overriding them). */
   extensions?: Record<string, unknown>;
 }

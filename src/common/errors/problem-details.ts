@@ -40,17 +40,26 @@ const GENERIC_CLIENT_ERRORS: Record<number, [code: string, title: string]> = {
   406: ['NOT_ACCEPTABLE', 'Not acceptable'],
   411: ['LENGTH_REQUIRED', 'Length required'],
   413: ['PAYLOAD_TOO_LARGE', 'Request body too large'],
+  408: ['REQUEST_TIMEOUT', 'Request not received in time'],
   414: ['URI_TOO_LONG', 'URI too long'],
   415: ['UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type'],
   429: ['RATE_LIMITED', 'Too many requests'],
+  431: ['REQUEST_HEADER_FIELDS_TOO_LARGE', 'Request headers too large'],
 };
+
+/** RFC 6750 §3: every 401 names the scheme; `error` only when a presented token was refused. */
+export function wwwAuthenticate(bearerError?: string): string {
+  return bearerError === undefined
+    ? 'Bearer realm="aegis"'
+    : `Bearer realm="aegis", error="${bearerError}"`;
+}
 
 const logger = new Logger('Errors');
 
 /** When to try again after the database or Redis failed: long enough for a pool to reconnect. */
 export const DEPENDENCY_RETRY_AFTER_SECONDS = 5;
 
-function problemType(code: string): string {
+export function problemType(code: string): string {
   return `urn:aegis:problem:${code.toLowerCase().replace(/_/g, '-')}`;
 }
 
@@ -60,6 +69,60 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** The problem body of a domain error: what the client reads (and what the OpenAPI examples show). */
+export function problemBodyOf(error: DomainError, requestId: string): ProblemDetails {
+  return {
+    ...error.options.extensions,
+    type: problemType(error.code),
+    title: error.title,
+    status: STATUS_BY_KIND[error.kind],
+    code: error.code,
+    ...(error.options.detail !== undefined && { detail: error.options.detail }),
+    request_id: requestId,
+    ...(error.options.errors !== undefined && { errors: error.options.errors }),
+  };
+}
+
+/** Headers a domain error's response carries besides the ones every response has. */
+export function problemHeadersOf(error: DomainError): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (error.options.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
+  }
+  if (error.kind === ErrorKind.Unauthenticated) {
+    headers['www-authenticate'] = wwwAuthenticate(error.options.bearerError);
+  }
+  return headers;
+}
+
+/** A client error the framework raised (routing, parsing, limits): generic wording, never library text. */
+export function frameworkProblem(status: number, requestId: string): ProblemDetails | undefined {
+  const generic = GENERIC_CLIENT_ERRORS[status];
+  if (generic === undefined) return undefined;
+  const [code, title] = generic;
+  return { type: problemType(code), title, status, code, request_id: requestId };
+}
+
+export function serviceUnavailableProblem(requestId: string): ProblemDetails {
+  return {
+    type: problemType('SERVICE_UNAVAILABLE'),
+    title: 'Service temporarily unavailable, try again shortly',
+    status: HttpStatus.SERVICE_UNAVAILABLE,
+    code: 'SERVICE_UNAVAILABLE',
+    request_id: requestId,
+  };
+}
+
+export function internalErrorProblem(requestId: string): ProblemDetails {
+  return {
+    type: problemType('INTERNAL_ERROR'),
+    title: 'Internal server error',
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    code: 'INTERNAL_ERROR',
+    request_id: requestId,
+  };
+}
+
 /**
  * Turns anything thrown while serving a request into a safe problem response.
  * Only DomainError text reaches the client; everything else is described generically.
@@ -67,26 +130,10 @@ function statusOf(error: unknown): number | undefined {
  * decides it); other unexpected errors are logged here (with the request id) and answered with a bare 500.
  */
 export function toProblem(error: unknown, requestId: string): Problem {
-  const headers: Record<string, string> = {};
   if (error instanceof DomainError) {
-    const status = STATUS_BY_KIND[error.kind];
-    if (error.options.retryAfterSeconds !== undefined) {
-      headers['retry-after'] = String(Math.max(1, Math.ceil(error.options.retryAfterSeconds)));
-    }
-    if (status >= 500) logger.warn(`${error.code} (request ${requestId}): ${error.message}`);
-    return {
-      headers,
-      body: {
-        ...error.options.extensions,
-        type: problemType(error.code),
-        title: error.title,
-        status,
-        code: error.code,
-        ...(error.options.detail !== undefined && { detail: error.options.detail }),
-        request_id: requestId,
-        ...(error.options.errors !== undefined && { errors: error.options.errors }),
-      },
-    };
+    const body = problemBodyOf(error, requestId);
+    if (body.status >= 500) logger.warn(`${error.code} (request ${requestId}): ${error.message}`);
+    return { headers: problemHeadersOf(error), body };
   }
 
   if (isDependencyUnavailable(error)) {
@@ -96,23 +143,16 @@ export function toProblem(error: unknown, requestId: string): Problem {
     );
     return {
       headers: { 'retry-after': String(DEPENDENCY_RETRY_AFTER_SECONDS) },
-      body: {
-        type: problemType('SERVICE_UNAVAILABLE'),
-        title: 'Service temporarily unavailable, try again shortly',
-        status: HttpStatus.SERVICE_UNAVAILABLE,
-        code: 'SERVICE_UNAVAILABLE',
-        request_id: requestId,
-      },
+      body: serviceUnavailableProblem(requestId),
     };
   }
 
   const status = statusOf(error);
-  const generic = status !== undefined ? GENERIC_CLIENT_ERRORS[status] : undefined;
-  if (status !== undefined && generic !== undefined) {
-    const [code, title] = generic;
+  const generic = status !== undefined ? frameworkProblem(status, requestId) : undefined;
+  if (generic !== undefined) {
     return {
-      headers,
-      body: { type: problemType(code), title, status, code, request_id: requestId },
+      headers: status === 401 ? { 'www-authenticate': wwwAuthenticate() } : {},
+      body: generic,
     };
   }
 
@@ -120,14 +160,5 @@ export function toProblem(error: unknown, requestId: string): Problem {
     `Unhandled error (request ${requestId})`,
     error instanceof Error ? error.stack : String(error),
   );
-  return {
-    headers,
-    body: {
-      type: problemType('INTERNAL_ERROR'),
-      title: 'Internal server error',
-      status: HttpStatus.INTERNAL_SERVER_ERROR,
-      code: 'INTERNAL_ERROR',
-      request_id: requestId,
-    },
-  };
+  return { headers: {}, body: internalErrorProblem(requestId) };
 }

@@ -30,6 +30,11 @@ export async function serveDemo(app: NestFastifyApplication): Promise<void> {
     prefix: DEMO_PATH,
     decorateReply: false,
   });
+  // Typed without the slash, the address still leads to the page (relative links need the slash).
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get(DEMO_PATH.slice(0, -1), (_request, reply) => reply.redirect(DEMO_PATH, 301));
   await app.register(fastifyStatic, {
     root: client,
     prefix: `${DEMO_PATH}client/`,

@@ -69,6 +69,23 @@ export function helmetHeaders(options: HelmetOptions): Headers {
   return headers;
 }
 
+function securityHeadersWith(production: boolean, directives: Directives): Headers {
+  return helmetHeaders({
+    hsts: production ? { maxAge: ONE_YEAR_SECONDS, includeSubDomains: true } : false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    contentSecurityPolicy: { useDefaults: false, directives },
+  });
+}
+
+/**
+ * The headers of an API response: also for the answers Fastify and Node write before any hook can run (a
+ * malformed URL, an oversized header block), which must look like every other answer.
+ */
+export function apiSecurityHeaders(production: boolean): Headers {
+  return securityHeadersWith(production, API_CSP);
+}
+
 const SECURITY_HEADERS = 'aegis:securityHeaders';
 
 /**
@@ -81,16 +98,9 @@ export function registerSecurityHeaders(
   app: NestFastifyApplication,
   options: { production: boolean; docsPath: string; pagesPath?: string },
 ): void {
-  const common: HelmetOptions = {
-    hsts: options.production ? { maxAge: ONE_YEAR_SECONDS, includeSubDomains: true } : false,
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  };
-  const withCsp = (directives: Directives) =>
-    helmetHeaders({ ...common, contentSecurityPolicy: { useDefaults: false, directives } });
-  const api = withCsp(API_CSP);
-  const docs = withCsp(DOCS_CSP);
-  const pages = withCsp(PAGE_CSP);
+  const api = apiSecurityHeaders(options.production);
+  const docs = securityHeadersWith(options.production, DOCS_CSP);
+  const pages = securityHeadersWith(options.production, PAGE_CSP);
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRoute', (route) => {
     const { pagesPath, docsPath } = options;

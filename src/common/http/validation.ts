@@ -6,6 +6,7 @@ import {
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate, type ValidatorOptions } from 'class-validator';
 import { ValidationError, type FieldError } from '../errors/domain-error';
+import { assertNonEmptyBody } from './non-empty-body.decorator';
 
 const VALIDATOR_OPTIONS: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true };
 
@@ -70,6 +71,7 @@ function assertWellFormed(value: unknown): void {
 class AegisValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'custom') assertWellFormed(value);
+    if (metadata.type === 'body') assertNonEmptyBody(metadata.metatype, value);
     return super.transform(value, metadata);
   }
 }

@@ -11,8 +11,10 @@ import {
   Matches,
   ValidateIf,
 } from 'class-validator';
+import { NonEmptyBody } from '../../common/http/non-empty-body.decorator';
 import { NO_CONTROL, URL_RULE } from './create-oidc-client.dto';
 
+@NonEmptyBody()
 export class UpdateOidcClientDto {
   @ApiPropertyOptional()
   @IsOptional()

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
 
 export class RevokedSessionsDto {
-  @ApiProperty({ example: 2 }) revoked!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 2 }) revoked!: number;
 }

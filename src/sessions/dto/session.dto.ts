@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import type { Session } from '../entities/session.entity';
 
 /** A live session as its owner or an administrator sees it: never a token or hash. */
@@ -9,10 +9,8 @@ export class SessionDto {
   @ApiProperty({ format: 'date-time' }) expires_at!: string;
   @ApiProperty({ type: String, nullable: true }) ip!: string | null;
   @ApiProperty({ type: String, nullable: true }) user_agent!: string | null;
-  @ApiPropertyOptional({ description: 'True on the session making this request' })
-  current?: boolean;
 
-  static from(session: Session, currentSessionId?: string): SessionDto {
+  static from(session: Session): SessionDto {
     return {
       id: session.id,
       created_at: session.createdAt.toISOString(),
@@ -22,7 +20,15 @@ export class SessionDto {
       ).toISOString(),
       ip: session.ip,
       user_agent: session.userAgent,
-      ...(currentSessionId !== undefined && { current: session.id === currentSessionId }),
     };
+  }
+}
+
+/** One of the caller's own sessions: `current` marks the one making the request. */
+export class MySessionDto extends SessionDto {
+  @ApiProperty({ description: 'True on the session making this request' }) current!: boolean;
+
+  static fromOwn(session: Session, currentSessionId: string): MySessionDto {
+    return { ...SessionDto.from(session), current: session.id === currentSessionId };
   }
 }

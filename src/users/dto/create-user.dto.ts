@@ -29,8 +29,9 @@ export class CreateUserDto {
 
   @ApiPropertyOptional({
     format: 'password',
+    example: 'violet river lantern 42',
     description:
-      'Omit to have a one-time password generated and returned once. Either way the user must change it.',
+      'At least PASSWORD_MIN_LENGTH (default 15) characters, not containing the username, not a common password. Omit to have a one-time password generated and returned once. Either way the user must change it.',
   })
   @IsOptional()
   @IsString()

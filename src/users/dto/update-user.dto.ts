@@ -1,9 +1,11 @@
+import { NonEmptyBody } from '../../common/http/non-empty-body.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEnum, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { Role } from '../../common/access/role';
 import { DISPLAY_NAME_RULE } from './create-user.dto';
 
 /** The only fields an administrator may change here; anything else in the body is a 400. */
+@NonEmptyBody()
 export class UpdateUserDto {
   // Absent is fine; null is not a role or a flag (IsOptional would let null through).
   @ApiPropertyOptional({ enum: Role })

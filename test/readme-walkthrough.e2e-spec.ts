@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AegisProcess, ensureBuilt } from './support/aegis-process';
+import { usingPostgres } from './support/test-database';
+
+const ROOT = join(__dirname, '..');
+const README_URL = 'http://127.0.0.1:3000';
+
+/** The ```bash blocks under a README heading, up to the next heading. */
+function shellBlocks(readme: string, heading: string): string[] {
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README has no section ${heading}`);
+  const rest = readme.slice(start + heading.length + 2);
+  const section = rest.slice(0, nextHeading(rest));
+  return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]);
+}
+
+/** Where the next Markdown heading starts (`#` at a line start outside a code block). */
+function nextHeading(text: string): number {
+  let inCode = false;
+  let offset = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('```')) inCode = !inCode;
+    else if (!inCode && line.startsWith('#')) return offset;
+    offset += line.length + 1;
+  }
+  return text.length;
+}
+
+/** What the README says each curl answers: a status named in a trailing comment (`# 401 SESSION_ENDED`), else 2xx. */
+function expectations(script: string): { status?: number; code?: string }[] {
+  return script
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#') && /\bcurl /.test(line))
+    .map((line) => {
+      const said = /#\s*(\d{3})\s+([A-Z_]+)\s*$/.exec(line);
+      return said ? { status: Number(said[1]), code: said[2] } : {};
+    });
+}
+
+/**
+ * Every curl goes through this: the body is printed as curl would, and the status and body are logged for the
+ * test. A placeholder left in a command (a `…`, an `<…>`) fails the command.
+ */
+const PRELUDE = `set -euo pipefail
+curl() {
+  case "$*" in *…*|*"<"*">"*) echo "placeholder left in: curl $*" >&2; return 1;; esac
+  local out
+  out=$(command curl -sS -w '\\n%{http_code}' "$@")
+  printf '%s\\t%s\\n' "\${out##*$'\\n'}" "\${out%$'\\n'*}" >> "$README_LOG"
+  printf '%s\\n' "\${out%$'\\n'*}"
+}
+`;
+
+describe('the README walk-throughs, run as written', () => {
+  let aegis: AegisProcess | undefined;
+  let dir: string;
+  beforeAll(() => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'aegis-readme-'));
+  }, 120_000);
+  afterAll(async () => {
+    await aegis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // A fresh SQLite data folder is what a newcomer has; the same commands work on PostgreSQL (not needed here).
+  (usingPostgres() ? it.skip : it)(
+    'runs "Walk-through with curl" and "Administration" against a started service',
+    async () => {
+      // Only what a newcomer's shell has: no .env of the developer, the README's defaults.
+      aegis = await AegisProcess.start({ DATA_DIR: join(dir, 'data'), AEGIS_ENV: 'development' });
+
+      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+      const script = [
+        ...shellBlocks(readme, '## Walk-through with curl'),
+        ...shellBlocks(readme, '## Administration'),
+      ]
+        .join('\n')
+        .replaceAll(README_URL, aegis.url.replace(/\/$/, ''));
+      const log = join(dir, 'responses.log');
+      let stderr = '';
+      try {
+        execFileSync('bash', ['--norc', '--noprofile', '-c', PRELUDE + script], {
+          cwd: dir,
+          env: { PATH: process.env.PATH ?? '', HOME: dir, README_LOG: log },
+          stdio: 'pipe',
+        });
+      } catch (error) {
+        stderr = String((error as { stderr?: Buffer }).stderr ?? error);
+      }
+      expect(stderr).toBe('');
+
+      const responses = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => {
+          const [status, body] = line.split('\t');
+          return { status: Number(status), body };
+        });
+      const expected = expectations(script);
+      expect(responses).toHaveLength(expected.length);
+      responses.forEach((response, index) => {
+        const { status, code } = expected[index];
+        const label = `curl #${index + 1}: ${response.status} ${response.body}`;
+        if (status === undefined) expect([label, response.status < 300]).toEqual([label, true]);
+        else {
+          expect([label, response.status]).toEqual([label, status]);
+          expect(JSON.parse(response.body)).toMatchObject({ code });
+        }
+      });
+    },
+    60_000,
+  );
+});
