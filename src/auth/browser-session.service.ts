@@ -15,6 +15,8 @@ export interface BrowserSession {
   sessionId: string;
   /** When the user signed in (the session's start): the OpenID `auth_time`. */
   authenticatedAt: Date;
+  /** How the session was authenticated (RFC 8176 values, see AuthMethod). */
+  amr: string[];
 }
 
 /**
@@ -40,7 +42,12 @@ export class BrowserSessionService {
     const found = await this.sessions.findPrincipal(sessionId);
     if (!found || !found.user.isActive || !isSessionLiveAt(found.session, this.clock.now()))
       return null;
-    return { user: found.user, sessionId, authenticatedAt: found.session.authTime };
+    return {
+      user: found.user,
+      sessionId,
+      authenticatedAt: found.session.authTime,
+      amr: found.session.amr,
+    };
   }
 
   private async fromAccessCookie(request: FastifyRequest): Promise<string | null> {

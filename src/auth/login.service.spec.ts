@@ -67,10 +67,55 @@ describe('LoginService.afterPassword', () => {
       grant: GRANT,
       client: 'browser',
       challengeAnswered: false,
+      userId: 'u-1',
+      amr: ['pwd'],
     });
     expect(grants.login).toHaveBeenCalledWith({ user: user(), accountKey: 'u:u-1' }, META, ['pwd']);
     expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
     expect(challenges.issue).not.toHaveBeenCalled();
+  });
+
+  it('refuses a password-only login when a second factor is required and the user has none', async () => {
+    const { service, grants, lockout, challenges, audit } = setup();
+    await expect(
+      service.afterPassword({ user: user(), accountKey: 'u:u-1' }, META, 'browser', {
+        secondFactorRequired: true,
+      }),
+    ).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
+    expect(grants.login).not.toHaveBeenCalled();
+    expect(challenges.issue).not.toHaveBeenCalled();
+    // The right password settles its attempt: the refusal is no failure of the account's.
+    expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
+    expect(audit.recordIndependently).toHaveBeenCalledWith({
+      action: 'LOGIN_FAILED',
+      outcome: 'failure',
+      actorUserId: 'u-1',
+      resourceType: 'auth',
+      resourceId: 'u-1',
+      details: { username: user().username, reason: 'mfa_enrolment_required' },
+      meta: META,
+    });
+  });
+
+  it('asks a user with a factor for it when a second factor is required, as it would anyway', async () => {
+    const { service, secondFactor, challenges, audit } = setup();
+    secondFactor.methodsOf.mockResolvedValue([MfaMethod.Totp]);
+    const outcome = await service.afterPassword(
+      { user: user(), accountKey: 'u:u-1' },
+      META,
+      'browser',
+      { secondFactorRequired: true },
+    );
+    expect(outcome.kind).toBe('mfa_required');
+    expect(challenges.issue).toHaveBeenCalled();
+    expect(audit.recordIndependently).not.toHaveBeenCalled();
+  });
+
+  it('settles the attempt of a right password that its caller refuses for a reason of its own', async () => {
+    const { service, grants, lockout } = setup();
+    await service.refusedAfterPassword({ user: user(), accountKey: 'd:u-1:dev' });
+    expect(lockout.succeeded).toHaveBeenCalledWith('d:u-1:dev');
+    expect(grants.login).not.toHaveBeenCalled();
   });
 
   it('issues a challenge bound to the password step instead of a session, keeping the failure count', async () => {
@@ -127,6 +172,8 @@ describe('LoginService.withCode', () => {
       grant: GRANT,
       client: 'api',
       challengeAnswered: true,
+      userId: 'u-1',
+      amr: ['pwd', 'otp'],
     });
     expect(audit.record.mock.calls).toEqual([
       [

@@ -19,9 +19,26 @@ import { SessionGrantsService, type TokenGrant } from './session-grants.service'
 
 export type LoginClient = 'browser' | 'api';
 
+export interface PasswordStepOptions {
+  /**
+   * A second factor is needed whatever the account has (an OpenID client asked for one, or the role policy
+   * says so): an account without one is refused (MFA_ENROLMENT_REQUIRED) instead of signed in with the
+   * password alone.
+   */
+  secondFactorRequired?: boolean;
+}
+
 /** Where a login step ended: a session, or a challenge for the second factor. */
 export type LoginOutcome =
-  | { kind: 'granted'; grant: TokenGrant; client: LoginClient; challengeAnswered: boolean }
+  | {
+      kind: 'granted';
+      grant: TokenGrant;
+      client: LoginClient;
+      challengeAnswered: boolean;
+      /** Who signed in, and how (the session's `amr`). */
+      userId: string;
+      amr: AuthMethod[];
+    }
   | { kind: 'mfa_required'; challenge: IssuedChallenge; methods: MfaMethod[] };
 
 /** A factor's verdict on a challenge, whatever the kind of factor. */
@@ -76,13 +93,29 @@ export class LoginService {
     verified: VerifiedLogin,
     meta: RequestMeta,
     client: LoginClient,
+    options: PasswordStepOptions = {},
   ): Promise<LoginOutcome> {
     const { user } = verified;
     const methods = await this.secondFactor.methodsOf(user.id);
+    if (methods.length === 0 && options.secondFactorRequired) {
+      // The password was right: its attempt is settled, and the refusal is audited whatever follows.
+      await this.lockout.succeeded(verified.accountKey);
+      await this.audit.recordIndependently({
+        action: AuditAction.LoginFailed,
+        outcome: 'failure',
+        actorUserId: user.id,
+        resourceType: 'auth',
+        resourceId: user.id,
+        details: { username: user.username, reason: 'mfa_enrolment_required' },
+        meta,
+      });
+      throw new AuthError(AuthErrorCode.MfaEnrolmentRequired);
+    }
     if (methods.length === 0) {
       await this.lockout.succeeded(verified.accountKey);
-      const grant = await this.grants.login(verified, meta, [AuthMethod.Password]);
-      return { kind: 'granted', grant, client, challengeAnswered: false };
+      const amr = [AuthMethod.Password];
+      const grant = await this.grants.login(verified, meta, amr);
+      return { kind: 'granted', grant, client, challengeAnswered: false, userId: user.id, amr };
     }
     await this.lockout.abandoned(verified.accountKey);
     const { upgradedHash } = verified;
@@ -98,6 +131,15 @@ export class LoginService {
         : () => this.users.upgradePasswordHash(user, upgradedHash),
     );
     return { kind: 'mfa_required', challenge, methods };
+  }
+
+  /**
+   * A right password that the caller will not turn into a session for a reason of its own (the hosted sign-in
+   * refuses an account that must change its password first): its attempt is settled, so it does not stay
+   * in flight in the account's lockout budget.
+   */
+  async refusedAfterPassword(verified: VerifiedLogin): Promise<void> {
+    await this.lockout.succeeded(verified.accountKey);
   }
 
   /**
@@ -237,6 +279,8 @@ export class LoginService {
       grant,
       client: challenge.client === 'api' ? 'api' : 'browser',
       challengeAnswered: true,
+      userId: user.id,
+      amr,
     };
   }
 }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { SecretBox } from '../common/crypto/secret-box';
+import { AppConfig } from '../config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { MfaChallenge } from './entities/mfa-challenge.entity';
@@ -15,7 +17,6 @@ import { MfaFactorsRepository } from './mfa-factors.repository';
 import { MfaFactorsService } from './mfa-factors.service';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
 import { SecondFactorService } from './second-factor.service';
-import { SecretBox } from './secret-box';
 import { TotpEnrolmentService } from './totp-enrolment.service';
 import { WebAuthnAssertionsService } from './webauthn-assertions.service';
 import { WebAuthnCeremoniesRepository } from './webauthn-ceremonies.repository';
@@ -36,7 +37,12 @@ import { WebAuthnRelyingParty } from './webauthn-relying-party';
   ],
   controllers: [MfaEnrolmentController, WebAuthnEnrolmentController, MfaAdminController],
   providers: [
-    SecretBox,
+    // The one AES-256-GCM box, under MFA_ENCRYPTION_KEY: every SecretBox this module injects seals factors.
+    {
+      provide: SecretBox,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SecretBox(config.mfa.encryptionKey),
+    },
     MfaFactorsRepository,
     RecoveryCodesRepository,
     MfaChallengesRepository,

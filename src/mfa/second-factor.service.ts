@@ -4,7 +4,7 @@ import { FactorKind, type MfaFactor } from './entities/mfa-factor.entity';
 import { MfaFactorsRepository } from './mfa-factors.repository';
 import { hashRecoveryCode } from './recovery-codes';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '../common/crypto/secret-box';
 import { matchingStep } from './totp';
 
 /** The kinds a user can answer a challenge with (shown in MFA_REQUIRED as `methods`). */

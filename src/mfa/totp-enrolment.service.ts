@@ -14,7 +14,7 @@ import { MfaFactorsRepository } from './mfa-factors.repository';
 import { MfaFactorsService } from './mfa-factors.service';
 import { MfaError, MfaErrorCode } from './mfa.error';
 import { secretBinding } from './second-factor.service';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '../common/crypto/secret-box';
 import { matchingStep, newTotpSecret, otpauthUri } from './totp';
 
 export interface PendingTotp {

@@ -4,13 +4,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/access/public.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { Transactional } from '../database/transaction-mode.decorator';
-import { SignInCredentialsGuard, type RequestWithSignIn } from './guards/sign-in-credentials.guard';
+import { SignInStepGuard, type RequestWithSignIn } from './guards/sign-in-step.guard';
+import { SignInThrottlerGuard } from './guards/sign-in-throttler.guard';
 import { PAGE_CSP } from './pages/page-layout';
 import { SignInService, type InteractionView } from './sign-in.service';
 
 /**
  * The provider's interaction pages (HTML, not part of the JSON API). Public: the provider's signed interaction
- * cookie says which sign-in request this is. Both routes may finish a sign-in, hence transactional.
+ * cookie says which sign-in request this is. Both routes may finish a sign-in, hence transactional. The POST
+ * (password or code) is rate-limited per client IP like /auth/login, then prepared by SignInStepGuard before
+ * the unit of work opens.
  */
 @ApiExcludeController()
 @Controller('oidc/interaction')
@@ -30,14 +33,14 @@ export class InteractionController {
 
   @Post(':uid')
   @Transactional()
-  @UseGuards(SignInCredentialsGuard)
+  @UseGuards(SignInThrottlerGuard, SignInStepGuard)
   async submit(
     @Req() request: RequestWithSignIn,
     @Res({ passthrough: true }) reply: FastifyReply,
     @ClientMeta() meta: RequestMeta,
   ): Promise<string | undefined> {
-    const attempt = request.signInAttempt ?? { error: 'missing_fields' as const, username: '' };
-    return render(reply, await this.signIn.submit(request, reply, attempt, meta));
+    const state = request.signIn ?? { details: null, attempt: { step: 'expired' as const } };
+    return render(reply, await this.signIn.submit(request, reply, state, meta));
   }
 }
 
@@ -46,6 +49,8 @@ function render(reply: FastifyReply, view: InteractionView): string | undefined 
     void reply.code(303).header('location', view.redirect);
     return undefined;
   }
+  if (view.retryAfterSeconds !== undefined)
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(view.retryAfterSeconds))));
   void reply
     .code(view.status)
     .header('content-type', 'text/html; charset=utf-8')

@@ -117,17 +117,32 @@ export class OidcProviderService {
     return { provider, kids: kids || (await this.keys.kids()) };
   }
 
-  /** The account behind `sub`, only while the user is active; claims per scope. */
-  private readonly findAccount: FindAccount = async (_ctx, sub) => {
+  /**
+   * The account behind `sub`, only while the user is active; claims per scope. Userinfo also says how the
+   * sign-in behind the access token went (`amr`, `acr`, `auth_time`), as the ID token does.
+   */
+  private readonly findAccount: FindAccount = async (ctx, sub, token) => {
     const user = await this.users.findById(sub);
     if (!user?.isActive) return undefined;
+    const sessionUid =
+      token && 'sessionUid' in token && typeof token.sessionUid === 'string'
+        ? token.sessionUid
+        : undefined;
+    const signIn =
+      sessionUid === undefined ? undefined : await ctx.oidc.provider.Session.findByUid(sessionUid);
     const account: Account = {
       accountId: user.id,
-      claims: () => ({
+      claims: (use) => ({
         sub: user.id,
         preferred_username: user.username,
         name: user.displayName ?? user.username,
         roles: [user.role],
+        ...(use === 'userinfo' &&
+          signIn?.accountId === user.id && {
+            amr: signIn.amr,
+            acr: signIn.acr,
+            auth_time: signIn.loginTs,
+          }),
       }),
     };
     return account;

@@ -4,14 +4,17 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyInstance } from 'fastify';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
+import { MfaModule } from '../mfa/mfa.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { OidcClient } from './entities/oidc-client.entity';
 import { OidcPayload } from './entities/oidc-payload.entity';
 import { OidcSessionLink } from './entities/oidc-session-link.entity';
 import { OidcSigningKey } from './entities/oidc-signing-key.entity';
-import { SignInCredentialsGuard } from './guards/sign-in-credentials.guard';
+import { SignInStepGuard } from './guards/sign-in-step.guard';
+import { SignInThrottlerGuard } from './guards/sign-in-throttler.guard';
 import { InteractionController } from './interaction.controller';
+import { InteractionFinisher } from './interaction-finisher.service';
 import { OidcClientsController } from './oidc-clients.controller';
 import { OidcClientsRepository } from './oidc-clients.repository';
 import { OidcClientsService } from './oidc-clients.service';
@@ -22,6 +25,7 @@ import { mountProvider } from './provider-mount';
 import { ProviderSessionEnder } from './provider-session-ender.service';
 import { SessionLinksRepository } from './session-links.repository';
 import { SessionLinksService } from './session-links.service';
+import { SignInChallengeCookie } from './sign-in-challenge-cookie';
 import { SignInService } from './sign-in.service';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
@@ -34,6 +38,7 @@ import { SigningKeysService } from './signing-keys.service';
     UsersModule,
     SessionsModule,
     AuthModule,
+    MfaModule,
   ],
   controllers: [OidcClientsController, InteractionController],
   providers: [
@@ -47,8 +52,11 @@ import { SigningKeysService } from './signing-keys.service';
     OidcProviderService,
     ProviderSessionEnder,
     OidcMaintenanceService,
+    InteractionFinisher,
+    SignInChallengeCookie,
     SignInService,
-    SignInCredentialsGuard,
+    SignInStepGuard,
+    SignInThrottlerGuard,
   ],
 })
 export class OidcModule implements OnModuleInit {

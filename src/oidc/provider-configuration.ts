@@ -7,6 +7,7 @@ import {
   type KoaContextWithOIDC,
 } from 'oidc-provider';
 import type { AppConfig } from '../config/app-config';
+import { ACR_MULTI_FACTOR, ACR_VALUES, asksMultiFactor } from './acr';
 import { messagePage, logoutPage } from './pages/message.page';
 import { PAGE_CSP } from './pages/page-layout';
 
@@ -25,8 +26,6 @@ export const OIDC_CLAIMS = {
   profile: ['preferred_username', 'name'],
   roles: ['roles'],
 };
-
-export const ACR_PASSWORD = 'urn:aegis:acr:password';
 
 export interface ProviderHooks {
   adapter: NonNullable<Configuration['adapter']>;
@@ -57,6 +56,22 @@ function policy(hooks: ProviderHooks): interactionPolicy.Prompt[] {
           : interactionPolicy.Check.NO_NEED_TO_PROMPT,
     ),
   );
+  // A client asking for multi-factor (acr_values, or claims.id_token.acr) is not served by a provider session
+  // signed in with the password alone: the hosted page asks for the second factor.
+  login?.checks.add(
+    new interactionPolicy.Check(
+      'aegis_multi_factor',
+      'The client asked for a second factor this session did not use',
+      (ctx) => {
+        const acr = ctx.oidc.claims?.id_token?.acr as
+          { value?: string; values?: string[] } | undefined;
+        const requested = acr?.values ?? (acr?.value === undefined ? [] : [acr.value]);
+        return asksMultiFactor(requested) && ctx.oidc.session?.acr !== ACR_MULTI_FACTOR
+          ? interactionPolicy.Check.REQUEST_PROMPT
+          : interactionPolicy.Check.NO_NEED_TO_PROMPT;
+      },
+    ),
+  );
   return [...prompts];
 }
 
@@ -80,7 +95,7 @@ export function providerConfiguration(
     clients: [],
     claims: OIDC_CLAIMS,
     scopes: ['openid', 'offline_access', 'profile', 'roles'],
-    acrValues: [ACR_PASSWORD],
+    acrValues: ACR_VALUES,
     responseTypes: ['code'],
     // Secrets in the Authorization header, or none (public clients with PKCE); no client-signed JWTs.
     clientAuthMethods: ['client_secret_basic', 'none'],

@@ -1,5 +1,6 @@
 import { AuthErrorCode } from '../auth/auth.error';
 import type { DomainError } from '../common/errors/domain-error';
+import { MfaErrorCode } from '../mfa/mfa.error';
 
 /** What the sign-in form says after a failed attempt: what happened and what to do, never more than /auth/login says. */
 export function signInErrorMessage(error: DomainError | 'missing_fields'): {
@@ -34,4 +35,45 @@ export function signInErrorMessage(error: DomainError | 'missing_fields'): {
     default:
       return { message: 'Signing in failed. Try again.', status: 400 };
   }
+}
+
+/** What the code form says after a refused code: what happened and what to do. */
+export function codeErrorMessage(error: DomainError | 'missing_code'): {
+  message: string;
+  status: number;
+} {
+  if (error === 'missing_code')
+    return {
+      message: 'Enter the code from your authenticator app, or a recovery code.',
+      status: 400,
+    };
+  switch (error.code as MfaErrorCode | AuthErrorCode) {
+    case MfaErrorCode.CodeInvalid:
+      return {
+        message:
+          'That code is not right. Enter the code your app shows now, or one of your recovery codes.',
+        status: 401,
+      };
+    case MfaErrorCode.CodeReused:
+      return {
+        message: 'That code was already used. Wait for your app to show a new one, then enter it.',
+        status: 401,
+      };
+    case MfaErrorCode.MethodNotEnrolled:
+      return {
+        message:
+          'Your account has no authenticator app for this kind of code. Enter one of your recovery codes.',
+        status: 401,
+      };
+    case AuthErrorCode.AccountThrottled:
+      return signInErrorMessage(error);
+    default:
+      return { message: 'Checking the code failed. Try again.', status: 400 };
+  }
+}
+
+/** Over the per-IP limit: nothing was checked. */
+export function rateLimitedMessage(retryAfterSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return `Too many sign-in attempts from your network. Wait ${minutes} minute${minutes === 1 ? '' : 's'}, then try again.`;
 }

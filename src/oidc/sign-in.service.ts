@@ -1,37 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errors, type InteractionResults } from 'oidc-provider';
-import { AuditAction } from '../audit/audit-action';
-import { AuditService } from '../audit/audit.service';
 import { AuthCookies } from '../auth/auth-cookies';
+import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { BrowserSessionService } from '../auth/browser-session.service';
 import { LoginService } from '../auth/login.service';
+import { isMultiFactor } from '../common/access/authentication-method';
+import type { PrincipalUser } from '../common/access/principal';
 import { Clock } from '../common/clock';
+import { DomainError } from '../common/errors/domain-error';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
-import type { SignInAttempt } from './guards/sign-in-credentials.guard';
-import { OidcProviderService } from './oidc-provider.service';
+import { MfaChallengesService } from '../mfa/mfa-challenges.service';
+import { MfaFactorsService } from '../mfa/mfa-factors.service';
+import { MfaErrorCode } from '../mfa/mfa.error';
+import { MfaMethod, SecondFactorService, type CodeMethod } from '../mfa/second-factor.service';
+import { UsersService } from '../users/users.service';
+import { asksMultiFactor, requestedAcrs } from './acr';
+import type { SignInAttempt, SignInRequestState } from './guards/sign-in-step.guard';
+import {
+  InteractionFinisher,
+  type InteractionDetails,
+  type InteractionView,
+} from './interaction-finisher.service';
+import { codePage } from './pages/code.page';
 import { messagePage } from './pages/message.page';
 import { signInPage } from './pages/sign-in.page';
-import { ACR_PASSWORD, OIDC_CLAIMS } from './provider-configuration';
-import { SessionLinksService } from './session-links.service';
-import { signInErrorMessage } from './sign-in-messages';
+import { SignInChallengeCookie } from './sign-in-challenge-cookie';
+import { codeErrorMessage, rateLimitedMessage, signInErrorMessage } from './sign-in-messages';
+import { expiredPage, passkeyOnlyPage, setUpFactorPage } from './sign-in-pages';
 
-/** What the interaction route answers: a page, or a redirect back into the provider. */
-export type InteractionView = { status: number; html: string } | { redirect: string };
-
-type Details = Awaited<
-  ReturnType<Awaited<ReturnType<OidcProviderService['provider']>>['interactionDetails']>
->;
-
-interface SignedIn {
-  userId: string;
-  sessionId: string;
-  authenticatedAt: Date;
-  amr: string[];
-}
-
-const OIDC_SCOPES = new Set([...Object.keys(OIDC_CLAIMS), 'offline_access']);
+export type { InteractionView } from './interaction-finisher.service';
 
 /**
  * Reasons the provider gives for a login prompt that an existing Aegis session must not satisfy: the client
@@ -40,21 +38,30 @@ const OIDC_SCOPES = new Set([...Object.keys(OIDC_CLAIMS), 'offline_access']);
  */
 const FRESH_LOGIN_REASONS = ['login_prompt', 'id_token_hint'];
 
+/** A TOTP code is six digits; anything else typed into the code field is a recovery code. */
+const codeMethodOf = (code: string): CodeMethod =>
+  /^\d{6}$/.test(code.replace(/\s/g, '')) ? MfaMethod.Totp : MfaMethod.RecoveryCode;
+
 /**
- * The hosted sign-in behind /oidc/interaction/:uid. A browser with a live Aegis session (the SPA's cookies) is
- * signed in without a prompt; otherwise the password form, checked by the same services as /auth/login, which
- * also opens the Aegis session (and sets the SPA's cookies). Every provider grant is tied to that session.
- * First-party clients need no consent: the grant covers what the client asked for.
+ * The hosted sign-in behind /oidc/interaction/:uid. A browser with a live Aegis session (the SPA's cookies) that
+ * is strong enough is signed in without a prompt; otherwise the password form, checked by the same services as
+ * /auth/login, then — for an account with a second factor, a client asking for one (`acr_values`), or a role
+ * that needs one (MFA_REQUIRED_ROLES) — the code form, answered through the login challenge exactly as
+ * /auth/mfa/verify answers it. The finished login opens the Aegis session (and sets the SPA's cookies); every
+ * provider grant is tied to that session.
  */
 @Injectable()
 export class SignInService {
   constructor(
-    private readonly providers: OidcProviderService,
+    private readonly interactions: InteractionFinisher,
     private readonly browser: BrowserSessionService,
     private readonly logins: LoginService,
     private readonly cookies: AuthCookies,
-    private readonly links: SessionLinksService,
-    private readonly audit: AuditService,
+    private readonly challengeCookie: SignInChallengeCookie,
+    private readonly challenges: MfaChallengesService,
+    private readonly factors: MfaFactorsService,
+    private readonly secondFactor: SecondFactorService,
+    private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -64,41 +71,70 @@ export class SignInService {
     reply: FastifyReply,
     meta: RequestMeta,
   ): Promise<InteractionView> {
-    const details = await this.details(request, reply);
-    if (!details) return expired();
-    if (details.prompt.name === 'consent') return this.consent(request, reply, details, meta);
-    if (details.prompt.name !== 'login') return expired();
+    const details = await this.interactions.details(request, reply);
+    if (!details) return expiredPage();
+    if (details.prompt.name === 'consent')
+      return (await this.interactions.consent(request, reply, details, meta)) ?? expiredPage();
+    if (details.prompt.name !== 'login') return expiredPage();
     const fresh = details.prompt.reasons.some((reason) => FRESH_LOGIN_REASONS.includes(reason));
     const existing = fresh ? null : await this.browser.recognise(request);
     if (
-      existing &&
-      !existing.user.mustChangePassword &&
-      this.recentEnough(details, existing.authenticatedAt)
-    ) {
-      return this.finish(request, reply, details, meta, {
-        userId: existing.user.id,
-        sessionId: existing.sessionId,
-        authenticatedAt: existing.authenticatedAt,
-        amr: ['pwd'],
+      !existing ||
+      existing.user.mustChangePassword ||
+      !this.recentEnough(details, existing.authenticatedAt)
+    )
+      return this.passwordForm(details);
+    if (
+      !isMultiFactor(existing.amr) &&
+      (this.multiFactorRequired(existing.user, details) ||
+        (await this.factors.hasFactor(existing.user.id)))
+    )
+      return this.passwordForm(details, {
+        notice:
+          'This tool needs your second factor, which your Aegis session did not use. Sign in with your password, then your code.',
       });
-    }
-    return { status: 200, html: await this.form(details) };
+    return this.interactions.finish(request, reply, details, meta, {
+      userId: existing.user.id,
+      sessionId: existing.sessionId,
+      authenticatedAt: existing.authenticatedAt,
+      amr: existing.amr,
+    });
   }
 
   async submit(
     request: FastifyRequest,
     reply: FastifyReply,
-    attempt: SignInAttempt,
+    { details, attempt }: SignInRequestState,
     meta: RequestMeta,
   ): Promise<InteractionView> {
-    const details = await this.details(request, reply);
-    if (!details || details.prompt.name !== 'login') return expired();
+    if (attempt.step === 'rate_limited') {
+      const html = messagePage('Too many attempts', rateLimitedMessage(attempt.retryAfterSeconds));
+      return { status: 429, html, retryAfterSeconds: attempt.retryAfterSeconds };
+    }
+    if (!details || attempt.step === 'expired') return expiredPage();
+    if (attempt.step === 'code') return this.codeStep(request, reply, details, attempt.code, meta);
+    return this.passwordStep(request, reply, details, attempt, meta);
+  }
+
+  private async passwordStep(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    details: InteractionDetails,
+    attempt: Extract<SignInAttempt, { step: 'password' }>,
+    meta: RequestMeta,
+  ): Promise<InteractionView> {
     if ('error' in attempt) {
       const { message, status } = signInErrorMessage(attempt.error);
-      return { status, html: await this.form(details, attempt.username, message) };
+      return this.passwordForm(details, {
+        username: attempt.username,
+        error: message,
+        status,
+        retryAfterSeconds: retryAfterOf(attempt.error),
+      });
     }
     const { user } = attempt.verified;
-    if (user.mustChangePassword)
+    if (user.mustChangePassword) {
+      await this.logins.refusedAfterPassword(attempt.verified);
       return {
         status: 403,
         html: messagePage(
@@ -107,159 +143,144 @@ export class SignInService {
           'Sign in to Aegis itself, choose a new password, then come back to this tool.',
         ),
       };
-    const outcome = await this.logins.afterPassword(attempt.verified, meta, 'browser');
-    if (outcome.kind !== 'granted')
-      // The code step of the hosted page is not built yet: the account signs in to Aegis itself (password
-      // and code), and the tool then signs it in from that session without a prompt.
-      return {
-        status: 403,
-        html: messagePage(
-          'Sign in to Aegis first',
-          'This account signs in with a second factor, which this page does not ask for yet.',
-          'Sign in to Aegis itself with your password and code, then come back to this tool: it will sign you in without asking again.',
-        ),
-      };
-    const { grant } = outcome;
-    this.cookies.issue(reply, grant);
-    return this.finish(request, reply, details, meta, {
-      userId: user.id,
-      sessionId: grant.sessionId,
+    }
+    let outcome;
+    try {
+      outcome = await this.logins.afterPassword(attempt.verified, meta, 'browser', {
+        secondFactorRequired: this.multiFactorRequired(user, details),
+      });
+    } catch (error) {
+      if (
+        error instanceof AuthError &&
+        error.code === (AuthErrorCode.MfaEnrolmentRequired as string)
+      )
+        return setUpFactorPage();
+      throw error;
+    }
+    if (outcome.kind === 'granted') {
+      this.cookies.issue(reply, outcome.grant);
+      return this.interactions.finish(request, reply, details, meta, {
+        userId: outcome.userId,
+        sessionId: outcome.grant.sessionId,
+        authenticatedAt: this.clock.now(),
+        amr: outcome.amr,
+      });
+    }
+    if (!outcome.methods.some((method) => method !== MfaMethod.WebAuthn)) return passkeyOnlyPage();
+    const { token, expiresInSeconds } = outcome.challenge;
+    this.challengeCookie.issue(reply, details.uid, token, expiresInSeconds);
+    return this.codeForm(details, user, outcome.methods);
+  }
+
+  /**
+   * The code step. LoginService.withCode runs first, before this request's transaction opens: the attempt is
+   * counted on the challenge (five per challenge) and in the account's lockout whatever happens next.
+   */
+  private async codeStep(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    details: InteractionDetails,
+    code: string | null,
+    meta: RequestMeta,
+  ): Promise<InteractionView> {
+    const token = this.challengeCookie.read(request, details.uid);
+    let outcome;
+    try {
+      if (code === null) throw new CodeMissing();
+      outcome = await this.logins.withCode(token, codeMethodOf(code), code, meta);
+    } catch (error) {
+      if (!(error instanceof DomainError || error instanceof CodeMissing)) throw error;
+      // A challenge that died (this was its fifth wrong code, it expired, or it never was) needs the password
+      // step again; while it lives, the code form says what was wrong.
+      const challenge =
+        error instanceof DomainError && error.code === (MfaErrorCode.ChallengeExpired as string)
+          ? null
+          : await this.challenges.findLive(token).catch(() => null);
+      const user = challenge && (await this.users.findById(challenge.userId));
+      if (!user) {
+        this.challengeCookie.clear(reply);
+        return this.passwordForm(details, {
+          status: 401,
+          error:
+            'Too many wrong codes, or the code took too long. Sign in again with your password.',
+        });
+      }
+      const refusal = error instanceof DomainError ? error : 'missing_code';
+      const { message, status } = codeErrorMessage(refusal);
+      return this.codeForm(details, user, await this.secondFactor.methodsOf(user.id), {
+        error: message,
+        status,
+        retryAfterSeconds: refusal === 'missing_code' ? undefined : retryAfterOf(refusal),
+      });
+    }
+    if (outcome.kind !== 'granted') throw new Error('A code step cannot ask for another factor');
+    this.cookies.issue(reply, outcome.grant);
+    this.challengeCookie.clear(reply);
+    return this.interactions.finish(request, reply, details, meta, {
+      userId: outcome.userId,
+      sessionId: outcome.grant.sessionId,
       authenticatedAt: this.clock.now(),
-      amr: ['pwd'],
+      amr: outcome.amr,
     });
   }
 
+  /** The client asked for multi-factor (`acr_values`, `claims`), or the user's role needs it. */
+  private multiFactorRequired(user: Pick<PrincipalUser, 'role'>, details: InteractionDetails) {
+    return (
+      asksMultiFactor(requestedAcrs(details.params)) ||
+      this.config.mfa.requiredRoles.includes(user.role)
+    );
+  }
+
   /** max_age: the Aegis session's sign-in must be at most that many seconds old. */
-  private recentEnough(details: Details, authenticatedAt: Date): boolean {
+  private recentEnough(details: InteractionDetails, authenticatedAt: Date): boolean {
     if (details.params.max_age === undefined) return true;
     const maxAgeMs = Number(details.params.max_age) * 1000;
     return this.clock.now().getTime() - authenticatedAt.getTime() <= maxAgeMs;
   }
 
-  /** A second tool in a browser that already signed in at the provider: a grant for it, no page. */
-  private async consent(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    details: Details,
-    meta: RequestMeta,
+  private async passwordForm(
+    details: InteractionDetails,
+    options: {
+      username?: string;
+      error?: string;
+      notice?: string;
+      status?: number;
+      retryAfterSeconds?: number;
+    } = {},
   ): Promise<InteractionView> {
-    const uid = details.session?.uid;
-    const aegis = uid === undefined ? null : await this.links.liveAegisSessionOf(uid);
-    if (!aegis || aegis.userId !== details.session?.accountId) return expired();
-    const grantId = await this.grantFor(details, aegis.userId, aegis.sessionId);
-    await this.recordSignIn(details, aegis.userId, details.session?.amr ?? ['pwd'], meta);
-    return this.resume(request, reply, { consent: { grantId } }, true);
-  }
-
-  private async finish(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    details: Details,
-    meta: RequestMeta,
-    signedIn: SignedIn,
-  ): Promise<InteractionView> {
-    const grantId = await this.grantFor(details, signedIn.userId, signedIn.sessionId);
-    await this.recordSignIn(details, signedIn.userId, signedIn.amr, meta);
-    return this.resume(
-      request,
-      reply,
-      {
-        login: {
-          accountId: signedIn.userId,
-          ts: Math.floor(signedIn.authenticatedAt.getTime() / 1000),
-          amr: signedIn.amr,
-          acr: ACR_PASSWORD,
-          remember: true,
-        },
-        consent: { grantId },
-      },
-      false,
-    );
-  }
-
-  private async resume(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    result: InteractionResults,
-    merge: boolean,
-  ): Promise<InteractionView> {
-    const provider = await this.providers.provider();
-    const redirect = await provider.interactionResult(request.raw, reply.raw, result, {
-      mergeWithLastSubmission: merge,
-    });
-    return { redirect };
-  }
-
-  /** A grant for what the client asked: the OpenID scopes Aegis knows, and registered resources' scopes. */
-  private async grantFor(
-    details: Details,
-    accountId: string,
-    aegisSessionId: string,
-  ): Promise<string> {
-    const provider = await this.providers.provider();
-    const clientId = String(details.params.client_id);
-    const grant = new provider.Grant({ accountId, clientId });
-    const requested = textParam(details.params.scope)
-      .split(' ')
-      .filter((scope) => scope !== '');
-    grant.addOIDCScope(requested.filter((scope) => OIDC_SCOPES.has(scope)).join(' '));
-    const apiScopes = requested.filter((scope) => this.config.oidc.resourceScopes.includes(scope));
-    const resources = ([] as unknown[]).concat(details.params.resource ?? []).map(String);
-    for (const resource of resources) {
-      if (this.config.oidc.resources.includes(resource))
-        grant.addResourceScope(resource, apiScopes.join(' '));
-    }
-    const grantId = await grant.save();
-    await this.links.link(grantId, clientId, accountId, aegisSessionId);
-    return grantId;
-  }
-
-  private recordSignIn(details: Details, userId: string, amr: string[], meta: RequestMeta) {
-    return this.audit.record({
-      action: AuditAction.OidcSignIn,
-      outcome: 'success',
-      actorUserId: userId,
-      resourceType: 'oidc_client',
-      resourceId: String(details.params.client_id),
-      details: { scopes: textParam(details.params.scope), amr: amr.join(' ') },
-      meta,
-    });
-  }
-
-  private async form(details: Details, username?: string, error?: string): Promise<string> {
-    const provider = await this.providers.provider();
-    const client = await provider.Client.find(String(details.params.client_id));
-    return signInPage({
+    const html = signInPage({
       action: `/oidc/interaction/${details.uid}`,
-      clientName: client?.clientName ?? 'an application',
-      username,
-      error,
+      clientName: await this.interactions.clientName(details),
+      username: options.username,
+      error: options.error,
+      notice: options.notice,
     });
+    return { status: options.status ?? 200, html, retryAfterSeconds: options.retryAfterSeconds };
   }
 
-  private async details(request: FastifyRequest, reply: FastifyReply): Promise<Details | null> {
-    const provider = await this.providers.provider();
-    try {
-      return await provider.interactionDetails(request.raw, reply.raw);
-    } catch (error) {
-      if (error instanceof errors.OIDCProviderError) return null;
-      throw error;
-    }
+  private async codeForm(
+    details: InteractionDetails,
+    user: Pick<PrincipalUser, 'username'>,
+    methods: MfaMethod[],
+    options: { error?: string; status?: number; retryAfterSeconds?: number } = {},
+  ): Promise<InteractionView> {
+    const action = `/oidc/interaction/${details.uid}`;
+    const html = codePage({
+      action,
+      restart: action,
+      clientName: await this.interactions.clientName(details),
+      username: user.username,
+      methods,
+      error: options.error,
+    });
+    return { status: options.status ?? 200, html, retryAfterSeconds: options.retryAfterSeconds };
   }
 }
 
-/** A request parameter as the provider parsed it: text, or nothing. */
-function textParam(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
+/** The code field was left empty (or filled with far too much). */
+class CodeMissing extends Error {}
 
-function expired(): InteractionView {
-  return {
-    status: 400,
-    html: messagePage(
-      'This sign-in link has expired',
-      'The sign-in request is unknown or took too long.',
-      'Go back to the application you came from and sign in again.',
-    ),
-  };
+function retryAfterOf(error: DomainError | 'missing_fields'): number | undefined {
+  return error === 'missing_fields' ? undefined : error.options.retryAfterSeconds;
 }

@@ -16,6 +16,10 @@ button{margin-top:1.5rem;width:100%;padding:.7rem;font:inherit;font-weight:600;c
 button.secondary{margin-top:.75rem;color:var(--fg);background:transparent;border:1px solid var(--line)}
 .error{padding:.6rem .8rem;border-left:4px solid var(--bad);color:var(--fg);background:transparent}
 .app{font-weight:600;color:var(--fg)}
+.hint{margin:.35rem 0 0;font-size:.9rem}
+.notice{padding:.6rem .8rem;border-left:4px solid var(--accent);color:var(--fg)}
+.alternatives{margin:1.25rem 0 0;text-align:center}
+a{color:var(--accent)}
 `;
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
