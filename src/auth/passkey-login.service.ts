@@ -150,10 +150,8 @@ export class PasskeyLoginService {
     }
     await this.settleAccountGates(user, accountKey, meta);
     await this.lockout.succeeded(accountKey);
-    const grant = await this.grants.login({ user }, meta, [
-      AuthMethod.HardwareKey,
-      AuthMethod.UserVerification,
-    ]);
+    const amr = [AuthMethod.HardwareKey, AuthMethod.UserVerification];
+    const grant = await this.grants.login({ user }, meta, amr);
     await this.audit.record({
       action: AuditAction.PasskeyLogin,
       outcome: 'success',
@@ -163,7 +161,7 @@ export class PasskeyLoginService {
       details: { username: user.username, session_id: grant.sessionId },
       meta,
     });
-    return { kind: 'granted', grant, client, challengeAnswered: false };
+    return { kind: 'granted', grant, client, challengeAnswered: false, userId: user.id, amr };
   }
 
   /**
