@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuditAction } from '../../audit/audit-action';
 import { RefusalAudit } from '../../audit/refusal-audit.service';
 import { requestMetaOf } from '../../common/http/request-meta';
+import { requestOriginOf } from '../../common/http/request-origin';
 import { AppConfig } from '../../config/app-config';
 import { AuthError, AuthErrorCode } from '../auth.error';
 
@@ -75,14 +76,7 @@ export class CrossOriginGuard implements CanActivate {
    * request's own scheme (through TRUSTED_PROXIES) and Host.
    */
   private ownOrigin(request: FastifyRequest): string | undefined {
-    if (this.publicOrigin !== undefined) return this.publicOrigin;
-    const host = request.headers.host;
-    if (host === undefined) return undefined;
-    try {
-      return new URL(`${request.protocol}://${host}`).origin;
-    } catch {
-      return undefined;
-    }
+    return this.publicOrigin ?? requestOriginOf(request);
   }
 }
 
