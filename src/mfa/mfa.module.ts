@@ -20,6 +20,7 @@ import { SecondFactorService } from './second-factor.service';
 import { TotpEnrolmentService } from './totp-enrolment.service';
 import { WebAuthnAssertionsService } from './webauthn-assertions.service';
 import { WebAuthnCeremoniesRepository } from './webauthn-ceremonies.repository';
+import { MfaPurgeService } from './mfa-purge.service';
 import { WebAuthnEnrolmentController } from './webauthn-enrolment.controller';
 import { WebAuthnRegistrationService } from './webauthn-registration.service';
 import { WebAuthnRelyingParty } from './webauthn-relying-party';
@@ -51,6 +52,7 @@ import { WebAuthnRelyingParty } from './webauthn-relying-party';
     MfaFactorsService,
     TotpEnrolmentService,
     WebAuthnCeremoniesRepository,
+    MfaPurgeService,
     WebAuthnRelyingParty,
     WebAuthnRegistrationService,
     WebAuthnAssertionsService,

@@ -40,8 +40,8 @@ export class WebAuthnCeremoniesRepository {
     return (await query.execute()).affected === 1;
   }
 
-  async deleteExpiredBefore(nowMs: number): Promise<void> {
-    await (
+  async deleteExpiredBefore(nowMs: number): Promise<number> {
+    const result = await (
       await this.unitOfWork.manager()
     )
       .createQueryBuilder()
@@ -49,6 +49,7 @@ export class WebAuthnCeremoniesRepository {
       .from(WebAuthnCeremony)
       .where('expires_at_ms < CAST(:now AS BIGINT)', { now: nowMs })
       .execute();
+    return result.affected ?? 0;
   }
 
   async deleteAllOfUser(userId: string): Promise<void> {
