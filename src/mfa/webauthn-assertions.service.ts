@@ -6,12 +6,11 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type VerifiedAuthenticationResponse,
 } from '@simplewebauthn/server';
-import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { MfaChallenge } from './entities/mfa-challenge.entity';
 import { FactorKind, type MfaFactor } from './entities/mfa-factor.entity';
-import { CeremonyPurpose, WebAuthnCeremony } from './entities/webauthn-ceremony.entity';
+import { CeremonyPurpose } from './entities/webauthn-ceremony.entity';
 import { MfaChallengesService } from './mfa-challenges.service';
 import { MfaFactorsRepository } from './mfa-factors.repository';
 import { MfaError, MfaErrorCode } from './mfa.error';
@@ -113,18 +112,10 @@ export class WebAuthnAssertionsService {
       userVerification: 'required',
       timeout: WEBAUTHN_CEREMONY_TTL_MS,
     });
-    const nowMs = this.clock.now().getTime();
-    await this.ceremonies.deleteExpiredBefore(nowMs);
-    await this.ceremonies.insert(
-      Object.assign(new WebAuthnCeremony(), {
-        id: randomUUID(),
-        challengeHash: hashChallenge(options.challenge),
-        purpose: CeremonyPurpose.PasskeyLogin,
-        userId: null,
-        sessionId: null,
-        createdAtMs: nowMs,
-        expiresAtMs: nowMs + WEBAUTHN_CEREMONY_TTL_MS,
-      }),
+    await this.ceremonies.open(
+      options.challenge,
+      CeremonyPurpose.PasskeyLogin,
+      this.clock.now().getTime(),
     );
     return options;
   }

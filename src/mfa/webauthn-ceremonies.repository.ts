@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from '../database/unit-of-work';
 import { CeremonyPurpose, WebAuthnCeremony } from './entities/webauthn-ceremony.entity';
+import { hashChallenge, WEBAUTHN_CEREMONY_TTL_MS } from './webauthn-credentials';
 
 /** Who may answer a registration ceremony: the user and the session that asked for it. */
 export interface CeremonyBinding {
@@ -12,7 +14,26 @@ export interface CeremonyBinding {
 export class WebAuthnCeremoniesRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
-  async insert(ceremony: WebAuthnCeremony): Promise<void> {
+  /**
+   * Stores a new ceremony for `challenge` (only its hash), living WEBAUTHN_CEREMONY_TTL_MS, bound to a user and
+   * session when given; expired ones are deleted on the way.
+   */
+  async open(
+    challenge: string,
+    purpose: CeremonyPurpose,
+    nowMs: number,
+    binding: CeremonyBinding | null = null,
+  ): Promise<void> {
+    await this.deleteExpiredBefore(nowMs);
+    const ceremony = Object.assign(new WebAuthnCeremony(), {
+      id: randomUUID(),
+      challengeHash: hashChallenge(challenge),
+      purpose,
+      userId: binding?.userId ?? null,
+      sessionId: binding?.sessionId ?? null,
+      createdAtMs: nowMs,
+      expiresAtMs: nowMs + WEBAUTHN_CEREMONY_TTL_MS,
+    });
     await (await this.unitOfWork.manager()).insert(WebAuthnCeremony, ceremony);
   }
 

@@ -16,7 +16,7 @@ import type { RequestMeta } from '../common/http/request-meta';
 import { isUniqueViolation } from '../database/unique-violation';
 import { UnitOfWork } from '../database/unit-of-work';
 import { SessionsService } from '../sessions/sessions.service';
-import { CeremonyPurpose, WebAuthnCeremony } from './entities/webauthn-ceremony.entity';
+import { CeremonyPurpose } from './entities/webauthn-ceremony.entity';
 import { FactorKind, MfaFactor } from './entities/mfa-factor.entity';
 import { MfaFactorsRepository } from './mfa-factors.repository';
 import { MfaFactorsService } from './mfa-factors.service';
@@ -80,18 +80,11 @@ export class WebAuthnRegistrationService {
       })),
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
     });
-    const nowMs = this.clock.now().getTime();
-    await this.ceremonies.deleteExpiredBefore(nowMs);
-    await this.ceremonies.insert(
-      Object.assign(new WebAuthnCeremony(), {
-        id: randomUUID(),
-        challengeHash: hashChallenge(options.challenge),
-        purpose: CeremonyPurpose.Registration,
-        userId: user.id,
-        sessionId: principal.session.id,
-        createdAtMs: nowMs,
-        expiresAtMs: nowMs + WEBAUTHN_CEREMONY_TTL_MS,
-      }),
+    await this.ceremonies.open(
+      options.challenge,
+      CeremonyPurpose.Registration,
+      this.clock.now().getTime(),
+      { userId: user.id, sessionId: principal.session.id },
     );
     return options;
   }
