@@ -15,9 +15,13 @@ export type InteractionDetails = Awaited<
   ReturnType<Awaited<ReturnType<OidcProviderService['provider']>>['interactionDetails']>
 >;
 
-/** What the interaction route answers: a page, or a redirect back into the provider. */
+/**
+ * What the interaction route answers: a page (`scripts` when it loads the hosted pages' scripts), or a
+ * redirect back into the provider.
+ */
 export type InteractionView =
-  { status: number; html: string; retryAfterSeconds?: number } | { redirect: string };
+  | { status: number; html: string; retryAfterSeconds?: number; scripts?: true }
+  | { redirect: string };
 
 /** A finished sign-in: who, in which Aegis session, when and how. */
 export interface SignedIn {

@@ -1,19 +1,23 @@
-import { Controller, Get, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LoginThrottlerGuard } from '../auth/guards/login-throttler.guard';
 import { Public } from '../common/access/public.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { Transactional } from '../database/transaction-mode.decorator';
 import { SignInStepGuard, type RequestWithSignIn } from './guards/sign-in-step.guard';
 import { SignInThrottlerGuard } from './guards/sign-in-throttler.guard';
-import { PAGE_CSP } from './pages/page-layout';
+import { requestOriginOf } from '../common/http/request-origin';
+import { pageCsp } from './pages/page-layout';
 import { SignInService, type InteractionView } from './sign-in.service';
 
 /**
  * The provider's interaction pages (HTML, not part of the JSON API). Public: the provider's signed interaction
  * cookie says which sign-in request this is. Both routes may finish a sign-in, hence transactional. The POST
- * (password or code) is rate-limited per client IP like /auth/login, then prepared by SignInStepGuard before
- * the unit of work opens.
+ * (password, code or passkey) is rate-limited per client IP like /auth/login (a counter of its own), then
+ * prepared by SignInStepGuard before the unit of work opens. The passkey button's options are JSON (an API
+ * problem on refusal), rate-limited per client IP on a counter of their own like /auth/mfa/webauthn/options.
  */
 @ApiExcludeController()
 @Controller('oidc/interaction')
@@ -28,7 +32,19 @@ export class InteractionController {
     @Res({ passthrough: true }) reply: FastifyReply,
     @ClientMeta() meta: RequestMeta,
   ): Promise<string | undefined> {
-    return render(reply, await this.signIn.show(request, reply, meta));
+    return render(request, reply, await this.signIn.show(request, reply, meta));
+  }
+
+  @Post(':uid/passkey-options')
+  @Transactional()
+  @HttpCode(200)
+  @UseGuards(LoginThrottlerGuard)
+  passkeyOptions(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Param('uid') uid: string,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.signIn.passkeyOptions(request, reply, uid);
   }
 
   @Post(':uid')
@@ -40,11 +56,19 @@ export class InteractionController {
     @ClientMeta() meta: RequestMeta,
   ): Promise<string | undefined> {
     const state = request.signIn ?? { details: null, attempt: { step: 'expired' as const } };
-    return render(reply, await this.signIn.submit(request, reply, state, meta));
+    return render(request, reply, await this.signIn.submit(request, reply, state, meta));
   }
 }
 
-function render(reply: FastifyReply, view: InteractionView): string | undefined {
+/**
+ * A page with scripts may run those of its own origin under /oidc/assets/: the origin the browser used (a
+ * forged Host header only loosens the forger's own page).
+ */
+function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  view: InteractionView,
+): string | undefined {
   if ('redirect' in view) {
     void reply.code(303).header('location', view.redirect);
     return undefined;
@@ -54,6 +78,6 @@ function render(reply: FastifyReply, view: InteractionView): string | undefined 
   void reply
     .code(view.status)
     .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', PAGE_CSP);
+    .header('content-security-policy', pageCsp(view.scripts && requestOriginOf(request)));
   return view.html;
 }

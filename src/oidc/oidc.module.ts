@@ -25,7 +25,9 @@ import { mountProvider } from './provider-mount';
 import { ProviderSessionEnder } from './provider-session-ender.service';
 import { SessionLinksRepository } from './session-links.repository';
 import { SessionLinksService } from './session-links.service';
+import { SignInAssetsController } from './sign-in-assets.controller';
 import { SignInChallengeCookie } from './sign-in-challenge-cookie';
+import { SignInForms } from './sign-in-forms';
 import { SignInService } from './sign-in.service';
 import { SigningKeysRepository } from './signing-keys.repository';
 import { SigningKeysService } from './signing-keys.service';
@@ -40,7 +42,7 @@ import { SigningKeysService } from './signing-keys.service';
     AuthModule,
     MfaModule,
   ],
-  controllers: [OidcClientsController, InteractionController],
+  controllers: [OidcClientsController, InteractionController, SignInAssetsController],
   providers: [
     OidcPayloadRepository,
     OidcClientsRepository,
@@ -54,6 +56,7 @@ import { SigningKeysService } from './signing-keys.service';
     OidcMaintenanceService,
     InteractionFinisher,
     SignInChallengeCookie,
+    SignInForms,
     SignInService,
     SignInStepGuard,
     SignInThrottlerGuard,

@@ -37,14 +37,20 @@ export function signInErrorMessage(error: DomainError | 'missing_fields'): {
   }
 }
 
-/** What the code form says after a refused code: what happened and what to do. */
-export function codeErrorMessage(error: DomainError | 'missing_code'): {
+/** What the second step says after a refused code or passkey: what happened and what to do. */
+export function codeErrorMessage(error: DomainError | 'missing_code' | 'missing_passkey'): {
   message: string;
   status: number;
 } {
   if (error === 'missing_code')
     return {
       message: 'Enter the code from your authenticator app, or a recovery code.',
+      status: 400,
+    };
+  if (error === 'missing_passkey')
+    return {
+      message:
+        'Your browser sent no usable passkey answer. Use your passkey again, or enter a code.',
       status: 400,
     };
   switch (error.code as MfaErrorCode | AuthErrorCode) {
@@ -63,6 +69,19 @@ export function codeErrorMessage(error: DomainError | 'missing_code'): {
       return {
         message:
           'Your account has no authenticator app for this kind of code. Enter one of your recovery codes.',
+        status: 401,
+      };
+    case MfaErrorCode.WebAuthnChallengeInvalid:
+    case MfaErrorCode.WebAuthnResponseInvalid:
+      return {
+        message:
+          'Your passkey was not accepted: use a passkey you added to this account, on this site. Try again, or enter a code.',
+        status: 401,
+      };
+    case MfaErrorCode.PasskeyCounterRewound:
+      return {
+        message:
+          'This passkey answered like a copy of itself, so it was refused. Use another passkey or a code, and tell your administrator.',
         status: 401,
       };
     case AuthErrorCode.AccountThrottled:

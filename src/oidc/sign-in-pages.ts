@@ -24,15 +24,3 @@ export function setUpFactorPage(): InteractionView {
     ),
   };
 }
-
-/** The account's only factor is a passkey, which this page does not offer yet. */
-export function passkeyOnlyPage(): InteractionView {
-  return {
-    status: 403,
-    html: messagePage(
-      'Sign in to Aegis first',
-      'Your account signs in with a passkey, which this page does not offer yet.',
-      'Sign in to Aegis itself with your passkey, then come back to this tool: it will sign you in without asking again.',
-    ),
-  };
-}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthCookies } from '../auth/auth-cookies';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
@@ -9,11 +10,13 @@ import type { PrincipalUser } from '../common/access/principal';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors/domain-error';
 import type { RequestMeta } from '../common/http/request-meta';
+import { requestOriginOf } from '../common/http/request-origin';
 import { AppConfig } from '../config/app-config';
 import { MfaChallengesService } from '../mfa/mfa-challenges.service';
 import { MfaFactorsService } from '../mfa/mfa-factors.service';
-import { MfaErrorCode } from '../mfa/mfa.error';
+import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
 import { MfaMethod, SecondFactorService, type CodeMethod } from '../mfa/second-factor.service';
+import { WebAuthnAssertionsService } from '../mfa/webauthn-assertions.service';
 import { UsersService } from '../users/users.service';
 import { asksMultiFactor, requestedAcrs } from './acr';
 import type { SignInAttempt, SignInRequestState } from './guards/sign-in-step.guard';
@@ -22,12 +25,11 @@ import {
   type InteractionDetails,
   type InteractionView,
 } from './interaction-finisher.service';
-import { codePage } from './pages/code.page';
 import { messagePage } from './pages/message.page';
-import { signInPage } from './pages/sign-in.page';
 import { SignInChallengeCookie } from './sign-in-challenge-cookie';
+import { SignInForms } from './sign-in-forms';
 import { codeErrorMessage, rateLimitedMessage, signInErrorMessage } from './sign-in-messages';
-import { expiredPage, passkeyOnlyPage, setUpFactorPage } from './sign-in-pages';
+import { expiredPage, setUpFactorPage } from './sign-in-pages';
 
 export type { InteractionView } from './interaction-finisher.service';
 
@@ -46,14 +48,15 @@ const codeMethodOf = (code: string): CodeMethod =>
  * The hosted sign-in behind /oidc/interaction/:uid. A browser with a live Aegis session (the SPA's cookies) that
  * is strong enough is signed in without a prompt; otherwise the password form, checked by the same services as
  * /auth/login, then — for an account with a second factor, a client asking for one (`acr_values`), or a role
- * that needs one (MFA_REQUIRED_ROLES) — the code form, answered through the login challenge exactly as
- * /auth/mfa/verify answers it. The finished login opens the Aegis session (and sets the SPA's cookies); every
+ * that needs one (MFA_REQUIRED_ROLES) — the second step (a code, or the passkey button), answered through the
+ * login challenge exactly as /auth/mfa/verify answers it. The finished login opens the Aegis session (and sets the SPA's cookies); every
  * provider grant is tied to that session.
  */
 @Injectable()
 export class SignInService {
   constructor(
     private readonly interactions: InteractionFinisher,
+    private readonly forms: SignInForms,
     private readonly browser: BrowserSessionService,
     private readonly logins: LoginService,
     private readonly cookies: AuthCookies,
@@ -61,6 +64,7 @@ export class SignInService {
     private readonly challenges: MfaChallengesService,
     private readonly factors: MfaFactorsService,
     private readonly secondFactor: SecondFactorService,
+    private readonly webauthn: WebAuthnAssertionsService,
     private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -83,13 +87,13 @@ export class SignInService {
       existing.user.mustChangePassword ||
       !this.recentEnough(details, existing.authenticatedAt)
     )
-      return this.passwordForm(details);
+      return this.forms.password(details);
     if (
       !isMultiFactor(existing.amr) &&
       (this.multiFactorRequired(existing.user, details) ||
         (await this.factors.hasFactor(existing.user.id)))
     )
-      return this.passwordForm(details, {
+      return this.forms.password(details, {
         notice:
           'This tool needs your second factor, which your Aegis session did not use. Sign in with your password, then your code.',
       });
@@ -112,8 +116,28 @@ export class SignInService {
       return { status: 429, html, retryAfterSeconds: attempt.retryAfterSeconds };
     }
     if (!details || attempt.step === 'expired') return expiredPage();
-    if (attempt.step === 'code') return this.codeStep(request, reply, details, attempt.code, meta);
+    if (attempt.step === 'code' || attempt.step === 'passkey')
+      return this.secondStep(request, reply, details, attempt, meta);
     return this.passwordStep(request, reply, details, attempt, meta);
+  }
+
+  /**
+   * The passkey button's options (JSON): those of the login challenge this browser holds for this very
+   * interaction, bound to it as POST /auth/mfa/webauthn/options binds them (single use, a newer one voids the
+   * older). No challenge for this interaction → MFA_CHALLENGE_EXPIRED, which the button shows.
+   */
+  async passkeyOptions(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    uid: string,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    const details = await this.interactions.details(request, reply);
+    if (details?.uid !== uid || details.prompt.name !== 'login')
+      throw new MfaError(MfaErrorCode.ChallengeExpired);
+    return this.webauthn.secondFactorOptions(
+      this.challengeCookie.read(request, uid),
+      requestOriginOf(request),
+    );
   }
 
   private async passwordStep(
@@ -125,7 +149,7 @@ export class SignInService {
   ): Promise<InteractionView> {
     if ('error' in attempt) {
       const { message, status } = signInErrorMessage(attempt.error);
-      return this.passwordForm(details, {
+      return this.forms.password(details, {
         username: attempt.username,
         error: message,
         status,
@@ -166,32 +190,38 @@ export class SignInService {
         amr: outcome.amr,
       });
     }
-    if (!outcome.methods.some((method) => method !== MfaMethod.WebAuthn)) return passkeyOnlyPage();
     const { token, expiresInSeconds } = outcome.challenge;
     this.challengeCookie.issue(reply, details.uid, token, expiresInSeconds);
-    return this.codeForm(details, user, outcome.methods);
+    return this.forms.secondStep(details, user, outcome.methods);
   }
 
   /**
-   * The code step. LoginService.withCode runs first, before this request's transaction opens: the attempt is
-   * counted on the challenge (five per challenge) and in the account's lockout whatever happens next.
+   * The second step: a code, or the passkey button's answer. LoginService runs first, before this request's
+   * transaction opens: the attempt is counted on the challenge (five per challenge) and in the account's
+   * lockout whatever happens next.
    */
-  private async codeStep(
+  private async secondStep(
     request: FastifyRequest,
     reply: FastifyReply,
     details: InteractionDetails,
-    code: string | null,
+    attempt: Extract<SignInAttempt, { step: 'code' | 'passkey' }>,
     meta: RequestMeta,
   ): Promise<InteractionView> {
     const token = this.challengeCookie.read(request, details.uid);
+    const requestOrigin = requestOriginOf(request);
     let outcome;
     try {
-      if (code === null) throw new CodeMissing();
-      outcome = await this.logins.withCode(token, codeMethodOf(code), code, meta);
+      if (attempt.step === 'code') {
+        if (attempt.code === null) throw new AnswerMissing('missing_code');
+        outcome = await this.logins.withCode(token, codeMethodOf(attempt.code), attempt.code, meta);
+      } else {
+        if (attempt.response === null) throw new AnswerMissing('missing_passkey');
+        outcome = await this.logins.withWebAuthn(token, attempt.response, requestOrigin, meta);
+      }
     } catch (error) {
-      if (!(error instanceof DomainError || error instanceof CodeMissing)) throw error;
-      // A challenge that died (this was its fifth wrong code, it expired, or it never was) needs the password
-      // step again; while it lives, the code form says what was wrong.
+      if (!(error instanceof DomainError || error instanceof AnswerMissing)) throw error;
+      // A challenge that died (this was its fifth wrong answer, it expired, or it never was) needs the
+      // password step again; while it lives, the second step says what was wrong.
       const challenge =
         error instanceof DomainError && error.code === (MfaErrorCode.ChallengeExpired as string)
           ? null
@@ -199,21 +229,22 @@ export class SignInService {
       const user = challenge && (await this.users.findById(challenge.userId));
       if (!user) {
         this.challengeCookie.clear(reply);
-        return this.passwordForm(details, {
+        return this.forms.password(details, {
           status: 401,
           error:
-            'Too many wrong codes, or the code took too long. Sign in again with your password.',
+            'Too many wrong answers, or the second step took too long. Sign in again with your password.',
         });
       }
-      const refusal = error instanceof DomainError ? error : 'missing_code';
+      const refusal = error instanceof DomainError ? error : error.reason;
       const { message, status } = codeErrorMessage(refusal);
-      return this.codeForm(details, user, await this.secondFactor.methodsOf(user.id), {
+      const methods = await this.secondFactor.methodsOf(user.id);
+      return this.forms.secondStep(details, user, methods, {
         error: message,
         status,
-        retryAfterSeconds: refusal === 'missing_code' ? undefined : retryAfterOf(refusal),
+        retryAfterSeconds: refusal instanceof DomainError ? retryAfterOf(refusal) : undefined,
       });
     }
-    if (outcome.kind !== 'granted') throw new Error('A code step cannot ask for another factor');
+    if (outcome.kind !== 'granted') throw new Error('A second step cannot ask for another factor');
     this.cookies.issue(reply, outcome.grant);
     this.challengeCookie.clear(reply);
     return this.interactions.finish(request, reply, details, meta, {
@@ -238,48 +269,14 @@ export class SignInService {
     const maxAgeMs = Number(details.params.max_age) * 1000;
     return this.clock.now().getTime() - authenticatedAt.getTime() <= maxAgeMs;
   }
-
-  private async passwordForm(
-    details: InteractionDetails,
-    options: {
-      username?: string;
-      error?: string;
-      notice?: string;
-      status?: number;
-      retryAfterSeconds?: number;
-    } = {},
-  ): Promise<InteractionView> {
-    const html = signInPage({
-      action: `/oidc/interaction/${details.uid}`,
-      clientName: await this.interactions.clientName(details),
-      username: options.username,
-      error: options.error,
-      notice: options.notice,
-    });
-    return { status: options.status ?? 200, html, retryAfterSeconds: options.retryAfterSeconds };
-  }
-
-  private async codeForm(
-    details: InteractionDetails,
-    user: Pick<PrincipalUser, 'username'>,
-    methods: MfaMethod[],
-    options: { error?: string; status?: number; retryAfterSeconds?: number } = {},
-  ): Promise<InteractionView> {
-    const action = `/oidc/interaction/${details.uid}`;
-    const html = codePage({
-      action,
-      restart: action,
-      clientName: await this.interactions.clientName(details),
-      username: user.username,
-      methods,
-      error: options.error,
-    });
-    return { status: options.status ?? 200, html, retryAfterSeconds: options.retryAfterSeconds };
-  }
 }
 
-/** The code field was left empty (or filled with far too much). */
-class CodeMissing extends Error {}
+/** The code field was left empty (or filled with far too much), or the passkey answer was no answer. */
+class AnswerMissing extends Error {
+  constructor(readonly reason: 'missing_code' | 'missing_passkey') {
+    super(reason);
+  }
+}
 
 function retryAfterOf(error: DomainError | 'missing_fields'): number | undefined {
   return error === 'missing_fields' ? undefined : error.options.retryAfterSeconds;

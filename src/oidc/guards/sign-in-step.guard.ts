@@ -8,11 +8,14 @@ import {
 import { DomainError } from '../../common/errors/domain-error';
 import { requestMetaOf } from '../../common/http/request-meta';
 import { validateBody } from '../../common/http/validation';
+import { AuthenticationCredentialDto } from '../../mfa/dto/webauthn-credential.dto';
 import { SignInDto } from '../dto/sign-in.dto';
 import { InteractionFinisher, type InteractionDetails } from '../interaction-finisher.service';
 
 /** Longest code accepted from the form (a recovery code with spaces and dashes fits easily). */
 const CODE_MAX_LENGTH = 64;
+/** Longest passkey answer accepted from the form (an assertion is about one kilobyte). */
+const PASSKEY_MAX_LENGTH = 12_288;
 
 /** What one POST of the hosted sign-in is: the password step (checked here), or the code step. */
 export type SignInAttempt =
@@ -20,7 +23,9 @@ export type SignInAttempt =
   | { step: 'expired' }
   | { step: 'password'; verified: VerifiedLogin; username: string }
   | { step: 'password'; error: DomainError | 'missing_fields'; username: string }
-  | { step: 'code'; code: string | null };
+  | { step: 'code'; code: string | null }
+  /** The passkey button's answer (what startAuthentication() returned), or null when it is not one. */
+  | { step: 'passkey'; response: AuthenticationCredentialDto | null };
 
 export interface SignInRequestState {
   details: InteractionDetails | null;
@@ -37,8 +42,9 @@ export type RequestWithSignIn = FastifyRequest & {
  * Runs before the handler's unit of work opens: reads the interaction (an expired one costs no password check),
  * and for the password step checks the username and password with the same service as /auth/login (per-account
  * lockout, the timing-equal check, audit of failures; the lockout counts the attempt in a transaction of its
- * own). A form with a `code` field is the code step, which the handler answers first thing (its attempt is
- * counted the same way). Never refuses: the page shows what went wrong.
+ * own). A form with a `code` field is the code step, one with `passkey` the passkey button's answer; the handler
+ * answers either first thing (its attempt is counted the same way). Never refuses: the page shows what went
+ * wrong.
  */
 @Injectable()
 export class SignInStepGuard implements CanActivate {
@@ -75,6 +81,8 @@ export class SignInStepGuard implements CanActivate {
         code: code === '' || code.length > CODE_MAX_LENGTH ? null : code,
       };
     }
+    if (body && 'passkey' in body)
+      return { step: 'passkey', response: await passkeyAnswer(body.passkey) };
     const username = typeof body?.username === 'string' ? body.username.slice(0, 256) : '';
     let dto: SignInDto;
     try {
@@ -94,5 +102,17 @@ export class SignInStepGuard implements CanActivate {
       if (!(error instanceof DomainError)) throw error;
       return { step: 'password', error, username };
     }
+  }
+}
+
+/** The passkey field: JSON of the shape /auth/mfa/verify takes, or null. */
+async function passkeyAnswer(field: unknown): Promise<AuthenticationCredentialDto | null> {
+  if (typeof field !== 'string' || field.length > PASSKEY_MAX_LENGTH) return null;
+  try {
+    const parsed: unknown = JSON.parse(field);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+    return await validateBody(AuthenticationCredentialDto, parsed);
+  } catch {
+    return null;
   }
 }

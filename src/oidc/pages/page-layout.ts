@@ -24,16 +24,34 @@ a{color:var(--accent)}
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
 
+/** Where the hosted pages' scripts are served (see SignInAssetsController): the only scripts a page may run. */
+export const PAGE_SCRIPT_PATH = '/oidc/assets/';
+/** The hosted sign-in's own routes (the passkey button's options come from there). */
+const INTERACTION_PATH = '/oidc/interaction/';
+
 /**
- * The CSP of the hosted pages: nothing loads or runs but the stylesheet above. No form-action: browsers apply it
- * to the redirects after a submitted form, which end at the relying party's registered redirect URI.
+ * The CSP of the hosted pages: nothing loads or runs but the stylesheet above, and — on a page that offers a
+ * passkey — the scripts under PAGE_SCRIPT_PATH of the page's own origin (never inline script, never another
+ * path), which may fetch from the interaction routes only. No form-action: browsers apply it to the redirects after a submitted form, which end at the relying
+ * party's registered redirect URI.
  */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `style-src ${STYLE_HASH}`,
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function pageCsp(scriptOrigin?: string): string {
+  return [
+    "default-src 'none'",
+    `style-src ${STYLE_HASH}`,
+    ...(scriptOrigin
+      ? [
+          `script-src ${scriptOrigin}${PAGE_SCRIPT_PATH}`,
+          `connect-src ${scriptOrigin}${INTERACTION_PATH}`,
+        ]
+      : []),
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The CSP of a hosted page without script. */
+export const PAGE_CSP = pageCsp();
 
 export function escapeHtml(text: string): string {
   return text
@@ -44,8 +62,15 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-/** A whole page; `body` is trusted HTML built with {@link escapeHtml}. */
-export function page(title: string, body: string): string {
+/**
+ * A whole page; `body` is trusted HTML built with {@link escapeHtml}. `scripts` are file names under
+ * PAGE_SCRIPT_PATH, loaded in order at the end of the body (the page must then be sent with
+ * `pageCsp(origin)`).
+ */
+export function page(title: string, body: string, scripts: readonly string[] = []): string {
+  const tags = scripts.map(
+    (name) => `\n<script src="${PAGE_SCRIPT_PATH}${escapeHtml(name)}"></script>`,
+  );
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -58,7 +83,7 @@ export function page(title: string, body: string): string {
 <body>
 <main>
 ${body}
-</main>
+</main>${tags.join('')}
 </body>
 </html>`;
 }
