@@ -1,5 +1,7 @@
 import { ACR_MULTI_FACTOR, ACR_PASSWORD } from '../src/oidc/acr';
+import { SessionsService } from '../src/sessions/sessions.service';
 import { withTotp } from './factories/mfa.factory';
+import { cookieNamesOf } from './factories/session.factory';
 import { createUser, type UserFixture } from './factories/user.factory';
 import { lockoutOf } from './support/security';
 import {
@@ -168,6 +170,35 @@ describe('OpenID Connect: the second factor on the hosted sign-in page', () => {
       acr: ACR_MULTI_FACTOR,
       amr: ['pwd', 'otp'],
     });
+  });
+
+  it('hands the tools of a password-only session over to the step-up session, so one logout ends them all', async () => {
+    const dora = await createUser(t);
+    const browser = new TestBrowser();
+    const plain = await passwordStep(dora, browser, { prompt: 'consent' });
+    const first = await exchange(rp, plain.started, plain.answer);
+    const refreshCookie = cookieNamesOf(t).refresh;
+    const passwordOnly = browser.jar.value(refreshCookie)!.split('.')[0];
+
+    const totp = await withTotp(t, dora);
+    const stepped = await authorizationUrl(rp, { ...MULTI_FACTOR, prompt: 'consent' });
+    const page = await browser.follow(stepped.url, base);
+    const codePage = await browser.submit(page, base, credentialsOf(dora));
+    const callback = await submitCode(browser, codePage, totpCode(totp.secret, t.clock));
+    const second = await exchange(rp, stepped, callback);
+    const stepUp = browser.jar.value(refreshCookie)!.split('.')[0];
+    expect(stepUp).not.toBe(passwordOnly);
+
+    // The browser holds the step-up session alone; the older one ended, and its tool carries on with the newer.
+    expect(await t.app.get(SessionsService).findLive(passwordOnly)).toBeNull();
+    const carried = await client.refreshTokenGrant(rp.config, first.refresh_token!);
+    // One logout (the SPA's, with the browser's cookies) ends both tools' grants.
+    const logout = await browser.request(`${base}/auth/logout`, { method: 'POST' });
+    expect(logout.status).toBe(200);
+    for (const refreshToken of [carried.refresh_token!, second.refresh_token!])
+      await expect(client.refreshTokenGrant(rp.config, refreshToken)).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
   });
 
   it('settles the lockout attempt of a right password it refuses (an account that must change its password)', async () => {

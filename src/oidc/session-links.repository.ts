@@ -55,6 +55,19 @@ export class SessionLinksRepository {
     });
   }
 
+  /** Moves the open links of one Aegis session of `userId` to another session of theirs. */
+  moveOpen(fromSessionId: string, toSessionId: string, userId: string): Promise<void> {
+    return this.unitOfWork.join(async () => {
+      await (
+        await this.unitOfWork.manager()
+      ).update(
+        OidcSessionLink,
+        { aegisSessionId: fromSessionId, userId, endedAt: IsNull() },
+        { aegisSessionId: toSessionId },
+      );
+    });
+  }
+
   /** Marks a link ended; false when another instance (or an earlier notice) ended it first. */
   markEnded(grantId: string, at: Date): Promise<boolean> {
     return this.unitOfWork.join(async () => {

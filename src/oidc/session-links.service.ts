@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
-import { isSessionLiveAt } from '../sessions/entities/session.entity';
+import { isSessionLiveAt, SessionRevocationReason } from '../sessions/entities/session.entity';
 import { SessionsService } from '../sessions/sessions.service';
 import { OidcSessionLink } from './entities/oidc-session-link.entity';
 import { SessionLinksRepository } from './session-links.repository';
@@ -49,6 +49,16 @@ export class SessionLinksService {
         return { sessionId: link.aegisSessionId, userId: link.userId };
     }
     return null;
+  }
+
+  /**
+   * The hosted sign-in opened `toSessionId` in a browser that held `fromSessionId` of the same user (a step-up,
+   * or `prompt=login`): the browser's cookies now name the newer session only, so the tools signed in with the
+   * older one move to the newer (logging out of it ends them all), and the older one ends.
+   */
+  async handOver(fromSessionId: string, toSessionId: string, userId: string): Promise<void> {
+    await this.links.moveOpen(fromSessionId, toSessionId, userId);
+    await this.sessions.revoke(fromSessionId, SessionRevocationReason.Replaced);
   }
 
   recordProviderSession(grantId: string, uid: string): Promise<void> {

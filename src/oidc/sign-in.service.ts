@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthCookies } from '../auth/auth-cookies';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { BrowserSessionService } from '../auth/browser-session.service';
-import { LoginService } from '../auth/login.service';
+import { LoginService, type LoginOutcome } from '../auth/login.service';
 import { isMultiFactor } from '../common/access/authentication-method';
 import type { PrincipalUser } from '../common/access/principal';
 import { Clock } from '../common/clock';
@@ -26,6 +26,7 @@ import {
   type InteractionView,
 } from './interaction-finisher.service';
 import { messagePage } from './pages/message.page';
+import { SessionLinksService } from './session-links.service';
 import { SignInChallengeCookie } from './sign-in-challenge-cookie';
 import { SignInForms } from './sign-in-forms';
 import { codeErrorMessage, rateLimitedMessage, signInErrorMessage } from './sign-in-messages';
@@ -65,6 +66,7 @@ export class SignInService {
     private readonly factors: MfaFactorsService,
     private readonly secondFactor: SecondFactorService,
     private readonly webauthn: WebAuthnAssertionsService,
+    private readonly links: SessionLinksService,
     private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -181,15 +183,7 @@ export class SignInService {
         return setUpFactorPage();
       throw error;
     }
-    if (outcome.kind === 'granted') {
-      this.cookies.issue(reply, outcome.grant);
-      return this.interactions.finish(request, reply, details, meta, {
-        userId: outcome.userId,
-        sessionId: outcome.grant.sessionId,
-        authenticatedAt: this.clock.now(),
-        amr: outcome.amr,
-      });
-    }
+    if (outcome.kind === 'granted') return this.signedIn(request, reply, details, meta, outcome);
     const { token, expiresInSeconds } = outcome.challenge;
     this.challengeCookie.issue(reply, details.uid, token, expiresInSeconds);
     return this.forms.secondStep(details, user, outcome.methods);
@@ -245,8 +239,25 @@ export class SignInService {
       });
     }
     if (outcome.kind !== 'granted') throw new Error('A second step cannot ask for another factor');
-    this.cookies.issue(reply, outcome.grant);
     this.challengeCookie.clear(reply);
+    return this.signedIn(request, reply, details, meta, outcome);
+  }
+
+  /**
+   * A sign-in on this page opened an Aegis session: the browser gets its cookies, and a session of the same
+   * user the browser held until now hands its tools over to it and ends (see SessionLinksService.handOver).
+   */
+  private async signedIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    details: InteractionDetails,
+    meta: RequestMeta,
+    outcome: Extract<LoginOutcome, { kind: 'granted' }>,
+  ): Promise<InteractionView> {
+    const previous = await this.browser.recognise(request);
+    if (previous?.user.id === outcome.userId && previous.sessionId !== outcome.grant.sessionId)
+      await this.links.handOver(previous.sessionId, outcome.grant.sessionId, outcome.userId);
+    this.cookies.issue(reply, outcome.grant);
     return this.interactions.finish(request, reply, details, meta, {
       userId: outcome.userId,
       sessionId: outcome.grant.sessionId,

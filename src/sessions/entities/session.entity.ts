@@ -11,6 +11,8 @@ export enum SessionRevocationReason {
   RevokedByAdmin = 'revoked_by_admin',
   LogoutAll = 'logout_all',
   MfaReset = 'mfa_reset',
+  /** The same browser signed the same user in again on the hosted sign-in (a step-up): the newer one goes on. */
+  Replaced = 'replaced',
 }
 
 /** What decides whether a session may still be used. */
