@@ -1,57 +1,5 @@
-import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
-import type { AppConfig } from '../config/app-config';
+import { setup, touch } from '../../test/support/unit-of-work-double';
 import { DatabaseBusyError } from './database-busy.error';
-import { UnitOfWork } from './unit-of-work';
-
-/** A DataSource double that records what each query runner was asked to do, in order. */
-function fakeDataSource(type: 'better-sqlite3' | 'postgres', failCommit = false) {
-  const log: string[] = [];
-  let runners = 0;
-  const dataSource = {
-    options: { type },
-    manager: { name: 'plain' } as unknown as EntityManager,
-    createQueryRunner: () => {
-      const id = ++runners;
-      const runner = {
-        isTransactionActive: false,
-        isReleased: false,
-        manager: { name: `tx${id}` } as unknown as EntityManager,
-        connect: async () => undefined,
-        startTransaction: async () => {
-          log.push(`begin ${id}`);
-          runner.isTransactionActive = true;
-        },
-        commitTransaction: async () => {
-          log.push(`commit ${id}`);
-          if (failCommit) throw new Error('commit failed');
-          runner.isTransactionActive = false;
-        },
-        rollbackTransaction: async () => {
-          log.push(`rollback ${id}`);
-          runner.isTransactionActive = false;
-        },
-        release: async () => {
-          log.push(`release ${id}`);
-          runner.isReleased = true;
-        },
-      };
-      return runner as unknown as QueryRunner;
-    },
-  };
-  return { dataSource: dataSource as unknown as DataSource, log };
-}
-
-function setup(
-  type: 'better-sqlite3' | 'postgres' = 'better-sqlite3',
-  { failCommit = false, queueWaitMs = 10_000 } = {},
-) {
-  const { dataSource, log } = fakeDataSource(type, failCommit);
-  const config = { database: { statementTimeoutMs: queueWaitMs } } as AppConfig;
-  return { unitOfWork: new UnitOfWork(dataSource, config), log };
-}
-
-const touch = async (unitOfWork: UnitOfWork) =>
-  (await unitOfWork.manager()) as unknown as { name: string };
 
 describe('UnitOfWork', () => {
   it('opens no transaction until the first database call, then commits it and runs onCommit after COMMIT', async () => {
@@ -265,51 +213,5 @@ describe('UnitOfWork', () => {
     expect(log).toEqual(['begin 1', 'begin 2', 'commit 2', 'release 2']);
     finishFirst();
     await first;
-  });
-
-  it('on PostgreSQL runs a one-statement independent write on the plain connection after the transaction, with no BEGIN or COMMIT', async () => {
-    const { unitOfWork, log } = setup('postgres');
-    await unitOfWork.run(async () => {
-      await touch(unitOfWork);
-      await unitOfWork.runStatementIndependently(async () => {
-        log.push(`statement on ${(await touch(unitOfWork)).name}`);
-      });
-      log.push('work done');
-    });
-    expect(log).toEqual(['begin 1', 'work done', 'commit 1', 'release 1', 'statement on plain']);
-  });
-
-  it('on SQLite keeps a one-statement independent write in a transaction of its own, behind the lock', async () => {
-    const { unitOfWork, log } = setup('better-sqlite3');
-    await unitOfWork.run(async () => {
-      await touch(unitOfWork);
-      await unitOfWork.runStatementIndependently(async () => {
-        log.push(`statement on ${(await touch(unitOfWork)).name}`);
-      });
-    });
-    expect(log).toEqual([
-      'begin 1',
-      'commit 1',
-      'release 1',
-      'begin 2',
-      'statement on tx2',
-      'commit 2',
-      'release 2',
-    ]);
-  });
-
-  it('runs standalone statements before the transaction on the plain connection (PostgreSQL) and refuses after it opened', async () => {
-    const { unitOfWork, log } = setup('postgres');
-    await unitOfWork.run(async () => {
-      const name = await unitOfWork.runStatementsSeparately(
-        async () => (await touch(unitOfWork)).name,
-      );
-      expect(name).toBe('plain');
-      await touch(unitOfWork);
-      await expect(unitOfWork.runStatementsSeparately(async () => undefined)).rejects.toThrow(
-        'must run before',
-      );
-    });
-    expect(log).toEqual(['begin 1', 'commit 1', 'release 1']);
   });
 });
