@@ -18,11 +18,17 @@ import {
  * `npm run bench`: the scenarios of BENCHMARKS.md on a production build, as ratios measured in the same run
  * (this machine is shared and noisy), plus absolute figures for the record. `--smoke` runs each scenario
  * briefly so CI keeps the harness working; it asserts nothing about speed. `--cpu-prof=DIR` writes a V8 CPU
- * profile of each Aegis process into DIR (node --cpu-prof).
+ * profile of each Aegis process into DIR (node --cpu-prof). `--only=refresh,login` runs the named scenarios
+ * alone (startup, authenticatedRead, login, refresh, auditFlood, isolation, memory), for A/B comparisons.
  */
 const smoke = process.argv.includes('--smoke');
 const cpuProfileDir = process.argv.find((arg) => arg.startsWith('--cpu-prof='))?.split('=')[1];
 const NODE_ARGS = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(cpuProfileDir)}`] : [];
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.split('=')[1]
+  .split(',');
+const selected = (scenario: string) => only === undefined || only.includes(scenario);
 const ROUNDS = smoke ? 1 : 3;
 const SECONDS = smoke ? 1 : 5;
 const MEMORY_REQUESTS = smoke ? 2_000 : 100_000;
@@ -311,7 +317,7 @@ async function suite(database: BenchDatabase, bareUrl: string) {
   const postgres = database.kind === 'postgres';
   log(`\n## ${database.kind}${smoke ? ' (smoke)' : ''}`);
   const startups: number[] = [];
-  for (let i = 0; i < (smoke ? 1 : 3); i++) {
+  for (let i = 0; i < (selected('startup') ? (smoke ? 1 : 3) : 0); i++) {
     const probe = await startServer(database, {}, NODE_ARGS);
     startups.push(probe.startupMs);
     await probe.stop();
@@ -321,19 +327,21 @@ async function suite(database: BenchDatabase, bareUrl: string) {
     // Warm-up: JIT, connection pools, the dummy hash.
     await rate({ url: `${server.url}/health/live`, connections: 10, duration: 1 });
     await login(server);
-    const results = {
-      startup: { toFirstReadyMs: stats(startups), barMs: 1_000 },
-      authenticatedRead:
-        (log('pipeline and authenticated read…'),
-        await authenticatedRead(server, bareUrl, postgres ? 0.4 : 0.6)),
-      login: (log('login…'), await logins(server)),
-      refresh: (log('refresh…'), await refreshes(server, postgres ? 1_500 : 3_000)),
-      auditFlood:
-        (log('audited write under a refusal flood…'),
-        await auditedWriteUnderFlood(server, { rounds: ROUNDS, seconds: SECONDS })),
-      isolation: (log('isolation…'), await isolation(server)),
-      memory: (log('memory…'), await memory(server)),
-    };
+    const scenarios: Array<[string, () => Promise<unknown>]> = [
+      ['startup', () => Promise.resolve({ toFirstReadyMs: stats(startups), barMs: 1_000 })],
+      ['authenticatedRead', () => authenticatedRead(server, bareUrl, postgres ? 0.4 : 0.6)],
+      ['login', () => logins(server)],
+      ['refresh', () => refreshes(server, postgres ? 1_500 : 3_000)],
+      ['auditFlood', () => auditedWriteUnderFlood(server, { rounds: ROUNDS, seconds: SECONDS })],
+      ['isolation', () => isolation(server)],
+      ['memory', () => memory(server)],
+    ];
+    const results: Record<string, unknown> = {};
+    for (const [name, run] of scenarios) {
+      if (!selected(name)) continue;
+      log(`${name}…`);
+      results[name] = await run();
+    }
     return results;
   } finally {
     await server.stop();
@@ -379,7 +387,7 @@ async function main(): Promise<void> {
   report.totalSeconds = round2((Date.now() - started) / 1000);
   const output = JSON.stringify(report, null, 2);
   console.log(output);
-  if (!smoke) {
+  if (!smoke && only === undefined) {
     const directory = resolve(__dirname, '../../bench/results');
     mkdirSync(directory, { recursive: true });
     writeFileSync(resolve(directory, 'latest.json'), `${output}\n`);

@@ -1,17 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
+import { AuditAppendStatements } from './audit-append';
 import { chainHash } from './audit-chain';
 import type { SignedPosition } from './audit-signer';
 import { ANCHOR_ID, AuditChainAnchor } from './entities/audit-chain-anchor.entity';
 import { AuditCheckpoint } from './entities/audit-checkpoint.entity';
 import { AuditEvent, type AuditOutcome } from './entities/audit-event.entity';
-
-/**
- * The key of the PostgreSQL advisory lock that serialises appends to the chain across every instance
- * ("AEGIS" in ASCII). Transaction-scoped: held from the append until the unit of work commits or rolls back.
- */
-const CHAIN_LOCK_KEY = 0x4145474953;
 
 export interface AuditSearchFilter {
   actorUserId?: string;
@@ -40,7 +35,12 @@ export interface DatedPosition extends SignedPosition {
 /** The audit log as one aggregate: the chained events, the retention anchor and the signed checkpoints. */
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  private appendStatements?: AuditAppendStatements;
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly dataSource: DataSource,
+  ) {}
 
   /**
    * Appends an event at the head of the chain (sets its `seq`, `prev_hash` and `hash`) as the last step of the
@@ -53,26 +53,17 @@ export class AuditRepository {
    */
   insert(event: AuditEvent): Promise<void> {
     return this.unitOfWork.beforeCommit(async () => {
-      const manager = await this.unitOfWork.manager();
-      if (manager.connection.options.type === 'postgres') {
-        await manager.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
-      }
-      const head = await this.head(manager);
+      const statements = (this.appendStatements ??= new AuditAppendStatements(
+        this.dataSource,
+        this.unitOfWork,
+      ));
+      await statements.lockChain();
+      const head = await statements.readHead();
       event.seq = head.seq + 1;
       event.prevHash = head.hash;
       event.hash = chainHash(event.prevHash, event);
-      await manager.insert(AuditEvent, event);
+      await statements.append(event);
     });
-  }
-
-  /** The last event's position, or the anchor when retention purged every event (or none was written). */
-  private async head(manager: EntityManager): Promise<SignedPosition> {
-    const rows = await manager.query<Array<{ seq: string | number; hash: string }>>(
-      'SELECT seq, hash FROM (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS last_event ' +
-        `UNION ALL SELECT seq, hash FROM audit_chain_anchor WHERE id = ${ANCHOR_ID} ORDER BY seq DESC LIMIT 1`,
-    );
-    if (rows.length === 0) throw new Error('audit_chain_anchor is missing: run the migrations');
-    return { seq: Number(rows[0].seq), hash: rows[0].hash };
   }
 
   async anchor(): Promise<AuditChainAnchor> {

@@ -27,8 +27,8 @@ function setup() {
         throw new Error('nothing reserved inside');
       return result;
     };
-  unitOfWork.runSeparately.mockImplementation(tracked('separately'));
-  unitOfWork.runIndependently.mockImplementation(tracked('independently'));
+  unitOfWork.runStatementsSeparately.mockImplementation(tracked('separately'));
+  unitOfWork.runStatementIndependently.mockImplementation(tracked('independently'));
   const clock = new FrozenClock();
   const users = automock(UsersService);
   users.findById.mockResolvedValue(user());
@@ -162,7 +162,7 @@ describe('LoginLockoutService.clearForUser', () => {
       details: { username: 'alice', had_lockout: true, via: 'cli' },
       meta: META,
     });
-    expect(unitOfWork.runIndependently).not.toHaveBeenCalled();
+    expect(unitOfWork.runStatementIndependently).not.toHaveBeenCalled();
   });
 
   it('audits a clear of an account that was not locked as such', async () => {

@@ -81,7 +81,7 @@ export class LoginLockoutService {
     const deadline = Date.now() + IN_FLIGHT_WAIT_MS;
     for (;;) {
       const nowMs = this.clock.now().getTime();
-      const reservation = await this.unitOfWork.runSeparately(() =>
+      const reservation = await this.unitOfWork.runStatementsSeparately(() =>
         this.lockouts.reserve(accountKey, nowMs, this.policy),
       );
       if (reservation.allowed) return { allowed: true };
@@ -98,21 +98,21 @@ export class LoginLockoutService {
 
   /** The password was wrong: a confirmed failure, committed whatever the request does next. */
   failed(accountKey: string): Promise<void> {
-    return this.unitOfWork.runIndependently(async () => {
+    return this.unitOfWork.runStatementIndependently(async () => {
       await this.lockouts.recordFailure(accountKey, this.clock.now().getTime(), this.policy);
     });
   }
 
   /** The password was right: the count starts again (survives the request's failure). */
   succeeded(accountKey: string): Promise<void> {
-    return this.unitOfWork.runIndependently(async () => {
+    return this.unitOfWork.runStatementIndependently(async () => {
       await this.lockouts.clear(accountKey);
     });
   }
 
   /** The check ended without a verdict (it threw): its place in the budget is given back. */
   abandoned(accountKey: string): Promise<void> {
-    return this.unitOfWork.runIndependently(async () => {
+    return this.unitOfWork.runStatementIndependently(async () => {
       await this.lockouts.release(accountKey);
     });
   }

@@ -12,6 +12,13 @@ import { AuthErrorCode } from './auth.error';
 import { DeviceCookies } from './device-cookies';
 import { SessionGrantsService } from './session-grants.service';
 
+/** What identifyForRefresh finds: the session, and its account (null when the user row is gone). */
+const forRefresh = (account: { isActive: boolean; mustChangePassword: boolean } | null) => ({
+  presented: { session: session(), hash: 'h' },
+  account,
+});
+const ACTIVE = { isActive: true, mustChangePassword: false };
+
 function setup() {
   const users = automock(UsersService);
   users.findByIdForUpdate.mockResolvedValue(user());
@@ -19,6 +26,7 @@ function setup() {
   const sessions = automock(SessionsService);
   sessions.start.mockResolvedValue({ session: session(), refreshToken: 's-1.secret' });
   sessions.identify.mockResolvedValue({ session: session(), hash: 'h' });
+  sessions.identifyForRefresh.mockResolvedValue(forRefresh(ACTIVE));
   sessions.revoke.mockResolvedValue(true);
   const accessTokens = automock(AccessTokenService);
   accessTokens.issue.mockReturnValue({ token: 'jwt', expiresIn: 300 });
@@ -112,7 +120,7 @@ describe('SessionGrantsService.refresh', () => {
     async (token) => {
       const { service, sessions } = setup();
       expect(await codeOf(service.refresh(token, META))).toBe(AuthErrorCode.Unauthenticated);
-      expect(sessions.identify).not.toHaveBeenCalled();
+      expect(sessions.identifyForRefresh).not.toHaveBeenCalled();
     },
   );
 
@@ -124,7 +132,7 @@ describe('SessionGrantsService.refresh', () => {
       refreshToken: 'next',
     });
     const grant = await service.refresh('s-1.secret', META);
-    expect(sessions.identify).toHaveBeenCalledWith('s-1.secret');
+    expect(sessions.identifyForRefresh).toHaveBeenCalledWith('s-1.secret');
     expect(grant.refreshToken).toBe('next');
     expect(grant.accessToken).toBe('jwt');
     expect(audit.record).toHaveBeenCalledWith({
@@ -152,18 +160,20 @@ describe('SessionGrantsService.refresh', () => {
 
   it.each([
     ['deleted', null],
-    ['disabled', user({ isActive: false })],
+    ['disabled', { isActive: false, mustChangePassword: false }],
   ])('ends the session, in its own transaction, when its user was %s', async (_label, found) => {
-    const { service, users, sessions } = setup();
-    users.findById.mockResolvedValue(found);
+    const { service, sessions } = setup();
+    sessions.identifyForRefresh.mockResolvedValue(forRefresh(found));
     expect(await codeOf(service.refresh('s-1.secret', META))).toBe(AuthErrorCode.SessionEnded);
     expect(sessions.revokeIndependently).toHaveBeenCalledWith('s-1', 'user_disabled');
     expect(sessions.refresh).not.toHaveBeenCalled();
   });
 
   it('refuses while a password change is pending, rotating nothing', async () => {
-    const { service, users, sessions } = setup();
-    users.findById.mockResolvedValue(user({ mustChangePassword: true }));
+    const { service, sessions } = setup();
+    sessions.identifyForRefresh.mockResolvedValue(
+      forRefresh({ isActive: true, mustChangePassword: true }),
+    );
     expect(await codeOf(service.refresh('s-1.secret', META))).toBe(
       AuthErrorCode.PasswordChangeRequired,
     );
@@ -184,7 +194,7 @@ describe('SessionGrantsService.refresh', () => {
     ['a revoked session', new SessionError(SessionErrorCode.SessionRevoked)],
   ])('audits the refusal of %s under the flood rule', async (_label, error) => {
     const { service, sessions, refusals } = setup();
-    sessions.identify.mockRejectedValue(error);
+    sessions.identifyForRefresh.mockRejectedValue(error);
     expect(await codeOf(service.refresh('s-1.secret', META))).toBe(error.code);
     expect(refusals.record).toHaveBeenCalledWith({
       action: 'REFRESH_REFUSED',
@@ -196,19 +206,21 @@ describe('SessionGrantsService.refresh', () => {
 
   it('does not audit an outage as a refusal', async () => {
     const { service, sessions, refusals } = setup();
-    sessions.identify.mockRejectedValue(new Error('Connection terminated'));
+    sessions.identifyForRefresh.mockRejectedValue(new Error('Connection terminated'));
     await expect(service.refresh('s-1.secret', META)).rejects.toThrow('Connection terminated');
     expect(refusals.record).not.toHaveBeenCalled();
   });
 
   it("checks the session's liveness before the password-change gate (a revoked token learns nothing of a reset)", async () => {
-    const { service, sessions, users } = setup();
+    const { service, sessions } = setup();
     sessions.assertNotEnded.mockImplementation(() => {
       throw new SessionError(SessionErrorCode.SessionRevoked);
     });
-    users.findById.mockResolvedValue(user({ mustChangePassword: true }));
+    sessions.identifyForRefresh.mockResolvedValue(
+      forRefresh({ isActive: true, mustChangePassword: true }),
+    );
     expect(await codeOf(service.refresh('s-1.secret', META))).toBe('SESSION_REVOKED');
-    expect(users.findById).not.toHaveBeenCalled();
+    expect(sessions.refresh).not.toHaveBeenCalled();
   });
 });
 

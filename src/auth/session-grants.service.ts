@@ -117,25 +117,24 @@ export class SessionGrantsService {
   }
 
   private async rotate(refreshToken: string, meta: RequestMeta): Promise<TokenGrant> {
-    const presented = await this.sessions.identify(refreshToken);
+    const { presented, account } = await this.sessions.identifyForRefresh(refreshToken);
     // An ended session says so first: the password-change gate below must not tell the holder of a revoked
     // session's token that an administrator reset the password.
     this.sessions.assertNotEnded(presented.session);
-    const user = await this.users.findById(presented.session.userId);
-    if (!user || !user.isActive) {
+    if (!account || !account.isActive) {
       await this.sessions.revokeIndependently(
         presented.session.id,
         SessionRevocationReason.UserDisabled,
       );
       throw new AuthError(AuthErrorCode.SessionEnded);
     }
-    if (user.mustChangePassword) throw new AuthError(AuthErrorCode.PasswordChangeRequired);
+    if (account.mustChangePassword) throw new AuthError(AuthErrorCode.PasswordChangeRequired);
 
     const outcome = await this.sessions.refresh(presented, meta);
     await this.audit.record({
       action: AuditAction.TokenRefreshed,
       outcome: 'success',
-      actorUserId: user.id,
+      actorUserId: outcome.session.userId,
       resourceType: 'session',
       resourceId: outcome.session.id,
       details: { rotated: outcome.kind === 'rotated' },

@@ -36,6 +36,7 @@ import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.
 import { Session } from '../sessions/entities/session.entity';
 import { SessionEndings } from '../sessions/session-endings';
 import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
+import { SessionRotationRepository } from '../sessions/session-rotation.repository';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { SessionsService } from '../sessions/sessions.service';
 import { User } from '../users/entities/user.entity';
@@ -85,6 +86,7 @@ export class CliModule {
         AuditVerificationService,
         SessionsRepository,
         SessionPrincipalRepository,
+        SessionRotationRepository,
         SessionsService,
         SessionEndings,
         UsersRepository,

@@ -133,6 +133,36 @@ export class UnitOfWork {
   }
 
   /**
+   * {@link runIndependently} for work that is one statement (a counter's UPSERT or DELETE). A single statement
+   * commits atomically by itself, so on PostgreSQL it runs outside any transaction, on a pooled connection:
+   * no BEGIN and COMMIT round trips. On SQLite it is an ordinary independent transaction: the one connection
+   * may be inside another request's transaction, which a statement run outside the lock would join.
+   */
+  async runStatementIndependently(statement: () => Promise<void>): Promise<void> {
+    if (this.sqliteLock) return this.runIndependently(statement);
+    const scope = this.storage.getStore();
+    if (scope?.transaction) {
+      scope.independent.push(() => this.storage.exit(statement));
+      return;
+    }
+    await this.storage.exit(statement);
+  }
+
+  /**
+   * {@link runSeparately} for work made of statements that each stand alone (a conditional UPSERT, then a read
+   * that only explains its answer): on PostgreSQL without BEGIN and COMMIT, as for
+   * {@link runStatementIndependently}; on SQLite a transaction of its own.
+   */
+  async runStatementsSeparately<T>(work: () => Promise<T>): Promise<T> {
+    if (this.storage.getStore()?.transaction) {
+      throw new Error(
+        'runStatementsSeparately() must run before the unit of work opens its transaction',
+      );
+    }
+    return this.sqliteLock ? this.run(work) : this.storage.exit(work);
+  }
+
+  /**
    * Runs `work` in the current unit of work when there is one, else as a unit of work of its own: for code
    * called both from Aegis's handlers and from a library serving requests outside them (the OpenID provider).
    */

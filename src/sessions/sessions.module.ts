@@ -7,6 +7,7 @@ import { LiveSessionsMetric } from './live-sessions.metric';
 import { SessionPrincipalRepository } from './session-principal.repository';
 import { SessionEndings } from './session-endings';
 import { SessionPurgeService } from './session-purge.service';
+import { SessionRotationRepository } from './session-rotation.repository';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsService } from './sessions.service';
 
@@ -16,6 +17,7 @@ import { SessionsService } from './sessions.service';
   providers: [
     SessionsRepository,
     SessionPrincipalRepository,
+    SessionRotationRepository,
     SessionsService,
     SessionEndings,
     SessionPurgeService,

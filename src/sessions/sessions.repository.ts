@@ -3,6 +3,7 @@ import { IsNull, MoreThan, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session, SessionRevocationReason } from './entities/session.entity';
+import { SessionRotationRepository, type SessionWithAccount } from './session-rotation.repository';
 
 export interface Rotation {
   sessionId: string;
@@ -14,7 +15,10 @@ export interface Rotation {
 
 @Injectable()
 export class SessionsRepository {
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly rotations: SessionRotationRepository,
+  ) {}
 
   async insert(session: Session): Promise<void> {
     await (await this.unitOfWork.manager()).insert(Session, session);
@@ -22,6 +26,11 @@ export class SessionsRepository {
 
   async findById(id: string): Promise<Session | null> {
     return (await this.unitOfWork.manager()).findOneBy(Session, { id });
+  }
+
+  /** The session and what a refresh must know of its account, in one prepared read (see SessionRotationRepository). */
+  findWithAccount(id: string): Promise<SessionWithAccount | null> {
+    return this.rotations.findWithAccount(id);
   }
 
   /** Sessions live at `now`; the absolute-expiry index bounds the scan to the last SESSION_ABSOLUTE_TTL. */
@@ -38,26 +47,10 @@ export class SessionsRepository {
   /**
    * Rotation as one conditional statement: it succeeds only if the presented hash is still the current
    * one and the session is live, so two concurrent refreshes with one token can never both rotate.
+   * A prepared statement: it runs on every refresh.
    */
-  async rotate(rotation: Rotation): Promise<boolean> {
-    const manager = await this.unitOfWork.manager();
-    const result = await manager
-      .createQueryBuilder()
-      .update(Session)
-      .set({
-        refreshTokenHash: rotation.newHash,
-        previousRefreshTokenHash: rotation.presentedHash,
-        rotatedAt: rotation.now,
-        lastUsedAt: rotation.now,
-        idleExpiresAt: rotation.idleExpiresAt,
-      })
-      .where('id = :id', { id: rotation.sessionId })
-      .andWhere('refresh_token_hash = :presented', { presented: rotation.presentedHash })
-      .andWhere('revoked_at IS NULL')
-      .andWhere('idle_expires_at > :now', { now: rotation.now })
-      .andWhere('absolute_expires_at > :now', { now: rotation.now })
-      .execute();
-    return result.affected === 1;
+  rotate(rotation: Rotation): Promise<boolean> {
+    return this.rotations.rotate(rotation);
   }
 
   /** The user's sessions that are neither revoked nor expired at `now`, most recently used first. */
@@ -109,10 +102,9 @@ export class SessionsRepository {
     return result.affected ?? 0;
   }
 
-  /** Remembers a refresh-token hash the session rotated away. */
-  async retire(sessionId: string, hash: string, at: Date): Promise<void> {
-    const manager = await this.unitOfWork.manager();
-    await manager.insert(RetiredRefreshToken, { hash, sessionId, retiredAt: at });
+  /** Remembers a refresh-token hash the session rotated away (a prepared statement: every refresh writes one). */
+  retire(sessionId: string, hash: string, at: Date): Promise<void> {
+    return this.rotations.retire(sessionId, hash, at);
   }
 
   async findRetired(hash: string): Promise<RetiredRefreshToken | null> {

@@ -15,6 +15,7 @@ import {
   sessionIdOfRefreshToken,
 } from './refresh-token';
 import { SessionPrincipalRepository, type SessionPrincipal } from './session-principal.repository';
+import type { SessionAccount } from './session-rotation.repository';
 import { SessionEndings } from './session-endings';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionsRepository } from './sessions.repository';
@@ -30,6 +31,12 @@ export interface PresentedRefreshToken {
   hash: string;
   /** Set when the token was rotated away more than one rotation ago. */
   retiredAt?: Date;
+}
+
+/** A presented refresh token with what a refresh must know of the account behind its session (null: gone). */
+export interface PresentedForRefresh {
+  presented: PresentedRefreshToken;
+  account: SessionAccount | null;
 }
 
 export type RefreshOutcome =
@@ -116,6 +123,21 @@ export class SessionsService {
   async identify(refreshToken: string): Promise<PresentedRefreshToken> {
     const sessionId = sessionIdOfRefreshToken(refreshToken);
     const session = sessionId ? await this.sessions.findById(sessionId) : null;
+    return this.match(refreshToken, session);
+  }
+
+  /** As identify, with the account behind the session read in the same statement (a refresh needs both). */
+  async identifyForRefresh(refreshToken: string): Promise<PresentedForRefresh> {
+    const sessionId = sessionIdOfRefreshToken(refreshToken);
+    const found = sessionId ? await this.sessions.findWithAccount(sessionId) : null;
+    const presented = await this.match(refreshToken, found?.session ?? null);
+    return { presented, account: found?.account ?? null };
+  }
+
+  private async match(
+    refreshToken: string,
+    session: Session | null,
+  ): Promise<PresentedRefreshToken> {
     const hash = hashRefreshToken(refreshToken);
     if (!session) throw new SessionError(SessionErrorCode.InvalidRefreshToken);
     if (

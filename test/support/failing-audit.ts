@@ -1,4 +1,5 @@
 import type { TestingModuleBuilder } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
 import { AuditRepository } from '../../src/audit/audit.repository';
 import type { AuditEvent } from '../../src/audit/entities/audit-event.entity';
 import { UnitOfWork } from '../../src/database/unit-of-work';
@@ -18,7 +19,8 @@ export function withFailingAudit(shouldFail: (event: AuditEvent) => boolean) {
   }
   return (builder: TestingModuleBuilder): TestingModuleBuilder =>
     builder.overrideProvider(AuditRepository).useFactory({
-      inject: [UnitOfWork],
-      factory: (unitOfWork: UnitOfWork) => new FailingAuditRepository(unitOfWork),
+      inject: [UnitOfWork, DataSource],
+      factory: (unitOfWork: UnitOfWork, dataSource: DataSource) =>
+        new FailingAuditRepository(unitOfWork, dataSource),
     });
 }
