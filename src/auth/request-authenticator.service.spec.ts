@@ -1,13 +1,28 @@
-import { SessionsService } from '../sessions/sessions.service';
+import { UnitOfWork } from '../database/unit-of-work';
+import { AuthMetrics } from '../metrics/auth-metrics';
+import { LivePrincipals } from '../sessions/principal-cache/live-principals';
+import { PrincipalCache } from '../sessions/principal-cache/principal-cache';
+import { PrincipalCacheFeed } from '../sessions/principal-cache/principal-cache-feed';
+import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
 import { automock } from '../../test/support/automock';
 import { FrozenClock, NOW, codeOf, session, user } from '../../test/support/auth-fixtures';
 import { AuthErrorCode } from './auth.error';
 import { RequestAuthenticator } from './request-authenticator.service';
 
+/** The real principal check over a mocked statement, with the cache off (its own spec covers it). */
 function setup() {
-  const sessions = automock(SessionsService);
-  sessions.findPrincipal.mockResolvedValue({ session: session(), user: user() });
-  const service = new RequestAuthenticator(sessions, new FrozenClock());
+  const sessions = automock(SessionPrincipalRepository);
+  sessions.findBySessionId.mockResolvedValue({ session: session(), user: user() });
+  const unitOfWork = automock(UnitOfWork);
+  unitOfWork.isActive.mockReturnValue(false);
+  const principals = new LivePrincipals(
+    new PrincipalCache(0, 0),
+    automock(PrincipalCacheFeed),
+    sessions,
+    unitOfWork,
+    new AuthMetrics(),
+  );
+  const service = new RequestAuthenticator(principals, new FrozenClock());
   return { sessions, service };
 }
 
@@ -32,7 +47,7 @@ describe('RequestAuthenticator.authenticate', () => {
       user: { id: 'u-1' },
       session: { id: 's-1' },
     });
-    expect(sessions.findPrincipal).toHaveBeenCalledWith('s-1');
+    expect(sessions.findBySessionId).toHaveBeenCalledWith('s-1');
   });
 
   it('tolerates 30 s of clock skew between instances, and no more', async () => {
@@ -61,7 +76,7 @@ describe('RequestAuthenticator.authenticate', () => {
   ])('refuses %s without reading the database', async (_label, tokenClaims, code) => {
     const { service, sessions } = setup();
     expect(await codeOf(service.authenticate(tokenClaims))).toBe(code);
-    expect(sessions.findPrincipal).not.toHaveBeenCalled();
+    expect(sessions.findBySessionId).not.toHaveBeenCalled();
   });
 
   it('accepts an audience given as a list', async () => {
@@ -87,7 +102,7 @@ describe('RequestAuthenticator.authenticate', () => {
     ],
   ])('refuses when %s', async (_label, found) => {
     const { service, sessions } = setup();
-    sessions.findPrincipal.mockResolvedValue(found());
+    sessions.findBySessionId.mockResolvedValue(found());
     expect(await codeOf(service.authenticate(claims))).toBe(AuthErrorCode.SessionEnded);
   });
 });

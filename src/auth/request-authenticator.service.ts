@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/access/principal';
 import { Clock } from '../common/clock';
-import { isSessionLiveAt } from '../sessions/entities/session.entity';
-import { SessionsService } from '../sessions/sessions.service';
+import { LivePrincipals } from '../sessions/principal-cache/live-principals';
 import { isAccessTokenClaims } from './access-token-claims';
 import { AuthError, AuthErrorCode } from './auth.error';
 
@@ -16,13 +15,14 @@ export const MAX_CLOCK_SKEW_SECONDS = 30;
 @Injectable()
 export class RequestAuthenticator {
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly principals: LivePrincipals,
     private readonly clock: Clock,
   ) {}
 
   /**
    * Turns verified token claims into a principal, from the database as it is now: the session must be live
-   * and the user active at this moment, whatever the token says.
+   * and the user active at this moment, whatever the token says (the principal cache only saves the read;
+   * every write that could change this answer reaches it first, see LivePrincipals).
    */
   async authenticate(claims: unknown): Promise<Principal> {
     if (!isAccessTokenClaims(claims)) throw new AuthError(AuthErrorCode.InvalidToken);
@@ -32,15 +32,8 @@ export class RequestAuthenticator {
     if (claims.nbf * 1000 > nowMs + skew || claims.iat * 1000 > nowMs + skew)
       throw new AuthError(AuthErrorCode.InvalidToken);
     if (claims.exp * 1000 + skew <= nowMs) throw new AuthError(AuthErrorCode.TokenExpired);
-    const found = await this.sessions.findPrincipal(claims.sid);
-    if (
-      !found ||
-      !isSessionLiveAt(found.session, now) ||
-      found.user.id !== claims.sub ||
-      !found.user.isActive
-    ) {
-      throw new AuthError(AuthErrorCode.SessionEnded);
-    }
+    const found = await this.principals.find(claims.sid, claims.sub, now);
+    if (!found) throw new AuthError(AuthErrorCode.SessionEnded);
     return found;
   }
 }

@@ -34,6 +34,7 @@ import { WebAuthnCeremoniesRepository } from '../mfa/webauthn-ceremonies.reposit
 import { RecoveryCodesRepository } from '../mfa/recovery-codes.repository';
 import { RetiredRefreshToken } from '../sessions/entities/retired-refresh-token.entity';
 import { Session } from '../sessions/entities/session.entity';
+import { NO_PRINCIPAL_CACHE_PROVIDERS } from '../sessions/principal-cache/principal-cache.providers';
 import { SessionEndings } from '../sessions/session-endings';
 import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
 import { SessionRotationRepository } from '../sessions/session-rotation.repository';
@@ -89,6 +90,7 @@ export class CliModule {
         SessionRotationRepository,
         SessionsService,
         SessionEndings,
+        ...NO_PRINCIPAL_CACHE_PROVIDERS,
         UsersRepository,
         UsersService,
         PasswordPolicy,

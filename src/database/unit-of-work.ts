@@ -12,6 +12,7 @@ interface Scope {
   /** Started lazily by the first database call, so work done before it (hashing) holds no transaction. */
   transaction?: Promise<OpenTransaction>;
   onCommit: Array<() => void>;
+  onEnd: Array<() => void>;
   beforeCommit: Array<() => Promise<void>>;
   independent: Array<() => Promise<void>>;
 }
@@ -53,7 +54,7 @@ export class UnitOfWork {
     if (this.storage.getStore()?.transaction) {
       throw new Error('UnitOfWork.run() called inside an open transaction');
     }
-    const scope: Scope = { onCommit: [], beforeCommit: [], independent: [] };
+    const scope: Scope = { onCommit: [], onEnd: [], beforeCommit: [], independent: [] };
     try {
       const result = await this.storage.run(scope, work);
       // By index: a pre-commit step may register another.
@@ -67,6 +68,7 @@ export class UnitOfWork {
       if (scope.transaction) await this.rollback(scope.transaction);
       throw error;
     } finally {
+      for (const callback of scope.onEnd) callback();
       for (const work of scope.independent) {
         await this.run(work).catch((error: unknown) =>
           this.logger.error(
@@ -174,6 +176,16 @@ export class UnitOfWork {
   onCommit(callback: () => void): void {
     const scope = this.storage.getStore();
     if (scope) scope.onCommit.push(callback);
+    else callback();
+  }
+
+  /**
+   * Runs `callback` once the current unit of work has ended, committed or rolled back, before its caller
+   * goes on (at once outside one): to undo what was set up for a transaction whatever its outcome.
+   */
+  onEnd(callback: () => void): void {
+    const scope = this.storage.getStore();
+    if (scope) scope.onEnd.push(callback);
     else callback();
   }
 

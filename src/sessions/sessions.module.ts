@@ -4,6 +4,9 @@ import { AuditModule } from '../audit/audit.module';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session } from './entities/session.entity';
 import { LiveSessionsMetric } from './live-sessions.metric';
+import { LivePrincipals } from './principal-cache/live-principals';
+import { PrincipalChanges } from './principal-cache/principal-changes';
+import { PRINCIPAL_CACHE_PROVIDERS } from './principal-cache/principal-cache.providers';
 import { SessionPrincipalRepository } from './session-principal.repository';
 import { SessionEndings } from './session-endings';
 import { SessionPurgeService } from './session-purge.service';
@@ -22,7 +25,8 @@ import { SessionsService } from './sessions.service';
     SessionEndings,
     SessionPurgeService,
     LiveSessionsMetric,
+    ...PRINCIPAL_CACHE_PROVIDERS,
   ],
-  exports: [SessionsService, SessionPurgeService, SessionEndings],
+  exports: [SessionsService, SessionPurgeService, SessionEndings, LivePrincipals, PrincipalChanges],
 })
 export class SessionsModule {}

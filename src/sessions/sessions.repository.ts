@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
+import { PrincipalChanges } from './principal-cache/principal-changes';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 import { SessionRotationRepository, type SessionWithAccount } from './session-rotation.repository';
@@ -13,11 +14,17 @@ export interface Rotation {
   idleExpiresAt: Date;
 }
 
+/**
+ * Every write that can change the principal check (revocation, deletion, amr and auth_time) goes through
+ * PrincipalChanges. Not `insert` (a new id nobody has cached) nor `rotate`: rotation only pushes the idle
+ * expiry later, and the principal check re-reads any cached row that would refuse.
+ */
 @Injectable()
 export class SessionsRepository {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly rotations: SessionRotationRepository,
+    private readonly principals: PrincipalChanges,
   ) {}
 
   async insert(session: Session): Promise<void> {
@@ -74,16 +81,18 @@ export class SessionsRepository {
     now: Date,
   ): Promise<boolean> {
     const manager = await this.unitOfWork.manager();
-    const result = await manager.update(
-      Session,
-      {
-        id,
-        userId,
-        revokedAt: IsNull(),
-        idleExpiresAt: MoreThan(now),
-        absoluteExpiresAt: MoreThan(now),
-      },
-      { revokedAt: now, revokedReason: reason },
+    const result = await this.principals.write({ sessionId: id }, () =>
+      manager.update(
+        Session,
+        {
+          id,
+          userId,
+          revokedAt: IsNull(),
+          idleExpiresAt: MoreThan(now),
+          absoluteExpiresAt: MoreThan(now),
+        },
+        { revokedAt: now, revokedReason: reason },
+      ),
     );
     return result.affected === 1;
   }
@@ -91,14 +100,17 @@ export class SessionsRepository {
   /** Deletes sessions that ended (expired or revoked) before `endedBefore`; returns how many. */
   async deleteEndedBefore(endedBefore: Date): Promise<number> {
     const manager = await this.unitOfWork.manager();
-    const result = await manager
-      .createQueryBuilder()
-      .delete()
-      .from(Session)
-      .where('absolute_expires_at < :before', { before: endedBefore })
-      .orWhere('idle_expires_at < :before', { before: endedBefore })
-      .orWhere('revoked_at < :before', { before: endedBefore })
-      .execute();
+    // Only ended sessions go, which the check refuses anyway; forgotten all the same, as the ids are not known.
+    const result = await this.principals.write('all', () =>
+      manager
+        .createQueryBuilder()
+        .delete()
+        .from(Session)
+        .where('absolute_expires_at < :before', { before: endedBefore })
+        .orWhere('idle_expires_at < :before', { before: endedBefore })
+        .orWhere('revoked_at < :before', { before: endedBefore })
+        .execute(),
+    );
     return result.affected ?? 0;
   }
 
@@ -114,25 +126,29 @@ export class SessionsRepository {
   /** Renews `auth_time` and sets `amr` of a live session; false when it has ended. */
   async recordAuthentication(id: string, amr: string[], now: Date): Promise<boolean> {
     const manager = await this.unitOfWork.manager();
-    const result = await manager
-      .createQueryBuilder()
-      .update(Session)
-      .set({ amr, authTime: now })
-      .where('id = :id', { id })
-      .andWhere('revoked_at IS NULL')
-      .andWhere('idle_expires_at > :now', { now })
-      .andWhere('absolute_expires_at > :now', { now })
-      .execute();
+    const result = await this.principals.write({ sessionId: id }, () =>
+      manager
+        .createQueryBuilder()
+        .update(Session)
+        .set({ amr, authTime: now })
+        .where('id = :id', { id })
+        .andWhere('revoked_at IS NULL')
+        .andWhere('idle_expires_at > :now', { now })
+        .andWhere('absolute_expires_at > :now', { now })
+        .execute(),
+    );
     return result.affected === 1;
   }
 
   /** Ends one session; false when it had already ended. */
   async revoke(id: string, reason: SessionRevocationReason, now: Date): Promise<boolean> {
     const manager = await this.unitOfWork.manager();
-    const result = await manager.update(
-      Session,
-      { id, revokedAt: IsNull() },
-      { revokedAt: now, revokedReason: reason },
+    const result = await this.principals.write({ sessionId: id }, () =>
+      manager.update(
+        Session,
+        { id, revokedAt: IsNull() },
+        { revokedAt: now, revokedReason: reason },
+      ),
     );
     return result.affected === 1;
   }
@@ -145,14 +161,16 @@ export class SessionsRepository {
     exceptSessionId?: string,
   ): Promise<number> {
     const manager = await this.unitOfWork.manager();
-    const result = await manager.update(
-      Session,
-      {
-        userId,
-        revokedAt: IsNull(),
-        ...(exceptSessionId !== undefined && { id: Not(exceptSessionId) }),
-      },
-      { revokedAt: now, revokedReason: reason },
+    const result = await this.principals.write({ userId }, () =>
+      manager.update(
+        Session,
+        {
+          userId,
+          revokedAt: IsNull(),
+          ...(exceptSessionId !== undefined && { id: Not(exceptSessionId) }),
+        },
+        { revokedAt: now, revokedReason: reason },
+      ),
     );
     return result.affected ?? 0;
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
+import { PrincipalChanges } from '../sessions/principal-cache/principal-changes';
 import { User } from './entities/user.entity';
 import { Role } from '../common/access/role';
 
@@ -18,7 +19,10 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char
 
 @Injectable()
 export class UsersRepository {
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly principals: PrincipalChanges,
+  ) {}
 
   async findById(id: string): Promise<User | null> {
     return (await this.unitOfWork.manager()).findOneBy(User, { id });
@@ -65,8 +69,10 @@ export class UsersRepository {
     await (await this.unitOfWork.manager()).insert(User, user);
   }
 
+  /** Through PrincipalChanges: a change of status, role or name must reach the principal check at once. */
   async update(id: string, changes: Partial<Omit<User, 'id'>>): Promise<void> {
-    await (await this.unitOfWork.manager()).update(User, { id }, changes);
+    const manager = await this.unitOfWork.manager();
+    await this.principals.write({ userId: id }, () => manager.update(User, { id }, changes));
   }
 
   /** One page in username order (unique, so the order is stable and the cursor exact). */

@@ -1,6 +1,6 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { duration, isProduction, raw, secret, text } from './env-fields';
+import { duration, integer, isProduction, raw, secret, text } from './env-fields';
 
 /** Values that appear in .env.example or docs: refused as real secrets in production. */
 const EXAMPLE_SECRETS = new Set([
@@ -43,6 +43,9 @@ export function isGuessableSecret(secret: string): boolean {
   return false;
 }
 
+/** The principal cache's last bound stays short: invalidation, not age, is what keeps it correct. */
+const MAX_PRINCIPAL_CACHE_AGE_MS = 60_000;
+
 const sourceOf = (secret: string | undefined): JwtKeySource =>
   secret === undefined ? 'pending' : 'env';
 
@@ -59,6 +62,8 @@ export const tokensSchema = z
     SESSION_ABSOLUTE_TTL: duration('12h'),
     REFRESH_REUSE_GRACE: duration('10s', 0),
     SESSION_PURGE_INTERVAL: duration('15m', 0),
+    PRINCIPAL_CACHE_SIZE: integer(10_000, 0, 1_000_000),
+    PRINCIPAL_CACHE_MAX_AGE: duration('5s'),
   })
   .superRefine((env, ctx) => {
     const problem = (variable: string, message: string) =>
@@ -87,6 +92,8 @@ export const tokensSchema = z
       problem('JWT_SECRET_PREVIOUS', 'must differ from JWT_SECRET');
     if (env.SESSION_IDLE_TTL > env.SESSION_ABSOLUTE_TTL)
       problem('SESSION_IDLE_TTL', 'must not exceed SESSION_ABSOLUTE_TTL');
+    if (env.PRINCIPAL_CACHE_MAX_AGE > MAX_PRINCIPAL_CACHE_AGE_MS)
+      problem('PRINCIPAL_CACHE_MAX_AGE', 'must not exceed 1m');
     if (env.ACCESS_TOKEN_TTL > env.SESSION_IDLE_TTL)
       problem('ACCESS_TOKEN_TTL', 'must not exceed SESSION_IDLE_TTL');
   })
@@ -106,4 +113,8 @@ export const tokensSchema = z
     refreshReuseGraceMs: env.REFRESH_REUSE_GRACE,
     /** How often rows of ended sessions are deleted; 0 disables the job. */
     sessionPurgeIntervalMs: env.SESSION_PURGE_INTERVAL,
+    /** Session principals kept in memory per instance (0: none, every request reads the database). */
+    principalCacheSize: env.PRINCIPAL_CACHE_SIZE,
+    /** The longest an entry is served, whatever the invalidation feed says (a last bound, not the mechanism). */
+    principalCacheMaxAgeMs: env.PRINCIPAL_CACHE_MAX_AGE,
   }));

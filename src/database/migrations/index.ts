@@ -8,6 +8,7 @@ import { UsernameSkeleton1764202300000 } from './1764202300000-username-skeleton
 import { OidcProvider1764202400000 } from './1764202400000-oidc-provider';
 import { MultiFactor1764202500000 } from './1764202500000-multi-factor';
 import { WebAuthnCeremonies1764202600000 } from './1764202600000-webauthn-ceremonies';
+import { PrincipalChangeNotifications1764202700000 } from './1764202700000-principal-change-notifications';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   OidcProvider1764202400000,
   MultiFactor1764202500000,
   WebAuthnCeremonies1764202600000,
+  PrincipalChangeNotifications1764202700000,
 ];
