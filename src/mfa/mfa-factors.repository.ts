@@ -1,11 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, Not } from 'typeorm';
+import { DataSource, IsNull, Not } from 'typeorm';
+import { EntityStatements } from '../database/entity-statement';
+import type { StatementResult } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { FactorKind, MfaFactor } from './entities/mfa-factor.entity';
 
 @Injectable()
 export class MfaFactorsRepository {
-  constructor(private readonly unitOfWork: UnitOfWork) {}
+  private hasConfirmedStatement?: (values: { userId: string }) => Promise<StatementResult>;
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /**
+   * Whether the user has a confirmed factor. Asked on every GET /auth/me (and by the role policy), so it is one
+   * prepared statement rather than a query built per call.
+   */
+  async hasConfirmed(userId: string): Promise<boolean> {
+    const statement = (this.hasConfirmedStatement ??= prepareHasConfirmed(
+      new EntityStatements(this.dataSource, this.unitOfWork),
+    ));
+    return (await statement({ userId })).rows.length > 0;
+  }
 
   async insert(factor: MfaFactor): Promise<void> {
     await (await this.unitOfWork.manager()).insert(MfaFactor, factor);
@@ -116,4 +134,17 @@ export class MfaFactorsRepository {
     await (await this.unitOfWork.manager()).delete(MfaFactor, { userId });
     return confirmed;
   }
+}
+
+function prepareHasConfirmed(statements: EntityStatements) {
+  const factors = statements.metadata(MfaFactor);
+  const userId = statements.column(factors, 'userId');
+  const confirmedAt = statements.column(factors, 'confirmedAt');
+  return statements.prepare(
+    'aegis_mfa_has_confirmed',
+    `SELECT 1 AS found FROM ${statements.escape(factors.tableName)} ` +
+      `WHERE ${statements.escape(userId.databaseName)} = :userId ` +
+      `AND ${statements.escape(confirmedAt.databaseName)} IS NOT NULL LIMIT 1`,
+    [{ name: 'userId', column: userId }],
+  );
 }

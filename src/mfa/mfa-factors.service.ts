@@ -42,8 +42,8 @@ export class MfaFactorsService {
     };
   }
 
-  async hasFactor(userId: string): Promise<boolean> {
-    return (await this.factors.countConfirmed(userId)) > 0;
+  hasFactor(userId: string): Promise<boolean> {
+    return this.factors.hasConfirmed(userId);
   }
 
   /**
