@@ -3,14 +3,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { UnitOfWork } from '../../src/database/unit-of-work';
-import { OidcClientsService } from '../../src/oidc/oidc-clients.service';
 import { enrolPasskey, type EnrolledPasskey } from '../factories/passkey.factory';
 import { logIn } from '../factories/session.factory';
 import { createUser, type UserFixture } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { SoftwareAuthenticator } from '../support/webauthn-authenticator';
-import { launchChromium } from './browser';
+import { addVirtualAuthenticator, launchChromium } from './browser';
 import { RelyingParty } from './relying-party';
 
 const ARTIFACTS = join(__dirname, 'artifacts');
@@ -45,22 +43,7 @@ describe('a passkey on the hosted sign-in page in a real browser', () => {
     base = `http://localhost:${port}`;
     t = await createTestApp({ env: { PUBLIC_URL: base } });
     await t.app.listen(port, '127.0.0.1');
-    const url = await tool.start();
-    const { client, secret } = await t.app.get(UnitOfWork).run(() =>
-      t.app.get(OidcClientsService).create(
-        { userId: null },
-        {
-          name: tool.name,
-          redirectUris: [`${url}/callback`],
-          postLogoutRedirectUris: [],
-          backchannelLogoutUri: null,
-          isPublic: false,
-          grantTypes: ['authorization_code'],
-          idTokenSigningAlg: 'ES256',
-        },
-      ),
-    );
-    await tool.discover(`${base}/oidc`, client.id, secret!);
+    await tool.register(t, base, { backchannel: false });
     alice = await createUser(t);
     passkey = await enrolPasskey(t, await logIn(t, alice), new SoftwareAuthenticator(base));
     browser = await launchChromium();
@@ -82,17 +65,7 @@ describe('a passkey on the hosted sign-in page in a real browser', () => {
     const page = await context.newPage();
     if (javaScriptEnabled) {
       const cdp = await context.newCDPSession(page);
-      await cdp.send('WebAuthn.enable');
-      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: {
-          protocol: 'ctap2',
-          transport: 'internal',
-          hasResidentKey: true,
-          hasUserVerification: true,
-          isUserVerified: true,
-          automaticPresenceSimulation: true,
-        },
-      });
+      const authenticatorId = await addVirtualAuthenticator(cdp);
       const [credential] = passkey.authenticator.credentials;
       await cdp.send('WebAuthn.addCredential', {
         authenticatorId,

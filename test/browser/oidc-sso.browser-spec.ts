@@ -2,8 +2,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { UnitOfWork } from '../../src/database/unit-of-work';
-import { OidcClientsService } from '../../src/oidc/oidc-clients.service';
 import { withTotp, type EnrolledTotp } from '../factories/mfa.factory';
 import { createUser, type UserFixture } from '../factories/user.factory';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -40,24 +38,7 @@ describe('single sign-on across two tools in a real browser', () => {
     t = await createTestApp();
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as { port: number }).port}`;
-    for (const tool of tools) {
-      const url = await tool.start();
-      const { client, secret } = await t.app.get(UnitOfWork).run(() =>
-        t.app.get(OidcClientsService).create(
-          { userId: null },
-          {
-            name: tool.name,
-            redirectUris: [`${url}/callback`],
-            postLogoutRedirectUris: [`${url}/signed-out`],
-            backchannelLogoutUri: `${url}/backchannel`,
-            isPublic: false,
-            grantTypes: ['authorization_code'],
-            idTokenSigningAlg: 'ES256',
-          },
-        ),
-      );
-      await tool.discover(`${base}/oidc`, client.id, secret!);
-    }
+    for (const tool of tools) await tool.register(t, base, { backchannel: true });
     alice = await createUser(t);
     totp = await withTotp(t, alice);
     browser = await launchChromium();

@@ -7,7 +7,7 @@ import { createUser, type UserFixture } from '../factories/user.factory';
 import { auditEvents } from '../support/audit';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { totpCode } from '../support/totp';
-import { launchChromium } from './browser';
+import { addVirtualAuthenticator, launchChromium } from './browser';
 
 const ARTIFACTS = join(__dirname, 'artifacts');
 
@@ -53,17 +53,7 @@ describe('passkeys and TOTP on the demo page in a real browser', () => {
     context = await browser.newContext();
     page = await context.newPage();
     cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable');
-    ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport: 'internal',
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    }));
+    authenticatorId = await addVirtualAuthenticator(cdp);
     await page.goto(`${url}/demo/`);
   });
   afterEach(() => context.close());

@@ -3,6 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as client from 'openid-client';
+import { UnitOfWork } from '../../src/database/unit-of-work';
+import { OidcClientsService } from '../../src/oidc/oidc-clients.service';
+import type { TestApp } from '../support/test-app';
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -38,6 +41,29 @@ export class RelyingParty {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.base;
+  }
+
+  /**
+   * Starts the tool, registers it as a confidential client of the Aegis at `aegisBase` (its callback, its
+   * signed-out page, and its back-channel receiver when asked) and discovers the provider.
+   */
+  async register(t: TestApp, aegisBase: string, options: { backchannel: boolean }): Promise<void> {
+    const url = await this.start();
+    const { client: registered, secret } = await t.app.get(UnitOfWork).run(() =>
+      t.app.get(OidcClientsService).create(
+        { userId: null },
+        {
+          name: this.name,
+          redirectUris: [`${url}/callback`],
+          postLogoutRedirectUris: [`${url}/signed-out`],
+          backchannelLogoutUri: options.backchannel ? `${url}/backchannel` : null,
+          isPublic: false,
+          grantTypes: ['authorization_code'],
+          idTokenSigningAlg: 'ES256',
+        },
+      ),
+    );
+    await this.discover(`${aegisBase}/oidc`, registered.id, secret!);
   }
 
   async discover(issuer: string, clientId: string, secret: string): Promise<void> {
