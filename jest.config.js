@@ -31,6 +31,7 @@ const common = {
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/known-warnings.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The mutation run's sandboxes are full copies of the project: never collect or resolve from them.
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
@@ -61,7 +62,7 @@ module.exports = {
       displayName: 'multi',
       rootDir: '.',
       testMatch: ['<rootDir>/test/multi/**/*.multi-spec.ts'],
-      setupFiles: ['<rootDir>/test/multi/require-services.ts'],
+      setupFiles: [...common.setupFiles, '<rootDir>/test/multi/require-services.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/long-test-timeout.ts'],
     },
     {
