@@ -1,6 +1,7 @@
 import { runCli } from '../src/cli/run-cli';
 import { Role } from '../src/users/entities/user.entity';
 import { createAdmin, type AdminFixture } from './factories/admin.factory';
+import { enrolTotp } from './factories/mfa.factory';
 import { logIn, type LoggedIn } from './factories/session.factory';
 import { createUser, type UserFixture } from './factories/user.factory';
 import { sample, scrape } from './support/metrics';
@@ -132,6 +133,30 @@ describe('principal cache: revocation stays immediate with a warm cache', () => 
       .set('Authorization', admin.bearer);
     expect(reset.status).toBe(200);
     expectProblem(await me(session), 401, 'SESSION_ENDED');
+  });
+
+  it('shows a second factor enrolled, then removed, on the next request (mfa_enabled)', async () => {
+    const { session } = await warmUser();
+    expect((await me(session)).body.mfa_enabled).toBe(false);
+    const { factorId } = await enrolTotp(t, session);
+    await warm(session);
+    expect((await me(session)).body).toMatchObject({ mfa_enabled: true });
+    const bearer = `Bearer ${session.accessToken}`;
+    const removed = await t.http().delete(`/auth/mfa/${factorId}`).set('Authorization', bearer);
+    expect(removed.status).toBe(204);
+    expect((await me(session)).body).toMatchObject({ mfa_enabled: false });
+  });
+
+  it('a second factor removed straight in the database is seen on the next request', async () => {
+    const { session } = await warmUser();
+    await enrolTotp(t, session);
+    await warm(session);
+    expect((await me(session)).body).toMatchObject({ mfa_enabled: true });
+    await t.dataSource.query(
+      `DELETE FROM mfa_factors WHERE user_id = '${(await me(session)).body.id}'`,
+    );
+    await settleNotifications();
+    expect((await me(session)).body).toMatchObject({ mfa_enabled: false });
   });
 
   it('a write straight to the database (SQL on the same connection) is seen on the next request', async () => {

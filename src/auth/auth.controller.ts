@@ -24,7 +24,6 @@ import { Public } from '../common/access/public.decorator';
 import { CurrentLogin } from './decorators/verified-login.decorator';
 import { OAuthTokenEndpoint } from './decorators/oauth-token-endpoint.decorator';
 import { AllowsPendingMfa } from '../common/access/second-factor-access.decorator';
-import { MfaFactorsService } from '../mfa/mfa-factors.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { MeDto } from './dto/me.dto';
 import { MfaRequiredDto } from './dto/mfa-required.dto';
@@ -52,7 +51,6 @@ export class AuthController {
     private readonly responder: LoginResponder,
     private readonly passwords: PasswordChangeService,
     private readonly cookies: AuthCookies,
-    private readonly factors: MfaFactorsService,
   ) {}
 
   @Post('login')
@@ -159,8 +157,8 @@ export class AuthController {
   @AllowsPendingMfa()
   @ApiOperation({ summary: 'The current user, and how this session was authenticated' })
   @ApiOkResponse({ type: MeDto })
-  async getCurrentUser(@CurrentPrincipal() principal: Principal): Promise<MeDto> {
-    return MeDto.of(principal, await this.factors.hasFactor(principal.user.id));
+  getCurrentUser(@CurrentPrincipal() principal: Principal): MeDto {
+    return MeDto.of(principal);
   }
 
   @Post('change-password')

@@ -2,7 +2,7 @@ import { AuditService } from '../audit/audit.service';
 import { SessionNotFoundError } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
 import { automock } from '../../test/support/automock';
-import { META, session, user } from '../../test/support/auth-fixtures';
+import { account, META, session } from '../../test/support/auth-fixtures';
 import { MySessionsService } from './my-sessions.service';
 
 function setup() {
@@ -12,7 +12,7 @@ function setup() {
   return { sessions, audit, service };
 }
 
-const principal = () => ({ user: user(), session: session() });
+const principal = () => ({ user: account(), session: session() });
 
 describe('MySessionsService', () => {
   it("lists the caller's live sessions", async () => {

@@ -6,7 +6,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import { PasswordPolicy } from '../users/password-policy';
 import { UsersService } from '../users/users.service';
 import { automock } from '../../test/support/automock';
-import { META, codeOf, session, user } from '../../test/support/auth-fixtures';
+import { account, codeOf, META, session, user } from '../../test/support/auth-fixtures';
 import { AuthErrorCode } from './auth.error';
 import { LoginLockoutService } from './login-lockout.service';
 import { PasswordChangeService } from './password-change.service';
@@ -36,7 +36,7 @@ function setup() {
   return { users, sessions, hasher, policy, lockout, audit, refusals, service };
 }
 
-const principal = () => ({ user: user(), session: session() });
+const principal = () => ({ user: account(), session: session() });
 
 describe('PasswordChangeService.change', () => {
   it('stores the new hash, revokes every other session, and audits in the unit of work', async () => {

@@ -7,7 +7,7 @@ import { MfaMethod, SecondFactorService } from '../mfa/second-factor.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { UsersService } from '../users/users.service';
 import { automock } from '../../test/support/automock';
-import { META, codeOf, session, user } from '../../test/support/auth-fixtures';
+import { account, codeOf, META, session, user } from '../../test/support/auth-fixtures';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { LoginLockoutService } from './login-lockout.service';
 import { ReauthenticationService } from './reauthentication.service';
@@ -37,7 +37,7 @@ function setup() {
   return { users, hasher, secondFactor, sessions, lockout, audit, refusals, service };
 }
 
-const principal = () => ({ user: user(), session: session({ amr: ['pwd'] }) });
+const principal = () => ({ user: account(), session: session({ amr: ['pwd'] }) });
 
 async function errorOf(promise: Promise<unknown>): Promise<DomainError> {
   try {

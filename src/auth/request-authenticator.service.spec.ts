@@ -5,14 +5,14 @@ import { PrincipalCache } from '../sessions/principal-cache/principal-cache';
 import { PrincipalCacheFeed } from '../sessions/principal-cache/principal-cache-feed';
 import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
 import { automock } from '../../test/support/automock';
-import { FrozenClock, NOW, codeOf, session, user } from '../../test/support/auth-fixtures';
+import { account, codeOf, FrozenClock, NOW, session } from '../../test/support/auth-fixtures';
 import { AuthErrorCode } from './auth.error';
 import { RequestAuthenticator } from './request-authenticator.service';
 
 /** The real principal check over a mocked statement, with the cache off (its own spec covers it). */
 function setup() {
   const sessions = automock(SessionPrincipalRepository);
-  sessions.findBySessionId.mockResolvedValue({ session: session(), user: user() });
+  sessions.findBySessionId.mockResolvedValue({ session: session(), user: account() });
   const unitOfWork = automock(UnitOfWork);
   unitOfWork.isActive.mockReturnValue(false);
   const principals = new LivePrincipals(
@@ -86,19 +86,19 @@ describe('RequestAuthenticator.authenticate', () => {
 
   it.each([
     ['the session is unknown (or its user was deleted)', () => null],
-    ['the session was revoked', () => ({ session: session({ revokedAt: NOW }), user: user() })],
+    ['the session was revoked', () => ({ session: session({ revokedAt: NOW }), user: account() })],
     [
       'the session is idle-expired',
-      () => ({ session: session({ idleExpiresAt: NOW }), user: user() }),
+      () => ({ session: session({ idleExpiresAt: NOW }), user: account() }),
     ],
     [
       'the session reached its absolute expiry',
-      () => ({ session: session({ absoluteExpiresAt: NOW }), user: user() }),
+      () => ({ session: session({ absoluteExpiresAt: NOW }), user: account() }),
     ],
-    ['the user is disabled', () => ({ session: session(), user: user({ isActive: false }) })],
+    ['the user is disabled', () => ({ session: session(), user: account({ isActive: false }) })],
     [
       "the token's subject is not the session's user",
-      () => ({ session: session({ userId: 'u-2' }), user: user({ id: 'u-2' }) }),
+      () => ({ session: session({ userId: 'u-2' }), user: account({ id: 'u-2' }) }),
     ],
   ])('refuses when %s', async (_label, found) => {
     const { service, sessions } = setup();

@@ -3,8 +3,14 @@ import { DataSource, IsNull, Not } from 'typeorm';
 import { EntityStatements } from '../database/entity-statement';
 import type { StatementResult } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
+import { PrincipalChanges } from '../sessions/principal-cache/principal-changes';
 import { FactorKind, MfaFactor } from './entities/mfa-factor.entity';
 
+/**
+ * The user's second factors. The principal check reads whether a user has a confirmed one (`/auth/me`'s
+ * `mfa_enabled`, the role policy), so every write that can change that — a factor added, confirmed or removed —
+ * goes through PrincipalChanges; a factor's use (time step, signature counter) changes nothing it reads.
+ */
 @Injectable()
 export class MfaFactorsRepository {
   private hasConfirmedStatement?: (values: { userId: string }) => Promise<StatementResult>;
@@ -12,11 +18,12 @@ export class MfaFactorsRepository {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly dataSource: DataSource,
+    private readonly principals: PrincipalChanges,
   ) {}
 
   /**
-   * Whether the user has a confirmed factor. Asked on every GET /auth/me (and by the role policy), so it is one
-   * prepared statement rather than a query built per call.
+   * Whether the user has a confirmed factor, read now (the sign-in paths; an authenticated request has it in
+   * its principal). One prepared statement rather than a query built per call.
    */
   async hasConfirmed(userId: string): Promise<boolean> {
     const statement = (this.hasConfirmedStatement ??= prepareHasConfirmed(
@@ -26,7 +33,8 @@ export class MfaFactorsRepository {
   }
 
   async insert(factor: MfaFactor): Promise<void> {
-    await (await this.unitOfWork.manager()).insert(MfaFactor, factor);
+    const manager = await this.unitOfWork.manager();
+    await this.principals.write({ userId: factor.userId }, () => manager.insert(MfaFactor, factor));
   }
 
   /** The user's confirmed factors, oldest first. */
@@ -48,17 +56,19 @@ export class MfaFactorsRepository {
     });
   }
 
-  /** Confirms a pending factor; false when it was already confirmed (or is gone). */
-  async confirm(id: string, step: number, now: Date): Promise<boolean> {
-    const result = await (
-      await this.unitOfWork.manager()
-    )
-      .createQueryBuilder()
-      .update(MfaFactor)
-      .set({ confirmedAt: now, lastStep: step, lastUsedAt: now })
-      .where('id = :id', { id })
-      .andWhere('confirmed_at IS NULL')
-      .execute();
+  /** Confirms a pending factor of the user; false when it was already confirmed (or is gone). */
+  async confirm(userId: string, id: string, step: number, now: Date): Promise<boolean> {
+    const manager = await this.unitOfWork.manager();
+    const result = await this.principals.write({ userId }, () =>
+      manager
+        .createQueryBuilder()
+        .update(MfaFactor)
+        .set({ confirmedAt: now, lastStep: step, lastUsedAt: now })
+        .where('id = :id', { id })
+        .andWhere('user_id = :userId', { userId })
+        .andWhere('confirmed_at IS NULL')
+        .execute(),
+    );
     return result.affected === 1;
   }
 
@@ -124,14 +134,18 @@ export class MfaFactorsRepository {
   }
 
   async deleteOfUser(userId: string, id: string): Promise<boolean> {
-    const result = await (await this.unitOfWork.manager()).delete(MfaFactor, { id, userId });
+    const manager = await this.unitOfWork.manager();
+    const result = await this.principals.write({ userId }, () =>
+      manager.delete(MfaFactor, { id, userId }),
+    );
     return (result.affected ?? 0) > 0;
   }
 
   /** Every factor of the user, pending ones included; returns how many confirmed ones there were. */
   async deleteAllOfUser(userId: string): Promise<number> {
     const confirmed = await this.countConfirmed(userId);
-    await (await this.unitOfWork.manager()).delete(MfaFactor, { userId });
+    const manager = await this.unitOfWork.manager();
+    await this.principals.write({ userId }, () => manager.delete(MfaFactor, { userId }));
     return confirmed;
   }
 }

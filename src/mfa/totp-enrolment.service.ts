@@ -102,7 +102,7 @@ export class TotpEnrolmentService {
     const step = matchingStep(secret, code.trim(), now.getTime());
     if (step === null) throw new MfaError(MfaErrorCode.EnrolmentCodeInvalid);
     const first = !(await this.overview.hasFactor(userId));
-    if (!(await this.factors.confirm(factor.id, step, now)))
+    if (!(await this.factors.confirm(userId, factor.id, step, now)))
       throw new MfaError(MfaErrorCode.FactorNotFound);
     const recoveryCodes = first ? await this.overview.issueRecoveryCodes(userId) : [];
     await this.sessions.recordAuthentication(principal.session, AuthMethod.OneTimeCode);

@@ -1,20 +1,21 @@
 import { automock } from '../../test/support/automock';
 import { FrozenClock, NOW, session } from '../../test/support/auth-fixtures';
-import type { PrincipalUser } from '../common/access/principal';
+import type { PrincipalAccount } from '../common/access/principal';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { SessionsService } from '../sessions/sessions.service';
 import { OidcSessionLink } from './entities/oidc-session-link.entity';
 import { SessionLinksRepository } from './session-links.repository';
 import { SessionLinksService } from './session-links.service';
 
-const USER: PrincipalUser = {
+const USER: PrincipalAccount = {
   id: 'user-1',
   username: 'alice',
   displayName: null,
-  role: 'user' as PrincipalUser['role'],
+  role: 'user' as PrincipalAccount['role'],
   isActive: true,
   mustChangePassword: false,
   createdAt: NOW,
+  hasSecondFactor: false,
 };
 
 function link(overrides: Partial<OidcSessionLink> = {}): OidcSessionLink {
@@ -32,7 +33,7 @@ function link(overrides: Partial<OidcSessionLink> = {}): OidcSessionLink {
 
 function setup(found: {
   link: OidcSessionLink | null;
-  user?: Partial<PrincipalUser>;
+  user?: Partial<PrincipalAccount>;
   live?: boolean;
 }) {
   const links = automock(SessionLinksRepository);

@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import type { PrincipalSession, PrincipalUser } from '../common/access/principal';
+import type { PrincipalAccount, PrincipalSession } from '../common/access/principal';
 import { UnitOfWork } from '../database/unit-of-work';
 import { Session, type SessionLifetime } from './entities/session.entity';
 
 /** A session (what decides whether it is live) with the account it belongs to, as the database says now. */
 export interface SessionPrincipal {
   session: PrincipalSession & SessionLifetime;
-  user: PrincipalUser;
+  user: PrincipalAccount;
 }
 
-/** The users table, named rather than imported: sessions needs nothing from the users feature. */
+/** The users and second-factor tables, named rather than imported: sessions needs nothing from those features. */
 const USERS = 'users';
+const FACTORS = 'mfa_factors';
+/** The alias of the computed "has a confirmed second factor" column. */
+const HAS_SECOND_FACTOR = 'u_has_second_factor';
 const SESSION_COLUMNS = [
   'id',
   'userId',
@@ -82,9 +85,11 @@ export class SessionPrincipalRepository {
         column,
       );
     }
+    // EXISTS gives a boolean on PostgreSQL and 0/1 on SQLite.
+    user.hasSecondFactor = row[HAS_SECOND_FACTOR] === true || row[HAS_SECOND_FACTOR] === 1;
     return {
       session: session as unknown as SessionPrincipal['session'],
-      user: user as unknown as PrincipalUser,
+      user: user as unknown as PrincipalAccount,
     };
   }
 }
@@ -112,8 +117,15 @@ function prepare(dataSource: DataSource): PreparedPrincipal {
     .join(', ');
   const column = (name: string) =>
     driver.escape(sessions.findColumnWithPropertyName(name)!.databaseName);
+  const factors = dataSource.getMetadata(FACTORS);
+  const factorColumn = (name: string) =>
+    driver.escape(factors.findColumnWithPropertyName(name)!.databaseName);
+  const hasSecondFactor =
+    `EXISTS (SELECT 1 FROM ${driver.escape(factors.tableName)} f ` +
+    `WHERE f.${factorColumn('userId')} = u.${driver.escape('id')} ` +
+    `AND f.${factorColumn('confirmedAt')} IS NOT NULL) AS ${driver.escape(HAS_SECOND_FACTOR)}`;
   const [sql] = driver.escapeQueryWithParameters(
-    `SELECT ${list} FROM ${driver.escape(sessions.tableName)} s ` +
+    `SELECT ${list}, ${hasSecondFactor} FROM ${driver.escape(sessions.tableName)} s ` +
       `INNER JOIN ${driver.escape(users.tableName)} u ON u.${driver.escape('id')} = s.${column('userId')} ` +
       `WHERE s.${column('id')} = :id`,
     { id: '' },

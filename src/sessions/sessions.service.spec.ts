@@ -3,7 +3,7 @@ import type { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { automock } from '../../test/support/automock';
-import { FrozenClock, session as fixtureSession, user } from '../../test/support/auth-fixtures';
+import { account, FrozenClock, session as fixtureSession } from '../../test/support/auth-fixtures';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
@@ -178,7 +178,7 @@ describe('SessionsService liveness', () => {
     const { service, principals } = setup();
     const principal: SessionPrincipal = {
       session: fixtureSession({ id: 's-1' }),
-      user: user(),
+      user: account(),
     };
     principals.findBySessionId.mockResolvedValue(principal);
     expect(await service.findPrincipal('s-1')).toBe(principal);

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
 import { Client } from 'pg';
 import request from 'supertest';
 import { PasswordHasher } from '../../src/common/crypto/password-hasher';
@@ -177,6 +178,25 @@ describe('principal cache across two instances', () => {
         );
       });
     });
+  });
+
+  it('B shows a second factor enrolled and removed through A on the next request', async () => {
+    const { token } = await warmSession();
+    const bearer = `Bearer ${token}`;
+    expect((await me(b, token)).body.mfa_enabled).toBe(false);
+    const begun = await on(a).post('/auth/mfa/totp').set('Authorization', bearer).send({});
+    expect(begun.status).toBe(201);
+    const code = new TOTP({ secret: Secret.fromBase32(begun.body.secret as string) }).generate();
+    const confirmed = await on(a)
+      .post(`/auth/mfa/totp/${begun.body.id}/confirm`)
+      .set('Authorization', bearer)
+      .send({ code });
+    expect(confirmed.status).toBe(200);
+    expect((await me(b, token)).body.mfa_enabled).toBe(true);
+    await warmOnBoth(token);
+    const removed = await on(a).delete(`/auth/mfa/${begun.body.id}`).set('Authorization', bearer);
+    expect(removed.status).toBe(204);
+    expect((await me(b, token)).body.mfa_enabled).toBe(false);
   });
 
   it('B reads the database while it has lost the notifications, and caches again once they are back', async () => {

@@ -1,4 +1,5 @@
 import { Clock } from '../../src/common/clock';
+import type { PrincipalAccount } from '../../src/common/access/principal';
 import { Role } from '../../src/common/access/role';
 import { AuthError } from '../../src/auth/auth.error';
 import { Session } from '../../src/sessions/entities/session.entity';
@@ -22,6 +23,13 @@ export function user(overrides: Partial<User> = {}): User {
     updatedAt: NOW,
     ...overrides,
   });
+}
+
+/** The user as an authenticated request sees it: the account and whether it has a confirmed second factor. */
+export function account(
+  overrides: Partial<User> & { hasSecondFactor?: boolean } = {},
+): User & PrincipalAccount {
+  return Object.assign(user(), { hasSecondFactor: false, ...overrides });
 }
 
 export function session(overrides: Partial<Session> = {}): Session {

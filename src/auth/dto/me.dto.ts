@@ -20,10 +20,10 @@ export class MeDto extends UserDto {
   })
   auth_time!: string;
 
-  static of(principal: Principal, mfaEnabled: boolean): MeDto {
+  static of(principal: Principal): MeDto {
     return {
       ...UserDto.from(principal.user),
-      mfa_enabled: mfaEnabled,
+      mfa_enabled: principal.user.hasSecondFactor,
       amr: principal.session.amr,
       auth_time: principal.session.authTime.toISOString(),
     };

@@ -6,7 +6,6 @@ import type { Principal } from '../../common/access/principal';
 import type { Role } from '../../common/access/role';
 import { ALLOWS_PENDING_MFA } from '../../common/access/second-factor-access.decorator';
 import { AppConfig } from '../../config/app-config';
-import { MfaFactorsService } from '../../mfa/mfa-factors.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
 
 /**
@@ -21,13 +20,12 @@ export class SecondFactorPolicyGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly factors: MfaFactorsService,
     config: AppConfig,
   ) {
     this.requiredRoles = config.mfa.requiredRoles;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean {
     const principal = context
       .switchToHttp()
       .getRequest<FastifyRequest & { user?: Principal }>().user;
@@ -39,7 +37,7 @@ export class SecondFactorPolicyGuard implements CanActivate {
     ]);
     if (allowed) return true;
     throw new AuthError(
-      (await this.factors.hasFactor(principal.user.id))
+      principal.user.hasSecondFactor
         ? AuthErrorCode.ReauthenticationRequired
         : AuthErrorCode.MfaEnrolmentRequired,
     );

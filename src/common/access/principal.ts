@@ -11,6 +11,12 @@ export interface PrincipalUser {
   createdAt: Date;
 }
 
+/** The account behind an authenticated request: its fields, and whether it has a confirmed second factor. */
+export interface PrincipalAccount extends PrincipalUser {
+  /** A confirmed TOTP app or passkey, as the database says right now. */
+  hasSecondFactor: boolean;
+}
+
 /** The live session the request's access token belongs to. */
 export interface PrincipalSession {
   id: string;
@@ -23,6 +29,6 @@ export interface PrincipalSession {
 
 /** Who is calling, as the database says right now (not as the token claims). */
 export interface Principal {
-  user: PrincipalUser;
+  user: PrincipalAccount;
   session: PrincipalSession;
 }

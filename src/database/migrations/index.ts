@@ -9,6 +9,7 @@ import { OidcProvider1764202400000 } from './1764202400000-oidc-provider';
 import { MultiFactor1764202500000 } from './1764202500000-multi-factor';
 import { WebAuthnCeremonies1764202600000 } from './1764202600000-webauthn-ceremonies';
 import { PrincipalChangeNotifications1764202700000 } from './1764202700000-principal-change-notifications';
+import { SecondFactorNotifications1764202800000 } from './1764202800000-second-factor-notifications';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   MultiFactor1764202500000,
   WebAuthnCeremonies1764202600000,
   PrincipalChangeNotifications1764202700000,
+  SecondFactorNotifications1764202800000,
 ];

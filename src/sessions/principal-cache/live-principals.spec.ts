@@ -1,5 +1,5 @@
 import { automock } from '../../../test/support/automock';
-import { NOW, session, user } from '../../../test/support/auth-fixtures';
+import { account, NOW, session } from '../../../test/support/auth-fixtures';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { AuthMetrics } from '../../metrics/auth-metrics';
 import { SessionPrincipalRepository } from '../session-principal.repository';
@@ -11,7 +11,7 @@ function setup() {
   const repository = automock(SessionPrincipalRepository);
   repository.findBySessionId.mockImplementation(async () => ({
     session: session(),
-    user: user(),
+    user: account(),
   }));
   const unitOfWork = automock(UnitOfWork);
   unitOfWork.isActive.mockReturnValue(false);
@@ -39,7 +39,7 @@ describe('LivePrincipals', () => {
     const later = new Date(session().idleExpiresAt.getTime() + 1);
     repository.findBySessionId.mockResolvedValue({
       session: session({ idleExpiresAt: new Date(later.getTime() + 60_000) }),
-      user: user(),
+      user: account(),
     });
     expect(await live.find('s-1', 'u-1', later)).not.toBeNull();
     expect(repository.findBySessionId).toHaveBeenCalledTimes(2);
@@ -57,7 +57,7 @@ describe('LivePrincipals', () => {
     cache.forget({ userId: 'u-1' });
     repository.findBySessionId.mockResolvedValue({
       session: session(),
-      user: user({ isActive: false }),
+      user: account({ isActive: false }),
     });
     expect(await live.find('s-1', 'u-1', NOW)).toBeNull();
   });

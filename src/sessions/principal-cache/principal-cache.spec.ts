@@ -1,10 +1,10 @@
-import { NOW, session, user } from '../../../test/support/auth-fixtures';
+import { account, NOW, session } from '../../../test/support/auth-fixtures';
 import type { SessionPrincipal } from '../session-principal.repository';
 import { PrincipalCache } from './principal-cache';
 
 const principal = (sessionId = 's-1', userId = 'u-1'): SessionPrincipal => ({
   session: session({ id: sessionId, userId }),
-  user: user({ id: userId }),
+  user: account({ id: userId }),
 });
 
 function serving(capacity = 3, maxAgeMs = 5_000) {

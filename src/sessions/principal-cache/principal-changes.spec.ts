@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { NOW, session, user } from '../../../test/support/auth-fixtures';
+import { account, NOW, session } from '../../../test/support/auth-fixtures';
 import type { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { PrincipalCache } from './principal-cache';
@@ -26,8 +26,8 @@ function setup() {
   } as AppConfig);
   const cache = new PrincipalCache(10, 60_000);
   cache.resume();
-  const live = { session: session(), user: user() };
-  const revoked = { session: session({ revokedAt: NOW }), user: user() };
+  const live = { session: session(), user: account() };
+  const revoked = { session: session({ revokedAt: NOW }), user: account() };
   return { unitOfWork, cache, changes: new PrincipalChanges(cache, unitOfWork), live, revoked };
 }
 
