@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -6,6 +5,9 @@ import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { auditedWriteUnderFlood } from './audit-flood';
+import { machineBusySeconds, processCpuSeconds } from './cpu';
+import { memory } from './memory';
+import { log, login, rate, round2, stats } from './requests';
 import {
   BENCH_ADMIN,
   startBareFastify,
@@ -35,51 +37,6 @@ const MEMORY_REQUESTS = smoke ? 2_000 : 100_000;
 const READ_CONNECTIONS = 50;
 const LOGIN_CONCURRENCY = 4;
 const ARGON2 = { memoryKiB: 19_456, timeCost: 2, parallelism: 1 };
-
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-}
-
-const stats = (values: number[]): Stats => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    median: sorted[Math.floor(sorted.length / 2)],
-    min: sorted[0],
-    max: sorted[sorted.length - 1],
-  };
-};
-const round2 = (value: number) => Math.round(value * 100) / 100;
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function json<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  if (!response.ok)
-    throw new Error(`${init?.method ?? 'GET'} ${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-async function login(
-  server: BenchServer,
-): Promise<{ access_token: string; refresh_token: string }> {
-  return json(`${server.url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...BENCH_ADMIN, client: 'api' }),
-  });
-}
-
-async function rate(
-  options: autocannon.Options,
-): Promise<{ perSecond: number; p99: number; failures: number }> {
-  const result = await autocannon({ timeout: 30, ...options });
-  return {
-    perSecond: result['2xx'] / result.duration,
-    p99: result.latency.p99,
-    failures: result.non2xx + result.errors + result.timeouts,
-  };
-}
 
 /**
  * The pipeline and the authenticated read, round by round: the bare Fastify route (the ceiling), Aegis'
@@ -129,7 +86,7 @@ async function authenticatedRead(server: BenchServer, bareUrl: string, meBar: nu
   };
 }
 
-function argon2Baseline(seconds: number): number {
+function argon2Baseline(seconds: number): { perSecond: number; cpuMsPerVerify: number } {
   const output = execFileSync(
     process.execPath,
     [
@@ -142,7 +99,7 @@ function argon2Baseline(seconds: number): number {
     ],
     { encoding: 'utf8' },
   );
-  return (JSON.parse(output) as { perSecond: number }).perSecond;
+  return JSON.parse(output) as { perSecond: number; cpuMsPerVerify: number };
 }
 
 async function logins(server: BenchServer) {
@@ -151,8 +108,15 @@ async function logins(server: BenchServer) {
   const raw: number[] = [];
   const ratios: number[] = [];
   const p99: number[] = [];
+  // Where a login's CPU goes: the Aegis process (argon2's threads included), and the whole machine (the
+  // database's backends and the load generator too), against what a raw verification costs.
+  const aegisCpuMs: number[] = [];
+  const machineCpuMs: number[] = [];
+  const verifyCpuMs: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const baseline = argon2Baseline(SECONDS);
+    const aegisBefore = processCpuSeconds(server.pid);
+    const machineBefore = machineBusySeconds();
     const measured = await rate({
       url: `${server.url}/auth/login`,
       method: 'POST',
@@ -162,16 +126,22 @@ async function logins(server: BenchServer) {
       body,
     });
     if (measured.failures > 0) throw new Error(`login failed ${measured.failures} times`);
-    raw.push(baseline);
+    const count = measured.succeeded;
+    aegisCpuMs.push(((processCpuSeconds(server.pid) - aegisBefore) * 1000) / count);
+    machineCpuMs.push(((machineBusySeconds() - machineBefore) * 1000) / count);
+    verifyCpuMs.push(baseline.cpuMsPerVerify);
+    raw.push(baseline.perSecond);
     service.push(measured.perSecond);
     p99.push(measured.p99);
-    ratios.push(measured.perSecond / baseline);
+    ratios.push(measured.perSecond / baseline.perSecond);
   }
   return {
     loginsPerSecond: stats(service),
     rawVerifyPerSecond: stats(raw),
     ratio: stats(ratios),
     p99Ms: stats(p99),
+    cpuMsPerLogin: { aegis: stats(aegisCpuMs), machine: stats(machineCpuMs) },
+    cpuMsPerRawVerify: stats(verifyCpuMs),
     bar: 0.95,
   };
 }
@@ -241,52 +211,6 @@ async function isolation(server: BenchServer) {
   };
 }
 
-async function memory(server: BenchServer) {
-  const connections = 8;
-  const { access_token } = await login(server);
-  // Each refresh takes a token from the pool and puts its successor back (one session per token).
-  const pool: string[] = [];
-  for (let i = 0; i < connections * 2; i++) pool.push((await login(server)).refresh_token);
-  const mixed: autocannon.Request[] = [
-    { method: 'GET', path: '/auth/me', headers: { authorization: `Bearer ${access_token}` } },
-    { method: 'GET', path: '/health/live' },
-    { method: 'GET', path: '/auth/me', headers: { authorization: 'Bearer invalid' } },
-    {
-      method: 'POST',
-      path: '/auth/refresh',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (request) => ({
-        ...request,
-        body: JSON.stringify({ refresh_token: pool.shift() ?? 'none' }),
-      }),
-      onResponse: (status, body) => {
-        if (status === 200)
-          pool.push((JSON.parse(body) as { refresh_token: string }).refresh_token);
-      },
-    },
-  ];
-  const afterWarmUp = server.rssBytes();
-  const afterRounds: number[] = [];
-  for (let round = 0; round < 3; round++) {
-    await autocannon({
-      url: server.url,
-      connections,
-      amount: MEMORY_REQUESTS,
-      requests: mixed,
-      timeout: 30,
-    });
-    afterRounds.push(server.rssBytes());
-  }
-  const mb = (bytes: number) => round2(bytes / 1024 / 1024);
-  return {
-    rssAfterWarmUpMb: mb(afterWarmUp),
-    rssAfterEachRoundMb: afterRounds.map(mb),
-    requestsPerRound: MEMORY_REQUESTS,
-    growthFirstToLastRoundMb: mb(afterRounds[2] - afterRounds[0]),
-    bar: { maxRssMb: 150 },
-  };
-}
-
 async function postgresDatabase(
   adminUrl: string,
 ): Promise<{ database: BenchDatabase; drop: () => Promise<void> }> {
@@ -334,7 +258,7 @@ async function suite(database: BenchDatabase, bareUrl: string) {
       ['refresh', () => refreshes(server, postgres ? 1_500 : 3_000)],
       ['auditFlood', () => auditedWriteUnderFlood(server, { rounds: ROUNDS, seconds: SECONDS })],
       ['isolation', () => isolation(server)],
-      ['memory', () => memory(server)],
+      ['memory', () => memory(server, MEMORY_REQUESTS)],
     ];
     const results: Record<string, unknown> = {};
     for (const [name, run] of scenarios) {

@@ -37,6 +37,12 @@ async function freePort(): Promise<number> {
   });
 }
 
+function passThrough(...names: string[]): Record<string, string> {
+  return Object.fromEntries(
+    names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
+  );
+}
+
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -65,6 +71,8 @@ export async function startServer(
   const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../src/main.js')], {
     env: {
       PATH: process.env.PATH,
+      // For A/B runs of memory: glibc's arena count and V8's options (both read at process start).
+      ...passThrough('MALLOC_ARENA_MAX', 'NODE_OPTIONS'),
       // Production settings over plain HTTP on loopback: the load generator speaks no TLS.
       AEGIS_ENV: 'production',
       SECURE_COOKIES: 'false',
