@@ -37,12 +37,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-function passThrough(...names: string[]): Record<string, string> {
-  return Object.fromEntries(
-    names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
-  );
-}
-
 async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -71,8 +65,12 @@ export async function startServer(
   const child = spawn(process.execPath, [...nodeArgs, resolve(__dirname, '../src/main.js')], {
     env: {
       PATH: process.env.PATH,
-      // For A/B runs of memory: glibc's arena count and V8's options (both read at process start).
-      ...passThrough('MALLOC_ARENA_MAX', 'NODE_OPTIONS'),
+      // For A/B runs of memory: glibc's arena count, and V8 options for the Aegis processes alone (NODE_OPTIONS
+      // itself would also reach the bench's own build and load generator).
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
+      ...(process.env.BENCH_SERVER_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS }
+        : {}),
       // Production settings over plain HTTP on loopback: the load generator speaks no TLS.
       AEGIS_ENV: 'production',
       SECURE_COOKIES: 'false',
