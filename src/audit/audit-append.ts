@@ -13,33 +13,34 @@ import { AuditEvent } from './entities/audit-event.entity';
 const CHAIN_LOCK_KEY = 0x4145474953;
 
 /**
- * The three statements of an append to the audit chain, each prepared once (every audited request runs them):
- * the chain lock (PostgreSQL), the head, and the INSERT of the event with every column of the entity. They are
- * three on purpose: under READ COMMITTED a statement's snapshot is taken when it starts, so a head read in the
- * same statement as the lock wait could miss an append committed meanwhile.
+ * The statements of an append to the audit chain, each prepared once (every audited request runs them): the chain
+ * lock with the head, and the INSERT of the event with every column of the entity. On PostgreSQL the lock and the
+ * head are one call of the `aegis_audit_lock_and_head` function (see its migration: the head is read by a statement
+ * of its own after the lock wait, with a fresh snapshot, so it cannot miss an append committed meanwhile); on SQLite
+ * the unit of work already serialises transactions and the head is a plain read.
  */
 export class AuditAppendStatements {
-  private readonly lock?: PreparedStatement;
   private readonly head: PreparedStatement;
   private readonly insert: (values: Record<string, unknown>) => Promise<unknown>;
   private readonly properties: string[];
 
   constructor(dataSource: DataSource, unitOfWork: UnitOfWork) {
-    if (dataSource.options.type === 'postgres') {
-      this.lock = new PreparedStatement(
-        dataSource,
-        unitOfWork,
-        'aegis_audit_lock',
-        `SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`,
-      );
-    }
-    this.head = new PreparedStatement(
-      dataSource,
-      unitOfWork,
-      'aegis_audit_head',
-      'SELECT seq, hash FROM (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS last_event ' +
-        `UNION ALL SELECT seq, hash FROM audit_chain_anchor WHERE id = ${ANCHOR_ID} ORDER BY seq DESC LIMIT 1`,
-    );
+    this.head =
+      dataSource.options.type === 'postgres'
+        ? new PreparedStatement(
+            dataSource,
+            unitOfWork,
+            'aegis_audit_lock_and_head',
+            'SELECT head_seq AS seq, head_hash AS hash ' +
+              `FROM aegis_audit_lock_and_head(${CHAIN_LOCK_KEY}, ${ANCHOR_ID})`,
+          )
+        : new PreparedStatement(
+            dataSource,
+            unitOfWork,
+            'aegis_audit_head',
+            'SELECT seq, hash FROM (SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1) AS last_event ' +
+              `UNION ALL SELECT seq, hash FROM audit_chain_anchor WHERE id = ${ANCHOR_ID} ORDER BY seq DESC LIMIT 1`,
+          );
     const statements = new EntityStatements(dataSource, unitOfWork);
     const events = statements.metadata(AuditEvent);
     this.properties = events.columns.map((column) => column.propertyName);
@@ -52,13 +53,11 @@ export class AuditAppendStatements {
     );
   }
 
-  /** Takes the chain lock (PostgreSQL; SQLite's unit of work already serialises every transaction). */
-  async lockChain(): Promise<void> {
-    await this.lock?.run([]);
-  }
-
-  /** The last event's position, or the anchor when retention purged every event (or none was written). */
-  async readHead(): Promise<SignedPosition> {
+  /**
+   * Takes the chain lock (PostgreSQL; SQLite's unit of work already serialises every transaction) and returns the
+   * head: the last event's position, or the anchor when retention purged every event (or none was written).
+   */
+  async lockAndReadHead(): Promise<SignedPosition> {
     const { rows } = await this.head.run([]);
     if (rows.length === 0) throw new Error('audit_chain_anchor is missing: run the migrations');
     return { seq: Number(rows[0].seq), hash: rows[0].hash as string };

@@ -57,8 +57,7 @@ export class AuditRepository {
         this.dataSource,
         this.unitOfWork,
       ));
-      await statements.lockChain();
-      const head = await statements.readHead();
+      const head = await statements.lockAndReadHead();
       event.seq = head.seq + 1;
       event.prevHash = head.hash;
       event.hash = chainHash(event.prevHash, event);

@@ -10,6 +10,7 @@ import { MultiFactor1764202500000 } from './1764202500000-multi-factor';
 import { WebAuthnCeremonies1764202600000 } from './1764202600000-webauthn-ceremonies';
 import { PrincipalChangeNotifications1764202700000 } from './1764202700000-principal-change-notifications';
 import { SecondFactorNotifications1764202800000 } from './1764202800000-second-factor-notifications';
+import { AuditChainLockAndHead1764202900000 } from './1764202900000-audit-chain-lock-and-head';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   WebAuthnCeremonies1764202600000,
   PrincipalChangeNotifications1764202700000,
   SecondFactorNotifications1764202800000,
+  AuditChainLockAndHead1764202900000,
 ];
