@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import { account, NOW, session } from '../../test/support/auth-fixtures';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { PrincipalCache } from '../sessions/principal-cache/principal-cache';
@@ -37,11 +36,7 @@ function setup() {
     isActive: () => false,
     manager: async () => manager,
   } as unknown as UnitOfWork;
-  const repository = new MfaFactorsRepository(
-    unitOfWork,
-    {} as DataSource,
-    new PrincipalChanges(cache, unitOfWork),
-  );
+  const repository = new MfaFactorsRepository(unitOfWork, new PrincipalChanges(cache, unitOfWork));
   return { cache, repository, seenDuringWrite };
 }
 

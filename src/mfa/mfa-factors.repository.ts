@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, Not } from 'typeorm';
-import { EntityStatements } from '../database/entity-statement';
-import type { StatementResult } from '../database/prepared-statement';
+import { IsNull, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { PrincipalChanges } from '../sessions/principal-cache/principal-changes';
 import { FactorKind, MfaFactor } from './entities/mfa-factor.entity';
@@ -13,23 +11,20 @@ import { FactorKind, MfaFactor } from './entities/mfa-factor.entity';
  */
 @Injectable()
 export class MfaFactorsRepository {
-  private hasConfirmedStatement?: (values: { userId: string }) => Promise<StatementResult>;
-
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly dataSource: DataSource,
     private readonly principals: PrincipalChanges,
   ) {}
 
   /**
-   * Whether the user has a confirmed factor, read now (the sign-in paths; an authenticated request has it in
-   * its principal). One prepared statement rather than a query built per call.
+   * Whether the user has a confirmed factor, read now: the sign-in paths and enrolment. An authenticated request
+   * has the answer in its principal (read with the session), so this is off the per-request path.
    */
   async hasConfirmed(userId: string): Promise<boolean> {
-    const statement = (this.hasConfirmedStatement ??= prepareHasConfirmed(
-      new EntityStatements(this.dataSource, this.unitOfWork),
-    ));
-    return (await statement({ userId })).rows.length > 0;
+    return (await this.unitOfWork.manager()).existsBy(MfaFactor, {
+      userId,
+      confirmedAt: Not(IsNull()),
+    });
   }
 
   async insert(factor: MfaFactor): Promise<void> {
@@ -148,17 +143,4 @@ export class MfaFactorsRepository {
     await this.principals.write({ userId }, () => manager.delete(MfaFactor, { userId }));
     return confirmed;
   }
-}
-
-function prepareHasConfirmed(statements: EntityStatements) {
-  const factors = statements.metadata(MfaFactor);
-  const userId = statements.column(factors, 'userId');
-  const confirmedAt = statements.column(factors, 'confirmedAt');
-  return statements.prepare(
-    'aegis_mfa_has_confirmed',
-    `SELECT 1 AS found FROM ${statements.escape(factors.tableName)} ` +
-      `WHERE ${statements.escape(userId.databaseName)} = :userId ` +
-      `AND ${statements.escape(confirmedAt.databaseName)} IS NOT NULL LIMIT 1`,
-    [{ name: 'userId', column: userId }],
-  );
 }
