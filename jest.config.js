@@ -1,5 +1,5 @@
 // Nest 12 ships ESM-only packages; @swc/jest compiles them (and our TS) to CommonJS
-// because ts-jest cannot (Node 20 can require() ESM at run time, Jest's module loader cannot).
+// because ts-jest cannot (Node can require() ESM at run time, Jest's module loader cannot).
 // swc does not type-check: CI runs tsc.
 const swc = [
   '@swc/jest',
@@ -12,7 +12,7 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
-// ESM-only packages (or CommonJS ones that import() them) that Node 20 loads natively but Jest cannot:
+// ESM-only packages (or CommonJS ones that import() them) that Node loads natively but Jest cannot:
 // compiled to CommonJS by swc. @fastify/cookie import()s `cookie`; @fastify/static requires content-disposition.
 const ESM_PACKAGES = [
   '@nestjs',
@@ -31,7 +31,6 @@ const common = {
   transform: { '^.+\\.(t|j)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   testEnvironment: 'node',
-  setupFiles: ['<rootDir>/test/support/known-warnings.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // The mutation run's sandboxes are full copies of the project: never collect or resolve from them.
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
@@ -62,7 +61,7 @@ module.exports = {
       displayName: 'multi',
       rootDir: '.',
       testMatch: ['<rootDir>/test/multi/**/*.multi-spec.ts'],
-      setupFiles: [...common.setupFiles, '<rootDir>/test/multi/require-services.ts'],
+      setupFiles: ['<rootDir>/test/multi/require-services.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/long-test-timeout.ts'],
     },
     {
