@@ -1,3 +1,4 @@
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -21,6 +22,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        // Cross-feature reactions: an owner publishes, features that care subscribe (see src/mfa/events).
+        EventEmitterModule.forRoot(),
         LoggingModule,
         CommonModule,
         DatabaseModule,

@@ -1,5 +1,5 @@
 import { CredentialVerificationService } from '../src/auth/credential-verification.service';
-import { LoginService } from '../src/auth/login.service';
+import { LoginService } from '../src/auth/login/login.service';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { Session } from '../src/sessions/entities/session.entity';
 import { UserAdministrationService } from '../src/users/user-administration.service';

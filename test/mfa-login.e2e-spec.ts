@@ -1,4 +1,4 @@
-import { MfaChallenge } from '../src/mfa/entities/mfa-challenge.entity';
+import { LoginChallenge } from '../src/auth/login/login-challenge/login-challenge.entity';
 import { enrolTotp, passwordStep, withTotp } from './factories/mfa.factory';
 import { logIn } from './factories/session.factory';
 import { createUser } from './factories/user.factory';
@@ -93,7 +93,7 @@ describe('login with an authenticator app (TOTP)', () => {
       attributes: { 'max-age': '300', path: '/auth', httponly: true, samesite: 'Strict' },
     });
     expect(await countSessions(t, alice.user.id)).toBe(sessionsBefore);
-    const stored = await t.dataSource.getRepository(MfaChallenge).find();
+    const stored = await t.dataSource.getRepository(LoginChallenge).find();
     expect(JSON.stringify(stored)).not.toContain(login.body.mfa_token);
 
     const verified = await verify({
@@ -246,6 +246,32 @@ describe('login with an authenticator app (TOTP)', () => {
       code: totpCode(secret, t.clock),
     });
     expectProblem(late, 401, 'MFA_CHALLENGE_EXPIRED');
+  });
+
+  it('ends the open challenges of a user whose factors an administrator reset', async () => {
+    const ivy = await createUser(t);
+    const { secret } = await withTotp(t, ivy);
+    const token = await passwordStep(t, ivy);
+    const challenges = t.dataSource.getRepository(LoginChallenge);
+    expect(await challenges.countBy({ userId: ivy.user.id })).toBe(1);
+    const admin = await logIn(t, {
+      username: 'root-admin',
+      password: 'bootstrap admin passphrase',
+    });
+    expect(
+      (
+        await t
+          .http()
+          .delete(`/users/${ivy.user.id}/mfa`)
+          .set('Authorization', `Bearer ${admin.accessToken}`)
+      ).status,
+    ).toBe(204);
+    expect(await challenges.countBy({ userId: ivy.user.id })).toBe(0);
+    expectProblem(
+      await verify({ mfa_token: token, method: 'totp', code: totpCode(secret, t.clock) }),
+      401,
+      'MFA_CHALLENGE_EXPIRED',
+    );
   });
 
   it('refuses a challenge whose password was reset in between, and a made-up token', async () => {

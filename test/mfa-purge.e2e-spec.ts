@@ -1,6 +1,6 @@
-import { MfaChallenge } from '../src/mfa/entities/mfa-challenge.entity';
+import { LoginChallenge } from '../src/auth/login/login-challenge/login-challenge.entity';
 import { WebAuthnCeremony } from '../src/mfa/entities/webauthn-ceremony.entity';
-import { MfaPurgeService } from '../src/mfa/mfa-purge.service';
+import { SignInStatePurgeService } from '../src/auth/login/login-challenge/sign-in-state-purge.service';
 import { passwordStep, withTotp } from './factories/mfa.factory';
 import { createUser } from './factories/user.factory';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -18,11 +18,11 @@ describe('purging expired second-factor challenges and passkey ceremonies', () =
     await passwordStep(t, user); // a password step nobody answers
     const options = await t.http().post('/auth/passkey/options').send({});
     expect(options.status).toBe(200); // a passwordless ceremony nobody finishes
-    const challenges = t.dataSource.getRepository(MfaChallenge);
+    const challenges = t.dataSource.getRepository(LoginChallenge);
     const ceremonies = t.dataSource.getRepository(WebAuthnCeremony);
     expect(await challenges.count()).toBe(1);
     expect(await ceremonies.count()).toBe(1);
-    const purge = t.app.get(MfaPurgeService);
+    const purge = t.app.get(SignInStatePurgeService);
 
     expect(await purge.purge()).toEqual({ challenges: 0, ceremonies: 0 });
     t.clock.advance(5 * 60_000 + 1_000); // both live 5 minutes

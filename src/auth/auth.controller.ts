@@ -27,9 +27,9 @@ import { AllowsPendingMfa } from '../common/access/second-factor-access.decorato
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { MeDto } from './dto/me.dto';
 import { MfaRequiredDto } from './dto/mfa-required.dto';
-import { MFA_REQUIRED_PROBLEM } from './mfa-required.error';
-import { LoginResponder } from './login-responder';
-import { LoginService } from './login.service';
+import { MFA_REQUIRED_PROBLEM } from './login/mfa-required.error';
+import { LoginResponder } from './login/login-responder';
+import { LoginService } from './login/login.service';
 import { DetailDto } from './dto/detail.dto';
 import { LoginDto } from './dto/login.dto';
 import { LogoutDto } from './dto/logout.dto';

@@ -38,13 +38,18 @@ import { SessionGrantsService } from './session-grants.service';
 import { MySessionsController } from './my-sessions.controller';
 import { RecentAuthenticationGuard } from './guards/recent-authentication.guard';
 import { SecondFactorPolicyGuard } from './guards/second-factor-policy.guard';
-import { LoginResponder } from './login-responder';
-import { LoginService } from './login.service';
-import { ReauthenticationController } from './reauthentication.controller';
-import { ReauthenticationService } from './reauthentication.service';
-import { SecondFactorLoginController } from './second-factor-login.controller';
-import { PasskeyLoginController } from './passkey-login.controller';
-import { PasskeyLoginService } from './passkey-login.service';
+import { LoginResponder } from './login/login-responder';
+import { LoginService } from './login/login.service';
+import { LoginChallenge } from './login/login-challenge/login-challenge.entity';
+import { LoginChallengesRepository } from './login/login-challenge/login-challenges.repository';
+import { LoginChallengesService } from './login/login-challenge/login-challenges.service';
+import { SignInStatePurgeService } from './login/login-challenge/sign-in-state-purge.service';
+import { SecondFactorStepService } from './login/second-factor-step.service';
+import { ReauthenticationController } from './reauthentication/reauthentication.controller';
+import { ReauthenticationService } from './reauthentication/reauthentication.service';
+import { SecondFactorLoginController } from './login/second-factor-login.controller';
+import { PasskeyLoginController } from './passkey-login/passkey-login.controller';
+import { PasskeyLoginService } from './passkey-login/passkey-login.service';
 
 const ONE_MINUTE_MS = 60_000;
 
@@ -54,7 +59,7 @@ const ONE_MINUTE_MS = 60_000;
     SessionsModule,
     AuditModule,
     MfaModule,
-    TypeOrmModule.forFeature([LoginLockout]),
+    TypeOrmModule.forFeature([LoginLockout, LoginChallenge]),
     PassportModule,
     // Keys, algorithm, issuer and audience are passed on every call by AccessTokenService (key rollover).
     JwtModule.register({}),
@@ -81,6 +86,10 @@ const ONE_MINUTE_MS = 60_000;
     CredentialVerificationService,
     SessionGrantsService,
     LoginService,
+    SecondFactorStepService,
+    LoginChallengesRepository,
+    LoginChallengesService,
+    SignInStatePurgeService,
     LoginResponder,
     PasskeyLoginService,
     ReauthenticationService,
@@ -108,8 +117,15 @@ const ONE_MINUTE_MS = 60_000;
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: RecentAuthenticationGuard },
   ],
-  // For the OpenID provider's sign-in page: the same password check, session start and cookies as /auth/login.
-  exports: [CredentialVerificationService, LoginService, BrowserSessionService, AuthCookies],
+  // For the OpenID provider's sign-in page: the same password check, login steps, session start and cookies as
+  // /auth/login and /auth/mfa/verify.
+  exports: [
+    CredentialVerificationService,
+    LoginService,
+    SecondFactorStepService,
+    BrowserSessionService,
+    AuthCookies,
+  ],
 })
 export class AuthModule {
   /** Names of the auth cookies for the OpenAPI document (they depend on SECURE_COOKIES). */

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditQueryService } from '../audit/audit-query.service';
 import { AuditSigner } from '../audit/audit-signer';
@@ -22,11 +23,11 @@ import { OidcClientsRepository } from '../oidc/oidc-clients.repository';
 import { OidcClientsService } from '../oidc/oidc-clients.service';
 import { SigningKeysRepository } from '../oidc/signing-keys.repository';
 import { SigningKeysService } from '../oidc/signing-keys.service';
-import { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
+import { LoginChallenge } from '../auth/login/login-challenge/login-challenge.entity';
 import { MfaFactor } from '../mfa/entities/mfa-factor.entity';
 import { RecoveryCode } from '../mfa/entities/recovery-code.entity';
-import { MfaChallengesRepository } from '../mfa/mfa-challenges.repository';
-import { MfaChallengesService } from '../mfa/mfa-challenges.service';
+import { LoginChallengesRepository } from '../auth/login/login-challenge/login-challenges.repository';
+import { LoginChallengesService } from '../auth/login/login-challenge/login-challenges.service';
 import { MfaFactorsRepository } from '../mfa/mfa-factors.repository';
 import { MfaFactorsService } from '../mfa/mfa-factors.service';
 import { WebAuthnCeremony } from '../mfa/entities/webauthn-ceremony.entity';
@@ -59,6 +60,8 @@ export class CliModule {
       module: CliModule,
       imports: [
         ConfigModule.forRoot(config),
+        // An administrator's factor reset ends the user's open login challenges through an event, as in the app.
+        EventEmitterModule.forRoot(),
         CommonModule,
         DatabaseModule,
         TypeOrmModule.forFeature([
@@ -73,7 +76,7 @@ export class CliModule {
           OidcSigningKey,
           MfaFactor,
           RecoveryCode,
-          MfaChallenge,
+          LoginChallenge,
           WebAuthnCeremony,
         ]),
       ],
@@ -103,8 +106,8 @@ export class CliModule {
         SigningKeysService,
         MfaFactorsRepository,
         RecoveryCodesRepository,
-        MfaChallengesRepository,
-        MfaChallengesService,
+        LoginChallengesRepository,
+        LoginChallengesService,
         MfaFactorsService,
         WebAuthnCeremoniesRepository,
       ],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/access/principal';
@@ -9,7 +10,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import { UserError, UserErrorCode } from '../users/user.error';
 import { UsersService } from '../users/users.service';
 import type { MfaFactor } from './entities/mfa-factor.entity';
-import { MfaChallengesService } from './mfa-challenges.service';
+import { SecondFactorsReset } from './events/second-factors-reset.event';
 import { MfaFactorsRepository } from './mfa-factors.repository';
 import { MfaError, MfaErrorCode } from './mfa.error';
 import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes';
@@ -27,12 +28,12 @@ export class MfaFactorsService {
   constructor(
     private readonly factors: MfaFactorsRepository,
     private readonly recoveryCodes: RecoveryCodesRepository,
-    private readonly challenges: MfaChallengesService,
     private readonly ceremonies: WebAuthnCeremoniesRepository,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly events: EventEmitter2,
   ) {}
 
   async overview(userId: string): Promise<FactorOverview> {
@@ -110,7 +111,7 @@ export class MfaFactorsService {
     if (!user) throw new UserError(UserErrorCode.UserNotFound);
     const removed = await this.factors.deleteAllOfUser(user.id);
     await this.recoveryCodes.deleteAllOfUser(user.id);
-    await this.challenges.endAllOfUser(user.id);
+    await this.events.emitAsync(SecondFactorsReset.event, new SecondFactorsReset(user.id));
     await this.ceremonies.deleteAllOfUser(user.id);
     const revoked = await this.sessions.revokeAllForUser(user.id, SessionRevocationReason.MfaReset);
     await this.audit.record({

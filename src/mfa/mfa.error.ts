@@ -1,35 +1,15 @@
 import { DomainError, ErrorKind, type DomainErrorOptions } from '../common/errors/domain-error';
 
 export enum MfaErrorCode {
-  ChallengeExpired = 'MFA_CHALLENGE_EXPIRED',
-  CodeInvalid = 'MFA_CODE_INVALID',
-  CodeReused = 'MFA_CODE_REUSED',
-  MethodNotEnrolled = 'MFA_METHOD_NOT_ENROLLED',
   FactorNotFound = 'MFA_FACTOR_NOT_FOUND',
   TotpAlreadyEnrolled = 'TOTP_ALREADY_ENROLLED',
   NotEnrolled = 'MFA_NOT_ENROLLED',
   EnrolmentCodeInvalid = 'MFA_ENROLMENT_CODE_INVALID',
-  WebAuthnChallengeInvalid = 'WEBAUTHN_CHALLENGE_INVALID',
-  WebAuthnResponseInvalid = 'WEBAUTHN_RESPONSE_INVALID',
-  PasskeyCounterRewound = 'PASSKEY_COUNTER_REWOUND',
   WebAuthnRegistrationInvalid = 'WEBAUTHN_REGISTRATION_INVALID',
   CredentialAlreadyRegistered = 'WEBAUTHN_CREDENTIAL_EXISTS',
 }
 
 const CATALOGUE: Record<MfaErrorCode, [ErrorKind, string]> = {
-  [MfaErrorCode.ChallengeExpired]: [
-    ErrorKind.Unauthenticated,
-    'This sign-in challenge has expired or was used up: sign in with your password again',
-  ],
-  [MfaErrorCode.CodeInvalid]: [ErrorKind.Unauthenticated, 'Incorrect code'],
-  [MfaErrorCode.CodeReused]: [
-    ErrorKind.Unauthenticated,
-    'This code was already used: wait for the next one',
-  ],
-  [MfaErrorCode.MethodNotEnrolled]: [
-    ErrorKind.Unauthenticated,
-    'This method is not enrolled for the account',
-  ],
   [MfaErrorCode.FactorNotFound]: [ErrorKind.NotFound, 'Factor not found'],
   [MfaErrorCode.TotpAlreadyEnrolled]: [
     ErrorKind.Conflict,
@@ -42,18 +22,6 @@ const CATALOGUE: Record<MfaErrorCode, [ErrorKind, string]> = {
   [MfaErrorCode.EnrolmentCodeInvalid]: [
     ErrorKind.Invalid,
     'The code does not match this secret: check the authenticator app and its clock',
-  ],
-  [MfaErrorCode.WebAuthnChallengeInvalid]: [
-    ErrorKind.Unauthenticated,
-    'This passkey request has expired or was already answered: ask for new options',
-  ],
-  [MfaErrorCode.WebAuthnResponseInvalid]: [
-    ErrorKind.Unauthenticated,
-    "The passkey's answer could not be verified",
-  ],
-  [MfaErrorCode.PasskeyCounterRewound]: [
-    ErrorKind.Unauthenticated,
-    "This passkey's signature counter went backwards (a copied key?): it was refused and the event recorded",
   ],
   [MfaErrorCode.WebAuthnRegistrationInvalid]: [
     ErrorKind.Invalid,

@@ -5,13 +5,10 @@ import { SecretBox } from '../common/crypto/secret-box';
 import { AppConfig } from '../config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
-import { MfaChallenge } from './entities/mfa-challenge.entity';
 import { MfaFactor } from './entities/mfa-factor.entity';
 import { RecoveryCode } from './entities/recovery-code.entity';
 import { WebAuthnCeremony } from './entities/webauthn-ceremony.entity';
 import { MfaAdminController } from './mfa-admin.controller';
-import { MfaChallengesRepository } from './mfa-challenges.repository';
-import { MfaChallengesService } from './mfa-challenges.service';
 import { MfaEnrolmentController } from './mfa-enrolment.controller';
 import { MfaFactorsRepository } from './mfa-factors.repository';
 import { MfaFactorsService } from './mfa-factors.service';
@@ -20,18 +17,17 @@ import { SecondFactorService } from './second-factor.service';
 import { TotpEnrolmentService } from './totp-enrolment.service';
 import { WebAuthnAssertionsService } from './webauthn-assertions.service';
 import { WebAuthnCeremoniesRepository } from './webauthn-ceremonies.repository';
-import { MfaPurgeService } from './mfa-purge.service';
 import { WebAuthnEnrolmentController } from './webauthn-enrolment.controller';
 import { WebAuthnRegistrationService } from './webauthn-registration.service';
 import { WebAuthnRelyingParty } from './webauthn-relying-party';
 
 /**
- * Second factors: enrolment, checks of codes and passkeys, the login challenge between password and factor. Knows nothing
- * of logins: auth asks it whether a factor is needed and whether a code is right.
+ * Second factors: enrolment, and checks of codes and passkeys. Knows nothing of logins: the login (auth) asks
+ * which factors a user has and whether an answer is right, and keeps its own state between the steps.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([MfaFactor, RecoveryCode, MfaChallenge, WebAuthnCeremony]),
+    TypeOrmModule.forFeature([MfaFactor, RecoveryCode, WebAuthnCeremony]),
     UsersModule,
     SessionsModule,
     AuditModule,
@@ -46,22 +42,20 @@ import { WebAuthnRelyingParty } from './webauthn-relying-party';
     },
     MfaFactorsRepository,
     RecoveryCodesRepository,
-    MfaChallengesRepository,
-    MfaChallengesService,
     SecondFactorService,
     MfaFactorsService,
     TotpEnrolmentService,
     WebAuthnCeremoniesRepository,
-    MfaPurgeService,
     WebAuthnRelyingParty,
     WebAuthnRegistrationService,
     WebAuthnAssertionsService,
   ],
   exports: [
-    MfaChallengesService,
     SecondFactorService,
     MfaFactorsService,
     WebAuthnAssertionsService,
+    // The login purges the passwordless sign-in ceremonies it opened, with its own challenges.
+    WebAuthnCeremoniesRepository,
   ],
 })
 export class MfaModule {}

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MfaMethod, type CodeMethod } from '../common/access/mfa-method';
 import { Clock } from '../common/clock';
 import { FactorKind, type MfaFactor } from './entities/mfa-factor.entity';
 import { MfaFactorsRepository } from './mfa-factors.repository';
@@ -6,15 +7,6 @@ import { hashRecoveryCode } from './recovery-codes';
 import { RecoveryCodesRepository } from './recovery-codes.repository';
 import { SecretBox } from '../common/crypto/secret-box';
 import { matchingStep } from './totp';
-
-/** The kinds a user can answer a challenge with (shown in MFA_REQUIRED as `methods`). */
-export enum MfaMethod {
-  Totp = 'totp',
-  WebAuthn = 'webauthn',
-  RecoveryCode = 'recovery_code',
-}
-
-export type CodeMethod = MfaMethod.Totp | MfaMethod.RecoveryCode;
 
 export type CodeCheck =
   | { ok: true; method: CodeMethod; factorId?: string; recoveryCodesLeft?: number }
@@ -47,6 +39,11 @@ export class SecondFactorService {
     if (kinds.has(FactorKind.WebAuthn)) methods.push(MfaMethod.WebAuthn);
     if ((await this.recoveryCodes.countUnused(userId)) > 0) methods.push(MfaMethod.RecoveryCode);
     return methods;
+  }
+
+  /** Whether the user has any confirmed factor (recovery codes alone are not one). */
+  hasAny(userId: string): Promise<boolean> {
+    return this.factors.hasConfirmed(userId);
   }
 
   async checkCode(userId: string, method: CodeMethod, code: string): Promise<CodeCheck> {

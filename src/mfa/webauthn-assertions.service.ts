@@ -8,12 +8,9 @@ import {
 } from '@simplewebauthn/server';
 import { Clock } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
-import type { MfaChallenge } from './entities/mfa-challenge.entity';
 import { FactorKind, type MfaFactor } from './entities/mfa-factor.entity';
 import { CeremonyPurpose } from './entities/webauthn-ceremony.entity';
-import { MfaChallengesService } from './mfa-challenges.service';
 import { MfaFactorsRepository } from './mfa-factors.repository';
-import { MfaError, MfaErrorCode } from './mfa.error';
 import { WebAuthnCeremoniesRepository } from './webauthn-ceremonies.repository';
 import {
   counterRewound,
@@ -40,16 +37,16 @@ export type AssertionCheck =
     };
 
 /**
- * Passkey assertions: as the second factor of a login (the challenge lives on the login's MFA challenge, the
- * credential must be one of that user's) and as a passwordless sign-in (a discoverable credential, user
- * verification required, the challenge in a ceremony of its own). Every challenge is single use; a signature
- * counter that does not move forward is refused. Nothing here counts attempts or audits: the login decides.
+ * Passkey assertions: as the second factor of a login (the login keeps the WebAuthn challenge with its own
+ * state and spends it; the credential must be one of that user's) and as a passwordless sign-in (a discoverable
+ * credential, user verification required, the challenge in a ceremony of its own). Every challenge is single
+ * use; a signature counter that does not move forward is refused. Nothing here counts attempts or audits: the
+ * login decides.
  */
 @Injectable()
 export class WebAuthnAssertionsService {
   constructor(
     private readonly factors: MfaFactorsRepository,
-    private readonly challenges: MfaChallengesService,
     private readonly ceremonies: WebAuthnCeremoniesRepository,
     private readonly relyingParty: WebAuthnRelyingParty,
     private readonly unitOfWork: UnitOfWork,
@@ -57,16 +54,16 @@ export class WebAuthnAssertionsService {
   ) {}
 
   /**
-   * Request options for the login challenge behind `token` (no attempt spent): the user's passkeys, user
-   * verification preferred (the password was the first factor). A newer request voids the previous challenge.
+   * Request options for a second factor of this user: their passkeys, user verification preferred (the password
+   * was the first factor); null when they have none. The caller keeps `hashChallenge(options.challenge)` with
+   * the login it belongs to and spends it when the answer comes.
    */
   async secondFactorOptions(
-    token: string | undefined,
+    userId: string,
     requestOrigin: string | undefined,
-  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const challenge = await this.challenges.findLive(token);
-    const passkeys = await this.passkeysOf(challenge.userId);
-    if (passkeys.length === 0) throw new MfaError(MfaErrorCode.MethodNotEnrolled);
+  ): Promise<PublicKeyCredentialRequestOptionsJSON | null> {
+    const passkeys = await this.passkeysOf(userId);
+    if (passkeys.length === 0) return null;
     const options = await generateAuthenticationOptions({
       rpID: this.relyingParty.of(requestOrigin).id,
       allowCredentials: passkeys.map((factor) => ({
@@ -76,27 +73,21 @@ export class WebAuthnAssertionsService {
       userVerification: 'preferred',
       timeout: WEBAUTHN_CEREMONY_TTL_MS,
     });
-    await this.challenges.setWebAuthnChallenge(challenge, hashChallenge(options.challenge));
     return options;
   }
 
   /**
-   * Checks a passkey answer to a login challenge. The WebAuthn challenge it signed is spent first, committed at
-   * once (call before the request's unit of work opens its transaction): a replayed or stale answer finds it
-   * gone. Then the credential must be one of the user's and the signature and counter must hold.
+   * Checks a passkey answer given as this user's second factor, once the caller has spent the WebAuthn
+   * challenge it signed (`signed`, see signedChallengeOf): the credential must be one of the user's and the
+   * signature and counter must hold.
    */
   async checkSecondFactor(
-    challenge: MfaChallenge,
+    userId: string,
     response: AuthenticationResponseJSON,
+    signed: string,
     requestOrigin: string | undefined,
   ): Promise<AssertionCheck> {
-    const signed = signedChallengeOf(response);
-    if (
-      signed === undefined ||
-      !(await this.challenges.spendWebAuthnChallenge(challenge, hashChallenge(signed)))
-    )
-      return { ok: false, reason: 'challenge_invalid' };
-    const passkeys = await this.passkeysOf(challenge.userId);
+    const passkeys = await this.passkeysOf(userId);
     if (passkeys.length === 0) return { ok: false, reason: 'not_enrolled' };
     const factor = passkeys.find((candidate) => candidate.credentialId === response.id);
     if (!factor) return { ok: false, reason: 'unknown_credential' };

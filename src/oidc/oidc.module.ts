@@ -4,7 +4,6 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyInstance } from 'fastify';
 import { AuditModule } from '../audit/audit.module';
 import { AuthModule } from '../auth/auth.module';
-import { MfaModule } from '../mfa/mfa.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { UsersModule } from '../users/users.module';
 import { OidcClient } from './entities/oidc-client.entity';
@@ -40,7 +39,6 @@ import { SigningKeysService } from './signing-keys.service';
     UsersModule,
     SessionsModule,
     AuthModule,
-    MfaModule,
   ],
   controllers: [OidcClientsController, InteractionController, SignInAssetsController],
   providers: [

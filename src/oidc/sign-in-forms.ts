@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PrincipalUser } from '../common/access/principal';
-import { MfaMethod } from '../mfa/second-factor.service';
+import { MfaMethod } from '../common/access/mfa-method';
 import {
   InteractionFinisher,
   type InteractionDetails,

@@ -1,6 +1,6 @@
+import { LoginStepErrorCode } from '../auth/login/login-step.error';
 import { AuthErrorCode } from '../auth/auth.error';
 import type { DomainError } from '../common/errors/domain-error';
-import { MfaErrorCode } from '../mfa/mfa.error';
 
 /** What the sign-in form says after a failed attempt: what happened and what to do, never more than /auth/login says. */
 export function signInErrorMessage(error: DomainError | 'missing_fields'): {
@@ -53,32 +53,32 @@ export function codeErrorMessage(error: DomainError | 'missing_code' | 'missing_
         'Your browser sent no usable passkey answer. Use your passkey again, or enter a code.',
       status: 400,
     };
-  switch (error.code as MfaErrorCode | AuthErrorCode) {
-    case MfaErrorCode.CodeInvalid:
+  switch (error.code as LoginStepErrorCode | AuthErrorCode) {
+    case LoginStepErrorCode.CodeInvalid:
       return {
         message:
           'That code is not right. Enter the code your app shows now, or one of your recovery codes.',
         status: 401,
       };
-    case MfaErrorCode.CodeReused:
+    case LoginStepErrorCode.CodeReused:
       return {
         message: 'That code was already used. Wait for your app to show a new one, then enter it.',
         status: 401,
       };
-    case MfaErrorCode.MethodNotEnrolled:
+    case LoginStepErrorCode.MethodNotEnrolled:
       return {
         message:
           'Your account has no authenticator app for this kind of code. Enter one of your recovery codes.',
         status: 401,
       };
-    case MfaErrorCode.WebAuthnChallengeInvalid:
-    case MfaErrorCode.WebAuthnResponseInvalid:
+    case LoginStepErrorCode.WebAuthnChallengeInvalid:
+    case LoginStepErrorCode.WebAuthnResponseInvalid:
       return {
         message:
           'Your passkey was not accepted: use a passkey you added to this account, on this site. Try again, or enter a code.',
         status: 401,
       };
-    case MfaErrorCode.PasskeyCounterRewound:
+    case LoginStepErrorCode.PasskeyCounterRewound:
       return {
         message:
           'This passkey answered like a copy of itself, so it was refused. Use another passkey or a code, and tell your administrator.',

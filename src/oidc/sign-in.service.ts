@@ -4,20 +4,18 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthCookies } from '../auth/auth-cookies';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { BrowserSessionService } from '../auth/browser-session.service';
-import { LoginService, type LoginOutcome } from '../auth/login.service';
+import type { GrantedLogin } from '../auth/login/login-outcome';
+import { LoginStepError, LoginStepErrorCode } from '../auth/login/login-step.error';
+import { LoginService } from '../auth/login/login.service';
+import { SecondFactorStepService } from '../auth/login/second-factor-step.service';
 import { isMultiFactor } from '../common/access/authentication-method';
+import { MfaMethod, type CodeMethod } from '../common/access/mfa-method';
 import type { PrincipalUser } from '../common/access/principal';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/errors/domain-error';
 import type { RequestMeta } from '../common/http/request-meta';
 import { requestOriginOf } from '../common/http/request-origin';
 import { AppConfig } from '../config/app-config';
-import { MfaChallengesService } from '../mfa/mfa-challenges.service';
-import { MfaFactorsService } from '../mfa/mfa-factors.service';
-import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
-import { MfaMethod, SecondFactorService, type CodeMethod } from '../mfa/second-factor.service';
-import { WebAuthnAssertionsService } from '../mfa/webauthn-assertions.service';
-import { UsersService } from '../users/users.service';
 import { asksMultiFactor, requestedAcrs } from './acr';
 import type { SignInAttempt, SignInRequestState } from './guards/sign-in-step.guard';
 import {
@@ -60,14 +58,10 @@ export class SignInService {
     private readonly forms: SignInForms,
     private readonly browser: BrowserSessionService,
     private readonly logins: LoginService,
+    private readonly secondFactorStep: SecondFactorStepService,
     private readonly cookies: AuthCookies,
     private readonly challengeCookie: SignInChallengeCookie,
-    private readonly challenges: MfaChallengesService,
-    private readonly factors: MfaFactorsService,
-    private readonly secondFactor: SecondFactorService,
-    private readonly webauthn: WebAuthnAssertionsService,
     private readonly links: SessionLinksService,
-    private readonly users: UsersService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
@@ -93,7 +87,7 @@ export class SignInService {
     if (
       !isMultiFactor(existing.amr) &&
       (this.multiFactorRequired(existing.user, details) ||
-        (await this.factors.hasFactor(existing.user.id)))
+        (await this.logins.hasSecondFactor(existing.user.id)))
     )
       return this.forms.password(details, {
         notice:
@@ -135,8 +129,8 @@ export class SignInService {
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const details = await this.interactions.details(request, reply);
     if (details?.uid !== uid || details.prompt.name !== 'login')
-      throw new MfaError(MfaErrorCode.ChallengeExpired);
-    return this.webauthn.secondFactorOptions(
+      throw new LoginStepError(LoginStepErrorCode.ChallengeExpired);
+    return this.secondFactorStep.passkeyOptions(
       this.challengeCookie.read(request, uid),
       requestOriginOf(request),
     );
@@ -207,21 +201,31 @@ export class SignInService {
     try {
       if (attempt.step === 'code') {
         if (attempt.code === null) throw new AnswerMissing('missing_code');
-        outcome = await this.logins.withCode(token, codeMethodOf(attempt.code), attempt.code, meta);
+        outcome = await this.secondFactorStep.withCode(
+          token,
+          codeMethodOf(attempt.code),
+          attempt.code,
+          meta,
+        );
       } else {
         if (attempt.response === null) throw new AnswerMissing('missing_passkey');
-        outcome = await this.logins.withWebAuthn(token, attempt.response, requestOrigin, meta);
+        outcome = await this.secondFactorStep.withWebAuthn(
+          token,
+          attempt.response,
+          requestOrigin,
+          meta,
+        );
       }
     } catch (error) {
       if (!(error instanceof DomainError || error instanceof AnswerMissing)) throw error;
       // A challenge that died (this was its fifth wrong answer, it expired, or it never was) needs the
       // password step again; while it lives, the second step says what was wrong.
-      const challenge =
-        error instanceof DomainError && error.code === (MfaErrorCode.ChallengeExpired as string)
+      const pending =
+        error instanceof DomainError &&
+        error.code === (LoginStepErrorCode.ChallengeExpired as string)
           ? null
-          : await this.challenges.findLive(token).catch(() => null);
-      const user = challenge && (await this.users.findById(challenge.userId));
-      if (!user) {
+          : await this.secondFactorStep.pending(token);
+      if (!pending) {
         this.challengeCookie.clear(reply);
         return this.forms.password(details, {
           status: 401,
@@ -231,14 +235,12 @@ export class SignInService {
       }
       const refusal = error instanceof DomainError ? error : error.reason;
       const { message, status } = codeErrorMessage(refusal);
-      const methods = await this.secondFactor.methodsOf(user.id);
-      return this.forms.secondStep(details, user, methods, {
+      return this.forms.secondStep(details, pending.user, pending.methods, {
         error: message,
         status,
         retryAfterSeconds: refusal instanceof DomainError ? retryAfterOf(refusal) : undefined,
       });
     }
-    if (outcome.kind !== 'granted') throw new Error('A second step cannot ask for another factor');
     this.challengeCookie.clear(reply);
     return this.signedIn(request, reply, details, meta, outcome);
   }
@@ -252,7 +254,7 @@ export class SignInService {
     reply: FastifyReply,
     details: InteractionDetails,
     meta: RequestMeta,
-    outcome: Extract<LoginOutcome, { kind: 'granted' }>,
+    outcome: GrantedLogin,
   ): Promise<InteractionView> {
     const previous = await this.browser.recognise(request);
     if (previous?.user.id === outcome.userId && previous.sessionId !== outcome.grant.sessionId)

@@ -1,6 +1,6 @@
 import { applyDecorators, SetMetadata, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { MfaMethod } from '../../mfa/second-factor.service';
+import { MfaMethod } from '../../common/access/mfa-method';
 import { OAuthTokenErrorFilter } from '../oauth-token-error.filter';
 import type { OAuthTokenError } from '../oauth-token-error';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ProblemDetailsDto } from '../../common/errors/problem-details.dto';
-import { MfaMethod } from '../../mfa/second-factor.service';
+import { MfaMethod } from '../../common/access/mfa-method';
 
 /** 401 of a login whose password was right and whose user has a second factor (code MFA_REQUIRED). */
 @ApiSchema({ name: 'MfaRequired' })

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { MaxCodePoints } from '../../common/http/max-code-points.decorator';
-import { MfaMethod } from '../../mfa/second-factor.service';
+import { MfaMethod } from '../../common/access/mfa-method';
 import { PASSWORD_MAX_LENGTH } from '../../users/password-policy';
 
 /** Either `password`, or `method` with `code`. */

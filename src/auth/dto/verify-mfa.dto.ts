@@ -10,7 +10,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { AuthenticationCredentialDto } from '../../mfa/dto/webauthn-credential.dto';
-import { MfaMethod } from '../../mfa/second-factor.service';
+import { MfaMethod } from '../../common/access/mfa-method';
 
 /** `method` with `code` (totp, recovery_code), or `method: "webauthn"` with the authenticator's `response`. */
 export class VerifyMfaDto {

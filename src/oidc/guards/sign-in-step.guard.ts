@@ -1,21 +1,20 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthCookies } from '../../auth/auth-cookies';
 import {
   CredentialVerificationService,
   type VerifiedLogin,
 } from '../../auth/credential-verification.service';
+import { readPasskeyAnswer } from '../../auth/login/passkey-answer';
 import { DomainError } from '../../common/errors/domain-error';
 import { requestMetaOf } from '../../common/http/request-meta';
 import { validateBody } from '../../common/http/validation';
-import { AuthenticationCredentialDto } from '../../mfa/dto/webauthn-credential.dto';
 import { SignInDto } from '../dto/sign-in.dto';
 import { InteractionFinisher, type InteractionDetails } from '../interaction-finisher.service';
 
 /** Longest code accepted from the form (a recovery code with spaces and dashes fits easily). */
 const CODE_MAX_LENGTH = 64;
-/** Longest passkey answer accepted from the form (an assertion is about one kilobyte). */
-const PASSKEY_MAX_LENGTH = 12_288;
 
 /** What one POST of the hosted sign-in is: the password step (checked here), or the code step. */
 export type SignInAttempt =
@@ -25,7 +24,7 @@ export type SignInAttempt =
   | { step: 'password'; error: DomainError | 'missing_fields'; username: string }
   | { step: 'code'; code: string | null }
   /** The passkey button's answer (what startAuthentication() returned), or null when it is not one. */
-  | { step: 'passkey'; response: AuthenticationCredentialDto | null };
+  | { step: 'passkey'; response: AuthenticationResponseJSON | null };
 
 export interface SignInRequestState {
   details: InteractionDetails | null;
@@ -82,7 +81,7 @@ export class SignInStepGuard implements CanActivate {
       };
     }
     if (body && 'passkey' in body)
-      return { step: 'passkey', response: await passkeyAnswer(body.passkey) };
+      return { step: 'passkey', response: await readPasskeyAnswer(body.passkey) };
     const username = typeof body?.username === 'string' ? body.username.slice(0, 256) : '';
     let dto: SignInDto;
     try {
@@ -102,17 +101,5 @@ export class SignInStepGuard implements CanActivate {
       if (!(error instanceof DomainError)) throw error;
       return { step: 'password', error, username };
     }
-  }
-}
-
-/** The passkey field: JSON of the shape /auth/mfa/verify takes, or null. */
-async function passkeyAnswer(field: unknown): Promise<AuthenticationCredentialDto | null> {
-  if (typeof field !== 'string' || field.length > PASSKEY_MAX_LENGTH) return null;
-  try {
-    const parsed: unknown = JSON.parse(field);
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
-    return await validateBody(AuthenticationCredentialDto, parsed);
-  } catch {
-    return null;
   }
 }

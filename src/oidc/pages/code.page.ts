@@ -1,4 +1,4 @@
-import { MfaMethod } from '../../mfa/second-factor.service';
+import { MfaMethod } from '../../common/access/mfa-method';
 import { escapeHtml, page } from './page-layout';
 
 export interface CodePageOptions {

@@ -1,15 +1,18 @@
+import { LoginStepError, LoginStepErrorCode } from '../login-step.error';
 import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Clock } from '../common/clock';
-import { UnitOfWork } from '../database/unit-of-work';
-import { MfaChallenge } from './entities/mfa-challenge.entity';
-import { MfaChallengesRepository } from './mfa-challenges.repository';
-import { MfaError, MfaErrorCode } from './mfa.error';
+import { Clock } from '../../../common/clock';
+import { UnitOfWork } from '../../../database/unit-of-work';
+import type { LoginClient } from '../login-client';
+import { SecondFactorsReset } from '../../../mfa/events/second-factors-reset.event';
+import { LoginChallenge } from './login-challenge.entity';
+import { LoginChallengesRepository } from './login-challenges.repository';
 
 /** A challenge lives at most this long: enough to open an authenticator app, short enough to be useless when leaked. */
-export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
+export const LOGIN_CHALLENGE_TTL_MS = 5 * 60_000;
 /** Codes tried against one challenge before it dies (then the password step must be repeated). */
-export const MFA_CHALLENGE_MAX_ATTEMPTS = 5;
+export const LOGIN_CHALLENGE_MAX_ATTEMPTS = 5;
 const TOKEN_BYTES = 32;
 
 /** What the password step established, carried to the second factor. */
@@ -19,7 +22,7 @@ export interface ChallengeBinding {
   accountKey: string;
   /** The password the step verified: a change or reset before the factor voids the challenge. */
   passwordChangedAt: Date;
-  client: 'browser' | 'api';
+  client: LoginClient;
 }
 
 export interface IssuedChallenge {
@@ -32,9 +35,9 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 /** The state between a right password and the second factor, in the database so every instance agrees on it. */
 @Injectable()
-export class MfaChallengesService {
+export class LoginChallengesService {
   constructor(
-    private readonly challenges: MfaChallengesRepository,
+    private readonly challenges: LoginChallengesRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
@@ -49,7 +52,7 @@ export class MfaChallengesService {
   ): Promise<IssuedChallenge> {
     const token = randomBytes(TOKEN_BYTES).toString('base64url');
     const nowMs = this.clock.now().getTime();
-    const challenge = Object.assign(new MfaChallenge(), {
+    const challenge = Object.assign(new LoginChallenge(), {
       id: randomUUID(),
       tokenHash: hashToken(token),
       userId: binding.userId,
@@ -59,7 +62,7 @@ export class MfaChallengesService {
       attempts: 0,
       webauthnChallenge: null,
       createdAtMs: nowMs,
-      expiresAtMs: nowMs + MFA_CHALLENGE_TTL_MS,
+      expiresAtMs: nowMs + LOGIN_CHALLENGE_TTL_MS,
       consumedAtMs: null,
     });
     await this.unitOfWork.runIndependently(async () => {
@@ -67,7 +70,7 @@ export class MfaChallengesService {
       await this.challenges.insert(challenge);
       await alongside?.();
     });
-    return { token, expiresInSeconds: MFA_CHALLENGE_TTL_MS / 1000 };
+    return { token, expiresInSeconds: LOGIN_CHALLENGE_TTL_MS / 1000 };
   }
 
   /**
@@ -75,31 +78,31 @@ export class MfaChallengesService {
    * the request does next): call it before the request's unit of work opens its transaction. A challenge
    * that is unknown, expired, used or out of attempts is MFA_CHALLENGE_EXPIRED.
    */
-  async takeAttempt(token: string | undefined): Promise<MfaChallenge> {
-    if (!token) throw new MfaError(MfaErrorCode.ChallengeExpired);
+  async takeAttempt(token: string | undefined): Promise<LoginChallenge> {
+    if (!token) throw new LoginStepError(LoginStepErrorCode.ChallengeExpired);
     const nowMs = this.clock.now().getTime();
     const challenge = await this.unitOfWork.runSeparately(() =>
-      this.challenges.takeAttempt(hashToken(token), nowMs, MFA_CHALLENGE_MAX_ATTEMPTS),
+      this.challenges.takeAttempt(hashToken(token), nowMs, LOGIN_CHALLENGE_MAX_ATTEMPTS),
     );
-    if (!challenge) throw new MfaError(MfaErrorCode.ChallengeExpired);
+    if (!challenge) throw new LoginStepError(LoginStepErrorCode.ChallengeExpired);
     return challenge;
   }
 
   /** The live challenge behind `token` without spending an attempt, or MFA_CHALLENGE_EXPIRED. */
-  async findLive(token: string | undefined): Promise<MfaChallenge> {
+  async findLive(token: string | undefined): Promise<LoginChallenge> {
     const challenge = token
       ? await this.challenges.findLive(
           hashToken(token),
           this.clock.now().getTime(),
-          MFA_CHALLENGE_MAX_ATTEMPTS,
+          LOGIN_CHALLENGE_MAX_ATTEMPTS,
         )
       : null;
-    if (!challenge) throw new MfaError(MfaErrorCode.ChallengeExpired);
+    if (!challenge) throw new LoginStepError(LoginStepErrorCode.ChallengeExpired);
     return challenge;
   }
 
   /** Remembers (as its hash) the WebAuthn challenge the client was sent for this login; an earlier one is void. */
-  setWebAuthnChallenge(challenge: MfaChallenge, webauthnChallengeHash: string): Promise<void> {
+  setWebAuthnChallenge(challenge: LoginChallenge, webauthnChallengeHash: string): Promise<void> {
     return this.challenges.setWebAuthnChallenge(challenge.id, webauthnChallengeHash);
   }
 
@@ -107,20 +110,24 @@ export class MfaChallengesService {
    * Spends the login's WebAuthn challenge if `webauthnChallengeHash` is the one stored, committed at once (a
    * wrong answer uses it up too): true once. Call before the request's unit of work opens its transaction.
    */
-  spendWebAuthnChallenge(challenge: MfaChallenge, webauthnChallengeHash: string): Promise<boolean> {
+  spendWebAuthnChallenge(
+    challenge: LoginChallenge,
+    webauthnChallengeHash: string,
+  ): Promise<boolean> {
     return this.unitOfWork.runSeparately(() =>
       this.challenges.spendWebAuthnChallenge(challenge.id, webauthnChallengeHash),
     );
   }
 
   /** Completes the challenge in the request's unit of work; a second completion (a race) is MFA_CHALLENGE_EXPIRED. */
-  async consume(challenge: MfaChallenge): Promise<void> {
+  async consume(challenge: LoginChallenge): Promise<void> {
     if (!(await this.challenges.consume(challenge.id, this.clock.now().getTime())))
-      throw new MfaError(MfaErrorCode.ChallengeExpired);
+      throw new LoginStepError(LoginStepErrorCode.ChallengeExpired);
   }
 
-  /** Ends every open challenge of the user (an administrator reset their factors). */
-  endAllOfUser(userId: string): Promise<void> {
-    return this.challenges.deleteAllOfUser(userId);
+  /** An administrator reset the user's factors: every open challenge of theirs ends, in the reset's transaction. */
+  @OnEvent(SecondFactorsReset.event, { suppressErrors: false })
+  async onSecondFactorsReset({ userId }: SecondFactorsReset): Promise<void> {
+    await this.challenges.deleteAllOfUser(userId);
   }
 }

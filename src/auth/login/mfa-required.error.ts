@@ -1,7 +1,7 @@
-import type { IssuedChallenge } from '../mfa/mfa-challenges.service';
-import { MfaMethod } from '../mfa/second-factor.service';
-import { AuthError, AuthErrorCode } from './auth.error';
-import { MfaRequiredDto } from './dto/mfa-required.dto';
+import type { IssuedChallenge } from './login-challenge/login-challenges.service';
+import { MfaMethod } from '../../common/access/mfa-method';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { MfaRequiredDto } from '../dto/mfa-required.dto';
 
 /**
  * 401 MFA_REQUIRED: the right password of a user with a second factor. The body carries the challenge, and

@@ -1,19 +1,19 @@
+import { LoginStepError, LoginStepErrorCode } from '../login/login-step.error';
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../common/access/public.decorator';
-import { Problems } from '../common/errors/problems.decorator';
-import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
-import { RequestOrigin } from '../common/http/request-origin';
-import { Transactional } from '../database/transaction-mode.decorator';
-import { RequestOptionsDto } from '../mfa/dto/webauthn-options.dto';
-import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
-import { AuthCookies, SESSION_COOKIE_HEADERS } from './auth-cookies';
-import { AuthError, AuthErrorCode } from './auth.error';
-import { PasskeyLoginDto } from './dto/passkey-login.dto';
-import { TokenResponseDto } from './dto/token-response.dto';
-import { LoginThrottlerGuard } from './guards/login-throttler.guard';
-import { LoginResponder } from './login-responder';
+import { Public } from '../../common/access/public.decorator';
+import { Problems } from '../../common/errors/problems.decorator';
+import { ClientMeta, type RequestMeta } from '../../common/http/request-meta';
+import { RequestOrigin } from '../../common/http/request-origin';
+import { Transactional } from '../../database/transaction-mode.decorator';
+import { RequestOptionsDto } from '../../mfa/dto/webauthn-options.dto';
+import { AuthCookies, SESSION_COOKIE_HEADERS } from '../auth-cookies';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { PasskeyLoginDto } from '../dto/passkey-login.dto';
+import { TokenResponseDto } from '../dto/token-response.dto';
+import { LoginThrottlerGuard } from '../guards/login-throttler.guard';
+import { LoginResponder } from '../login/login-responder';
 import { PasskeyLoginService } from './passkey-login.service';
 
 /** Passwordless sign-in with a passkey: options, then the authenticator's answer; it answers as a login does. */
@@ -54,9 +54,9 @@ export class PasskeyLoginController {
   })
   @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
   @Problems(
-    new MfaError(MfaErrorCode.WebAuthnChallengeInvalid),
-    new MfaError(MfaErrorCode.WebAuthnResponseInvalid),
-    new MfaError(MfaErrorCode.PasskeyCounterRewound),
+    new LoginStepError(LoginStepErrorCode.WebAuthnChallengeInvalid),
+    new LoginStepError(LoginStepErrorCode.WebAuthnResponseInvalid),
+    new LoginStepError(LoginStepErrorCode.PasskeyCounterRewound),
     new AuthError(AuthErrorCode.OneTimePasswordExpired),
     new AuthError(AuthErrorCode.AccountDisabled),
     new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),

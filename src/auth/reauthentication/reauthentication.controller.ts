@@ -1,16 +1,16 @@
+import { LoginStepError, LoginStepErrorCode } from '../login/login-step.error';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../common/access/authenticated.decorator';
-import { CurrentPrincipal } from '../common/access/current-principal.decorator';
-import type { Principal } from '../common/access/principal';
-import { AllowsPendingMfa } from '../common/access/second-factor-access.decorator';
-import { Problems } from '../common/errors/problems.decorator';
-import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
-import { Transactional } from '../database/transaction-mode.decorator';
-import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
-import { AuthError, AuthErrorCode } from './auth.error';
-import { DetailDto } from './dto/detail.dto';
-import { ReauthenticateDto } from './dto/reauthenticate.dto';
+import { Authenticated } from '../../common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
+import type { Principal } from '../../common/access/principal';
+import { AllowsPendingMfa } from '../../common/access/second-factor-access.decorator';
+import { Problems } from '../../common/errors/problems.decorator';
+import { ClientMeta, type RequestMeta } from '../../common/http/request-meta';
+import { Transactional } from '../../database/transaction-mode.decorator';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { DetailDto } from '../dto/detail.dto';
+import { ReauthenticateDto } from '../dto/reauthenticate.dto';
 import { ReauthenticationService } from './reauthentication.service';
 
 @ApiTags('auth')
@@ -30,9 +30,9 @@ export class ReauthenticationController {
   @ApiOkResponse({ type: DetailDto })
   @Problems(
     new AuthError(AuthErrorCode.WrongCurrentPassword),
-    new MfaError(MfaErrorCode.CodeInvalid),
-    new MfaError(MfaErrorCode.CodeReused),
-    new MfaError(MfaErrorCode.MethodNotEnrolled),
+    new LoginStepError(LoginStepErrorCode.CodeInvalid),
+    new LoginStepError(LoginStepErrorCode.CodeReused),
+    new LoginStepError(LoginStepErrorCode.MethodNotEnrolled),
     new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
   )
   async reauthenticate(

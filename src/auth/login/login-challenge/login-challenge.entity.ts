@@ -1,13 +1,14 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from './epoch-ms.transformer';
+import { bigintNumber } from '../../../mfa/entities/epoch-ms.transformer';
 
 /**
  * The state between a right password and the second factor: who, which lockout budget, which password, how
  * many codes were tried. Only the SHA-256 of its token is stored. Times in epoch milliseconds: the attempt
- * count and expiry are decided inside one conditional UPDATE.
+ * count and expiry are decided inside one conditional UPDATE. The table keeps the name it was created with
+ (renaming it would only cost a migration).
  */
 @Entity({ name: 'mfa_challenges' })
-export class MfaChallenge {
+export class LoginChallenge {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
 

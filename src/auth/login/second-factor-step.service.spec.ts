@@ -1,15 +1,17 @@
-import { AuditService } from '../audit/audit.service';
-import { RefusalAudit } from '../audit/refusal-audit.service';
-import type { MfaChallenge } from '../mfa/entities/mfa-challenge.entity';
-import { MfaChallengesService } from '../mfa/mfa-challenges.service';
-import { MfaMethod, SecondFactorService } from '../mfa/second-factor.service';
-import { WebAuthnAssertionsService } from '../mfa/webauthn-assertions.service';
-import { UsersService } from '../users/users.service';
-import { automock } from '../../test/support/automock';
-import { META, NOW, codeOf, user } from '../../test/support/auth-fixtures';
-import { LoginLockoutService } from './login-lockout.service';
-import { LoginService } from './login.service';
-import { SessionGrantsService, type TokenGrant } from './session-grants.service';
+import { AuditService } from '../../audit/audit.service';
+import { RefusalAudit } from '../../audit/refusal-audit.service';
+import type { LoginChallenge } from './login-challenge/login-challenge.entity';
+import { LoginChallengesService } from './login-challenge/login-challenges.service';
+import { SecondFactorService } from '../../mfa/second-factor.service';
+import { MfaMethod } from '../../common/access/mfa-method';
+import { WebAuthnAssertionsService } from '../../mfa/webauthn-assertions.service';
+import { hashChallenge } from '../../mfa/webauthn-credentials';
+import { UsersService } from '../../users/users.service';
+import { automock } from '../../../test/support/automock';
+import { META, NOW, codeOf, user } from '../../../test/support/auth-fixtures';
+import { LoginLockoutService } from '../login-lockout.service';
+import { SecondFactorStepService } from './second-factor-step.service';
+import { SessionGrantsService, type TokenGrant } from '../session-grants.service';
 
 const GRANT: TokenGrant = {
   sessionId: 's-1',
@@ -23,7 +25,7 @@ const CHALLENGE = {
   accountKey: 'u:u-1',
   passwordChangedAtMs: NOW.getTime(),
   client: 'api',
-} as MfaChallenge;
+} as LoginChallenge;
 
 function setup() {
   const grants = automock(SessionGrantsService);
@@ -32,8 +34,7 @@ function setup() {
   secondFactor.methodsOf.mockResolvedValue([]);
   secondFactor.checkCode.mockResolvedValue({ ok: true, method: MfaMethod.Totp, factorId: 'f-1' });
   const webauthn = automock(WebAuthnAssertionsService);
-  const challenges = automock(MfaChallengesService);
-  challenges.issue.mockResolvedValue({ token: 'challenge-token', expiresInSeconds: 300 });
+  const challenges = automock(LoginChallengesService);
   challenges.takeAttempt.mockResolvedValue(CHALLENGE);
   const lockout = automock(LoginLockoutService);
   lockout.beginAttempt.mockResolvedValue({ allowed: true });
@@ -41,11 +42,12 @@ function setup() {
   users.findById.mockResolvedValue(user());
   const audit = automock(AuditService);
   const refusals = automock(RefusalAudit);
-  const service = new LoginService(
-    grants,
+  challenges.spendWebAuthnChallenge.mockResolvedValue(true);
+  const service = new SecondFactorStepService(
+    challenges,
     secondFactor,
     webauthn,
-    challenges,
+    grants,
     lockout,
     users,
     audit,
@@ -54,108 +56,7 @@ function setup() {
   return { grants, secondFactor, webauthn, challenges, lockout, users, audit, refusals, service };
 }
 
-describe('LoginService.afterPassword', () => {
-  it('opens a password session and clears the lockout when the user has no factor', async () => {
-    const { service, grants, lockout, challenges } = setup();
-    const outcome = await service.afterPassword(
-      { user: user(), accountKey: 'u:u-1' },
-      META,
-      'browser',
-    );
-    expect(outcome).toEqual({
-      kind: 'granted',
-      grant: GRANT,
-      client: 'browser',
-      challengeAnswered: false,
-      userId: 'u-1',
-      amr: ['pwd'],
-    });
-    expect(grants.login).toHaveBeenCalledWith({ user: user(), accountKey: 'u:u-1' }, META, ['pwd']);
-    expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
-    expect(challenges.issue).not.toHaveBeenCalled();
-  });
-
-  it('refuses a password-only login when a second factor is required and the user has none', async () => {
-    const { service, grants, lockout, challenges, audit } = setup();
-    await expect(
-      service.afterPassword({ user: user(), accountKey: 'u:u-1' }, META, 'browser', {
-        secondFactorRequired: true,
-      }),
-    ).rejects.toMatchObject({ code: 'MFA_ENROLMENT_REQUIRED' });
-    expect(grants.login).not.toHaveBeenCalled();
-    expect(challenges.issue).not.toHaveBeenCalled();
-    // The right password settles its attempt: the refusal is no failure of the account's.
-    expect(lockout.succeeded).toHaveBeenCalledWith('u:u-1');
-    expect(audit.recordIndependently).toHaveBeenCalledWith({
-      action: 'LOGIN_FAILED',
-      outcome: 'failure',
-      actorUserId: 'u-1',
-      resourceType: 'auth',
-      resourceId: 'u-1',
-      details: { username: user().username, reason: 'mfa_enrolment_required' },
-      meta: META,
-    });
-  });
-
-  it('asks a user with a factor for it when a second factor is required, as it would anyway', async () => {
-    const { service, secondFactor, challenges, audit } = setup();
-    secondFactor.methodsOf.mockResolvedValue([MfaMethod.Totp]);
-    const outcome = await service.afterPassword(
-      { user: user(), accountKey: 'u:u-1' },
-      META,
-      'browser',
-      { secondFactorRequired: true },
-    );
-    expect(outcome.kind).toBe('mfa_required');
-    expect(challenges.issue).toHaveBeenCalled();
-    expect(audit.recordIndependently).not.toHaveBeenCalled();
-  });
-
-  it('settles the attempt of a right password that its caller refuses for a reason of its own', async () => {
-    const { service, grants, lockout } = setup();
-    await service.refusedAfterPassword({ user: user(), accountKey: 'd:u-1:dev' });
-    expect(lockout.succeeded).toHaveBeenCalledWith('d:u-1:dev');
-    expect(grants.login).not.toHaveBeenCalled();
-  });
-
-  it('issues a challenge bound to the password step instead of a session, keeping the failure count', async () => {
-    const { service, grants, lockout, challenges, secondFactor } = setup();
-    secondFactor.methodsOf.mockResolvedValue([MfaMethod.Totp, MfaMethod.RecoveryCode]);
-    const outcome = await service.afterPassword(
-      { user: user(), accountKey: 'd:u-1:dev' },
-      META,
-      'api',
-    );
-    expect(outcome).toEqual({
-      kind: 'mfa_required',
-      challenge: { token: 'challenge-token', expiresInSeconds: 300 },
-      methods: ['totp', 'recovery_code'],
-    });
-    expect(challenges.issue).toHaveBeenCalledWith(
-      { userId: 'u-1', accountKey: 'd:u-1:dev', passwordChangedAt: NOW, client: 'api' },
-      undefined,
-    );
-    expect(grants.login).not.toHaveBeenCalled();
-    expect(lockout.succeeded).not.toHaveBeenCalled();
-    expect(lockout.abandoned).toHaveBeenCalledWith('d:u-1:dev');
-  });
-
-  it('stores a rehashed password only once the challenge it was checked for is answered', async () => {
-    const { service, challenges, secondFactor, users } = setup();
-    secondFactor.methodsOf.mockResolvedValue([MfaMethod.Totp]);
-    await service.afterPassword(
-      { user: user(), accountKey: 'u:u-1', upgradedHash: 'stronger-hash' },
-      META,
-      'browser',
-    );
-    const onAnswered = challenges.issue.mock.calls[0][1];
-    expect(users.upgradePasswordHash).not.toHaveBeenCalled();
-    await onAnswered?.();
-    expect(users.upgradePasswordHash).toHaveBeenCalledWith(user(), 'stronger-hash');
-  });
-});
-
-describe('LoginService.withCode', () => {
+describe('SecondFactorStepService.withCode', () => {
   it('counts the attempt before the code, then opens a multi-factor session', async () => {
     const { service, grants, lockout, challenges, secondFactor, audit } = setup();
     const outcome = await service.withCode('challenge-token', MfaMethod.Totp, '123456', META);
@@ -330,8 +231,16 @@ describe('LoginService.withCode', () => {
   });
 });
 
-describe('LoginService.withWebAuthn', () => {
-  const RESPONSE = { id: 'cred-1' } as never;
+describe('SecondFactorStepService.withWebAuthn', () => {
+  /** An answer that signed the WebAuthn challenge `signed-challenge`. */
+  const RESPONSE = {
+    id: 'cred-1',
+    response: {
+      clientDataJSON: Buffer.from(
+        JSON.stringify({ type: 'webauthn.get', challenge: 'signed-challenge' }),
+      ).toString('base64url'),
+    },
+  } as never;
 
   it('opens a password + hardware-key session once the passkey answers', async () => {
     const { service, grants, lockout, webauthn, challenges } = setup();
@@ -344,9 +253,14 @@ describe('LoginService.withWebAuthn', () => {
     expect(lockout.beginAttempt.mock.invocationCallOrder[0]).toBeLessThan(
       webauthn.checkSecondFactor.mock.invocationCallOrder[0],
     );
-    expect(webauthn.checkSecondFactor).toHaveBeenCalledWith(
+    expect(challenges.spendWebAuthnChallenge).toHaveBeenCalledWith(
       CHALLENGE,
+      hashChallenge('signed-challenge'),
+    );
+    expect(webauthn.checkSecondFactor).toHaveBeenCalledWith(
+      'u-1',
       RESPONSE,
+      'signed-challenge',
       'http://aegis.test',
     );
     expect(challenges.consume).toHaveBeenCalledWith(CHALLENGE);
@@ -354,8 +268,21 @@ describe('LoginService.withWebAuthn', () => {
     expect(outcome).toMatchObject({ kind: 'granted', challengeAnswered: true });
   });
 
+  it('refuses an answer to a WebAuthn challenge that is not the one stored (spent, stale or never sent)', async () => {
+    const { service, grants, lockout, refusals, webauthn, challenges } = setup();
+    challenges.spendWebAuthnChallenge.mockResolvedValue(false);
+    expect(await codeOf(service.withWebAuthn('t', RESPONSE, undefined, META))).toBe(
+      'WEBAUTHN_CHALLENGE_INVALID',
+    );
+    expect(webauthn.checkSecondFactor).not.toHaveBeenCalled();
+    expect(lockout.failed).toHaveBeenCalledWith('u:u-1');
+    expect(refusals.record).toHaveBeenCalledWith(
+      expect.objectContaining({ action: 'MFA_FAILED', reason: 'challenge_invalid' }),
+    );
+    expect(grants.login).not.toHaveBeenCalled();
+  });
+
   it.each([
-    ['challenge_invalid', 'WEBAUTHN_CHALLENGE_INVALID'],
     ['unknown_credential', 'WEBAUTHN_RESPONSE_INVALID'],
     ['invalid', 'WEBAUTHN_RESPONSE_INVALID'],
     ['not_enrolled', 'MFA_METHOD_NOT_ENROLLED'],

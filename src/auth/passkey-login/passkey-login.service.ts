@@ -1,26 +1,30 @@
+import { LoginStepError, LoginStepErrorCode } from '../login/login-step.error';
 import { Injectable } from '@nestjs/common';
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import { AuditAction } from '../audit/audit-action';
-import { AuditService } from '../audit/audit.service';
-import { RefusalAudit } from '../audit/refusal-audit.service';
-import { AuthMethod } from '../common/access/authentication-method';
-import { Clock } from '../common/clock';
-import type { RequestMeta } from '../common/http/request-meta';
-import { AppConfig } from '../config/app-config';
-import { AuthMetrics } from '../metrics/auth-metrics';
-import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
-import { MfaMethod } from '../mfa/second-factor.service';
-import { WebAuthnAssertionsService, type AssertionCheck } from '../mfa/webauthn-assertions.service';
-import type { User } from '../users/entities/user.entity';
-import { UsersService } from '../users/users.service';
-import { AuthError, AuthErrorCode } from './auth.error';
-import { DeviceCookies } from './device-cookies';
-import { LoginLockoutService } from './login-lockout.service';
-import type { LoginClient, LoginOutcome } from './login.service';
-import { SessionGrantsService } from './session-grants.service';
+import { AuditAction } from '../../audit/audit-action';
+import { AuditService } from '../../audit/audit.service';
+import { RefusalAudit } from '../../audit/refusal-audit.service';
+import { AuthMethod } from '../../common/access/authentication-method';
+import { Clock } from '../../common/clock';
+import type { RequestMeta } from '../../common/http/request-meta';
+import { AppConfig } from '../../config/app-config';
+import { AuthMetrics } from '../../metrics/auth-metrics';
+import { MfaMethod } from '../../common/access/mfa-method';
+import {
+  WebAuthnAssertionsService,
+  type AssertionCheck,
+} from '../../mfa/webauthn-assertions.service';
+import type { User } from '../../users/entities/user.entity';
+import { UsersService } from '../../users/users.service';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { DeviceCookies } from '../device-cookies';
+import { LoginLockoutService } from '../login-lockout.service';
+import type { LoginClient } from '../login/login-client';
+import type { LoginOutcome } from '../login/login-outcome';
+import { SessionGrantsService } from '../session-grants.service';
 
 /** What the client showed besides the passkey. */
 export interface PasskeyEvidence {
@@ -87,10 +91,10 @@ export class PasskeyLoginService {
       return refuse(
         identified.reason,
         null,
-        new MfaError(
+        new LoginStepError(
           identified.reason === 'challenge_invalid'
-            ? MfaErrorCode.WebAuthnChallengeInvalid
-            : MfaErrorCode.WebAuthnResponseInvalid,
+            ? LoginStepErrorCode.WebAuthnChallengeInvalid
+            : LoginStepErrorCode.WebAuthnResponseInvalid,
         ),
       );
     const { factor } = identified;
@@ -129,10 +133,10 @@ export class PasskeyLoginService {
       return refuse(
         check.reason,
         userId,
-        new MfaError(
+        new LoginStepError(
           check.reason === 'counter_rewound'
-            ? MfaErrorCode.PasskeyCounterRewound
-            : MfaErrorCode.WebAuthnResponseInvalid,
+            ? LoginStepErrorCode.PasskeyCounterRewound
+            : LoginStepErrorCode.WebAuthnResponseInvalid,
         ),
         {
           factor_id: factor.id,
@@ -146,7 +150,11 @@ export class PasskeyLoginService {
     const user = await this.users.findById(userId);
     if (!user) {
       await this.lockout.abandoned(accountKey);
-      return refuse('unknown_credential', null, new MfaError(MfaErrorCode.WebAuthnResponseInvalid));
+      return refuse(
+        'unknown_credential',
+        null,
+        new LoginStepError(LoginStepErrorCode.WebAuthnResponseInvalid),
+      );
     }
     await this.settleAccountGates(user, accountKey, meta);
     await this.lockout.succeeded(accountKey);

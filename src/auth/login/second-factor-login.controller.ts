@@ -1,23 +1,22 @@
+import { LoginStepError, LoginStepErrorCode } from './login-step.error';
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public } from '../common/access/public.decorator';
-import { Problems } from '../common/errors/problems.decorator';
-import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
-import { RequestOrigin } from '../common/http/request-origin';
-import { Transactional } from '../database/transaction-mode.decorator';
-import { RequestOptionsDto } from '../mfa/dto/webauthn-options.dto';
-import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
-import { MfaMethod } from '../mfa/second-factor.service';
-import { WebAuthnAssertionsService } from '../mfa/webauthn-assertions.service';
-import { AuthCookies, SESSION_COOKIE_HEADERS } from './auth-cookies';
-import { AuthError, AuthErrorCode } from './auth.error';
-import { TokenResponseDto } from './dto/token-response.dto';
-import { VerifyMfaDto } from './dto/verify-mfa.dto';
-import { WebAuthnLoginOptionsDto } from './dto/webauthn-login-options.dto';
-import { LoginThrottlerGuard } from './guards/login-throttler.guard';
+import { Public } from '../../common/access/public.decorator';
+import { Problems } from '../../common/errors/problems.decorator';
+import { ClientMeta, type RequestMeta } from '../../common/http/request-meta';
+import { RequestOrigin } from '../../common/http/request-origin';
+import { Transactional } from '../../database/transaction-mode.decorator';
+import { RequestOptionsDto } from '../../mfa/dto/webauthn-options.dto';
+import { MfaMethod } from '../../common/access/mfa-method';
+import { AuthCookies, SESSION_COOKIE_HEADERS } from '../auth-cookies';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { TokenResponseDto } from '../dto/token-response.dto';
+import { VerifyMfaDto } from '../dto/verify-mfa.dto';
+import { WebAuthnLoginOptionsDto } from '../dto/webauthn-login-options.dto';
+import { LoginThrottlerGuard } from '../guards/login-throttler.guard';
 import { LoginResponder } from './login-responder';
-import { LoginService } from './login.service';
+import { SecondFactorStepService } from './second-factor-step.service';
 
 /**
  * The second step of a login (a code, or a passkey with its options): it answers exactly as POST /auth/login
@@ -27,10 +26,9 @@ import { LoginService } from './login.service';
 @Controller('auth')
 export class SecondFactorLoginController {
   constructor(
-    private readonly login: LoginService,
+    private readonly secondStep: SecondFactorStepService,
     private readonly responder: LoginResponder,
     private readonly cookies: AuthCookies,
-    private readonly webauthn: WebAuthnAssertionsService,
   ) {}
 
   @Post('mfa/webauthn/options')
@@ -44,8 +42,8 @@ export class SecondFactorLoginController {
   })
   @ApiOkResponse({ type: RequestOptionsDto })
   @Problems(
-    new MfaError(MfaErrorCode.ChallengeExpired),
-    new MfaError(MfaErrorCode.MethodNotEnrolled),
+    new LoginStepError(LoginStepErrorCode.ChallengeExpired),
+    new LoginStepError(LoginStepErrorCode.MethodNotEnrolled),
     new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
   )
   async secondFactorPasskeyOptions(
@@ -53,7 +51,7 @@ export class SecondFactorLoginController {
     @Req() request: FastifyRequest,
     @RequestOrigin() origin: string | undefined,
   ): Promise<RequestOptionsDto> {
-    return (await this.webauthn.secondFactorOptions(
+    return (await this.secondStep.passkeyOptions(
       body.mfa_token ?? this.cookies.mfaToken(request),
       origin,
     )) as RequestOptionsDto;
@@ -70,13 +68,13 @@ export class SecondFactorLoginController {
   })
   @ApiOkResponse({ type: TokenResponseDto, headers: SESSION_COOKIE_HEADERS })
   @Problems(
-    new MfaError(MfaErrorCode.CodeInvalid),
-    new MfaError(MfaErrorCode.CodeReused),
-    new MfaError(MfaErrorCode.MethodNotEnrolled),
-    new MfaError(MfaErrorCode.ChallengeExpired),
-    new MfaError(MfaErrorCode.WebAuthnChallengeInvalid),
-    new MfaError(MfaErrorCode.WebAuthnResponseInvalid),
-    new MfaError(MfaErrorCode.PasskeyCounterRewound),
+    new LoginStepError(LoginStepErrorCode.CodeInvalid),
+    new LoginStepError(LoginStepErrorCode.CodeReused),
+    new LoginStepError(LoginStepErrorCode.MethodNotEnrolled),
+    new LoginStepError(LoginStepErrorCode.ChallengeExpired),
+    new LoginStepError(LoginStepErrorCode.WebAuthnChallengeInvalid),
+    new LoginStepError(LoginStepErrorCode.WebAuthnResponseInvalid),
+    new LoginStepError(LoginStepErrorCode.PasskeyCounterRewound),
     new AuthError(AuthErrorCode.LoginRateLimited, { retryAfterSeconds: 60 }),
     new AuthError(AuthErrorCode.AccountThrottled, { retryAfterSeconds: 60 }),
   )
@@ -90,8 +88,8 @@ export class SecondFactorLoginController {
     const token = body.mfa_token ?? this.cookies.mfaToken(request);
     const outcome =
       body.method === MfaMethod.WebAuthn
-        ? await this.login.withWebAuthn(token, body.response!, origin, meta)
-        : await this.login.withCode(token, body.method, body.code ?? '', meta);
+        ? await this.secondStep.withWebAuthn(token, body.response!, origin, meta)
+        : await this.secondStep.withCode(token, body.method, body.code ?? '', meta);
     return this.responder.answer(outcome, reply);
   }
 }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../database/unit-of-work';
-import { MfaChallenge } from './entities/mfa-challenge.entity';
+import { UnitOfWork } from '../../../database/unit-of-work';
+import { LoginChallenge } from './login-challenge.entity';
 
 @Injectable()
-export class MfaChallengesRepository {
+export class LoginChallengesRepository {
   constructor(private readonly unitOfWork: UnitOfWork) {}
 
-  async insert(challenge: MfaChallenge): Promise<void> {
-    await (await this.unitOfWork.manager()).insert(MfaChallenge, challenge);
+  async insert(challenge: LoginChallenge): Promise<void> {
+    await (await this.unitOfWork.manager()).insert(LoginChallenge, challenge);
   }
 
   /**
@@ -19,11 +19,11 @@ export class MfaChallengesRepository {
     tokenHash: string,
     nowMs: number,
     maxAttempts: number,
-  ): Promise<MfaChallenge | null> {
+  ): Promise<LoginChallenge | null> {
     const manager = await this.unitOfWork.manager();
     const result = await manager
       .createQueryBuilder()
-      .update(MfaChallenge)
+      .update(LoginChallenge)
       .set({ attempts: () => 'attempts + 1' })
       .where('token_hash = :tokenHash', { tokenHash })
       .andWhere('attempts < CAST(:max AS INTEGER)', { max: maxAttempts })
@@ -31,7 +31,7 @@ export class MfaChallengesRepository {
       .andWhere('consumed_at_ms IS NULL')
       .execute();
     if (result.affected !== 1) return null;
-    return manager.findOneBy(MfaChallenge, { tokenHash });
+    return manager.findOneBy(LoginChallenge, { tokenHash });
   }
 
   /** A live challenge, read without spending an attempt (to start a WebAuthn ceremony). */
@@ -39,10 +39,10 @@ export class MfaChallengesRepository {
     tokenHash: string,
     nowMs: number,
     maxAttempts: number,
-  ): Promise<MfaChallenge | null> {
+  ): Promise<LoginChallenge | null> {
     const challenge = await (
       await this.unitOfWork.manager()
-    ).findOneBy(MfaChallenge, { tokenHash });
+    ).findOneBy(LoginChallenge, { tokenHash });
     return challenge &&
       challenge.consumedAtMs === null &&
       challenge.expiresAtMs > nowMs &&
@@ -52,7 +52,7 @@ export class MfaChallengesRepository {
   }
 
   async setWebAuthnChallenge(id: string, webauthnChallenge: string): Promise<void> {
-    await (await this.unitOfWork.manager()).update(MfaChallenge, { id }, { webauthnChallenge });
+    await (await this.unitOfWork.manager()).update(LoginChallenge, { id }, { webauthnChallenge });
   }
 
   /** Spends the WebAuthn challenge of a login challenge, once: false when it is not the one stored (or gone). */
@@ -61,7 +61,7 @@ export class MfaChallengesRepository {
       await this.unitOfWork.manager()
     )
       .createQueryBuilder()
-      .update(MfaChallenge)
+      .update(LoginChallenge)
       .set({ webauthnChallenge: null })
       .where('id = :id', { id })
       .andWhere('webauthn_challenge = :webauthnChallenge', { webauthnChallenge })
@@ -75,7 +75,7 @@ export class MfaChallengesRepository {
       await this.unitOfWork.manager()
     )
       .createQueryBuilder()
-      .update(MfaChallenge)
+      .update(LoginChallenge)
       .set({ consumedAtMs: nowMs })
       .where('id = :id', { id })
       .andWhere('consumed_at_ms IS NULL')
@@ -89,13 +89,13 @@ export class MfaChallengesRepository {
     )
       .createQueryBuilder()
       .delete()
-      .from(MfaChallenge)
+      .from(LoginChallenge)
       .where('expires_at_ms < CAST(:now AS BIGINT)', { now: nowMs })
       .execute();
     return result.affected ?? 0;
   }
 
   async deleteAllOfUser(userId: string): Promise<void> {
-    await (await this.unitOfWork.manager()).delete(MfaChallenge, { userId });
+    await (await this.unitOfWork.manager()).delete(LoginChallenge, { userId });
   }
 }

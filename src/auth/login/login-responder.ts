@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AuthCookies } from './auth-cookies';
-import { TokenResponseDto } from './dto/token-response.dto';
-import type { LoginOutcome } from './login.service';
+import { AuthCookies } from '../auth-cookies';
+import { TokenResponseDto } from '../dto/token-response.dto';
+import type { LoginOutcome } from './login-outcome';
 import { mfaRequiredError } from './mfa-required.error';
 
 /**

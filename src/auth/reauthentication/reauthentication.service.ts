@@ -1,18 +1,20 @@
+import { LoginStepError, LoginStepErrorCode } from '../login/login-step.error';
 import { Injectable } from '@nestjs/common';
-import { AuditAction } from '../audit/audit-action';
-import { AuditService } from '../audit/audit.service';
-import { RefusalAudit } from '../audit/refusal-audit.service';
-import { AuthMethod } from '../common/access/authentication-method';
-import type { Principal } from '../common/access/principal';
-import { PasswordHasher } from '../common/crypto/password-hasher';
-import type { DomainError } from '../common/errors/domain-error';
-import type { RequestMeta } from '../common/http/request-meta';
-import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
-import { MfaMethod, SecondFactorService, type CodeMethod } from '../mfa/second-factor.service';
-import { SessionsService } from '../sessions/sessions.service';
-import { UsersService } from '../users/users.service';
-import { AuthError, AuthErrorCode } from './auth.error';
-import { LoginLockoutService } from './login-lockout.service';
+import { AuditAction } from '../../audit/audit-action';
+import { AuditService } from '../../audit/audit.service';
+import { RefusalAudit } from '../../audit/refusal-audit.service';
+import { AuthMethod } from '../../common/access/authentication-method';
+import type { Principal } from '../../common/access/principal';
+import { PasswordHasher } from '../../common/crypto/password-hasher';
+import type { DomainError } from '../../common/errors/domain-error';
+import type { RequestMeta } from '../../common/http/request-meta';
+import { SecondFactorService } from '../../mfa/second-factor.service';
+import { MfaMethod, type CodeMethod } from '../../common/access/mfa-method';
+import { SessionsService } from '../../sessions/sessions.service';
+import { UsersService } from '../../users/users.service';
+import { MfaError } from '../../mfa/mfa.error';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { LoginLockoutService } from '../login-lockout.service';
 
 export type ReauthenticationProof = { password: string } | { method: CodeMethod; code: string };
 
@@ -84,12 +86,12 @@ export class ReauthenticationService {
           return await refuse(
             check.reason === 'reused' ? AuditAction.MfaCodeReused : AuditAction.MfaFailed,
             check.reason,
-            new MfaError(
+            new LoginStepError(
               check.reason === 'reused'
-                ? MfaErrorCode.CodeReused
+                ? LoginStepErrorCode.CodeReused
                 : check.reason === 'not_enrolled'
-                  ? MfaErrorCode.MethodNotEnrolled
-                  : MfaErrorCode.CodeInvalid,
+                  ? LoginStepErrorCode.MethodNotEnrolled
+                  : LoginStepErrorCode.CodeInvalid,
             ),
           );
         }
@@ -97,7 +99,11 @@ export class ReauthenticationService {
         recoveryCodesLeft = check.recoveryCodesLeft;
       }
     } catch (error) {
-      if (!(error instanceof AuthError || error instanceof MfaError))
+      if (!(
+        error instanceof AuthError ||
+        error instanceof LoginStepError ||
+        error instanceof MfaError
+      ))
         await this.lockout.abandoned(accountKey);
       throw error;
     }

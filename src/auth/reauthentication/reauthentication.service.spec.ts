@@ -1,15 +1,17 @@
-import { AuditService } from '../audit/audit.service';
-import { RefusalAudit } from '../audit/refusal-audit.service';
-import { PasswordHasher } from '../common/crypto/password-hasher';
-import type { DomainError } from '../common/errors/domain-error';
-import { MfaError, MfaErrorCode } from '../mfa/mfa.error';
-import { MfaMethod, SecondFactorService } from '../mfa/second-factor.service';
-import { SessionsService } from '../sessions/sessions.service';
-import { UsersService } from '../users/users.service';
-import { automock } from '../../test/support/automock';
-import { account, codeOf, META, session, user } from '../../test/support/auth-fixtures';
-import { AuthError, AuthErrorCode } from './auth.error';
-import { LoginLockoutService } from './login-lockout.service';
+import { LoginStepError, LoginStepErrorCode } from '../login/login-step.error';
+import { AuditService } from '../../audit/audit.service';
+import { RefusalAudit } from '../../audit/refusal-audit.service';
+import { PasswordHasher } from '../../common/crypto/password-hasher';
+import type { DomainError } from '../../common/errors/domain-error';
+import { MfaError, MfaErrorCode } from '../../mfa/mfa.error';
+import { SecondFactorService } from '../../mfa/second-factor.service';
+import { MfaMethod } from '../../common/access/mfa-method';
+import { SessionsService } from '../../sessions/sessions.service';
+import { UsersService } from '../../users/users.service';
+import { automock } from '../../../test/support/automock';
+import { account, codeOf, META, session, user } from '../../../test/support/auth-fixtures';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { LoginLockoutService } from '../login-lockout.service';
 import { ReauthenticationService } from './reauthentication.service';
 
 function setup() {
@@ -173,9 +175,9 @@ describe('ReauthenticationService with a one-time code', () => {
   });
 
   it.each([
-    ['invalid', 'MFA_FAILED', MfaErrorCode.CodeInvalid],
-    ['reused', 'MFA_CODE_REUSED', MfaErrorCode.CodeReused],
-    ['not_enrolled', 'MFA_FAILED', MfaErrorCode.MethodNotEnrolled],
+    ['invalid', 'MFA_FAILED', LoginStepErrorCode.CodeInvalid],
+    ['reused', 'MFA_CODE_REUSED', LoginStepErrorCode.CodeReused],
+    ['not_enrolled', 'MFA_FAILED', LoginStepErrorCode.MethodNotEnrolled],
   ] as const)(
     'refuses a %s code with its own error, charged to the lockout and audited',
     async (reason, action, code) => {
@@ -184,7 +186,7 @@ describe('ReauthenticationService with a one-time code', () => {
       const error = await errorOf(
         service.reauthenticate(principal(), { method: MfaMethod.Totp, code: '000000' }, META),
       );
-      expect(error).toBeInstanceOf(MfaError);
+      expect(error).toBeInstanceOf(LoginStepError);
       expect(error.code).toBe(code);
       expect(lockout.failed).toHaveBeenCalledWith('u:u-1');
       expect(lockout.abandoned).not.toHaveBeenCalled();
