@@ -1,19 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseEnv } from 'node:util';
+import { CONFIG_SECTIONS } from '../src/config/schema/app-config.schema';
+import { firstTable, readDoc, section } from './support/docs';
 
-const ROOT = join(__dirname, '..');
-const example = readFileSync(join(ROOT, '.env.example'), 'utf8');
+const example = readDoc('.env.example');
 
-/** The variables of the README's configuration table (first column; `A` / `B` rows name two). */
-function readmeVariables(): string[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('\n## Configuration'));
-  const table = section.slice(0, section.indexOf('\n## ', 1));
+/** The configuration table of docs/operations.md, from its header to its last row. */
+const table = firstTable(section(readDoc('docs/operations.md'), '## Configuration'));
+
+/** The variables of the configuration table (first column; `A` / `B` rows name two). */
+function documentedVariables(): string[] {
   return table
-    .split('\n')
     .filter((line) => line.startsWith('| `'))
     .flatMap((line) => [...line.split('|')[1].matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]));
+}
+
+/** Every variable a configuration section reads (its zod object's keys, before the section's transform). */
+function schemaVariables(): string[] {
+  return Object.values(CONFIG_SECTIONS).flatMap((schema) => Object.keys(schema.in.shape));
 }
 
 /**
@@ -32,8 +35,12 @@ describe('.env.example', () => {
     expect(parsed).toEqual(assigned);
   });
 
-  it('assigns exactly the variables of the README configuration table', () => {
-    expect(parsed).toEqual([...new Set(readmeVariables())].sort());
+  it('assigns exactly the variables of the configuration table in docs/operations.md', () => {
+    expect(parsed).toEqual([...new Set(documentedVariables())].sort());
+  });
+
+  it('assigns exactly the variables the configuration schema reads', () => {
+    expect(parsed).toEqual([...new Set(schemaVariables())].sort());
   });
 
   it('has no line that is neither a comment, an assignment nor blank', () => {
@@ -43,5 +50,17 @@ describe('.env.example', () => {
         (line) => line.trim() !== '' && !line.startsWith('#') && !/^[A-Z][A-Z0-9_]*=/.test(line),
       );
     expect(stray).toEqual([]);
+  });
+});
+
+describe('the configuration table of docs/operations.md', () => {
+  // A blank line ends a Markdown table: the rows after it would render as loose text.
+  it('is one table: a header, its delimiter row and a row per variable, three cells each, no line between', () => {
+    const rows = section(readDoc('docs/operations.md'), '## Configuration')
+      .split('\n')
+      .filter((line) => line.startsWith('| `'));
+    expect(table.slice(0, 2)).toEqual(['| Variable | Default | Meaning |', '| --- | --- | --- |']);
+    expect(table.slice(2)).toEqual(rows);
+    for (const row of rows) expect([row, row.split(' | ').length]).toEqual([row, 3]);
   });
 });

@@ -1,4 +1,4 @@
-/** The catalogue of audited actions. Documented in the README; add new ones here only. */
+/** The catalogue of audited actions. Documented in docs/audit.md; add new ones here only. */
 export enum AuditAction {
   LoginSuccess = 'LOGIN_SUCCESS',
   LoginFailed = 'LOGIN_FAILED',

@@ -29,7 +29,7 @@ export const dbBackupCommand: CliCommand = {
     const dataSource = app.get(DataSource);
     if (dataSource.options.type !== 'better-sqlite3') {
       output.err(
-        'db:backup copies the SQLite database; for PostgreSQL use pg_dump (see the README).',
+        'db:backup copies the SQLite database; for PostgreSQL use pg_dump (see docs/operations.md).',
       );
       return 2;
     }

@@ -27,7 +27,10 @@ function skeleton(accessCookieName: string): Omit<OpenAPIObject, 'paths'> {
   return new DocumentBuilder()
     .setTitle('Aegis')
     .setDescription(
-      'Identity backend: login, sessions with rotating refresh tokens, users and audit. ' +
+      'Identity backend of our internal tools: login, sessions with rotating refresh tokens, users and roles, a ' +
+        'hash-chained audit log, second factors (TOTP with recovery codes, passkeys), and single sign-on for ' +
+        'other tools as an OpenID Connect provider (at `/oidc`, described by its own discovery document, ' +
+        '`/oidc/.well-known/openid-configuration`). ' +
         'Use **Authorize** with the OAuth2 password flow (or paste a bearer token) to call protected routes. ' +
         'Every error is `application/problem+json` (RFC 9457) with a stable `code`.',
     )

@@ -38,7 +38,7 @@ export class AuditEventDto {
     additionalProperties: {
       oneOf: [{ type: 'string', nullable: true }, { type: 'number' }, { type: 'boolean' }],
     },
-    description: 'Flat, scalar details (a value may be null); see the catalogue in the README.',
+    description: 'Flat, scalar details (a value may be null); see the catalogue in docs/audit.md.',
     example: { username: 'alice', reason: 'invalid_credentials' },
   })
   details!: AuditDetails;

@@ -1,24 +1,28 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createUser } from './factories/user.factory';
+import { readDoc } from './support/docs';
 import { TestBrowser } from './support/oidc-browser';
 import { listen, registerRp, signInWithPassword } from './support/oidc';
 import { createTestApp, type TestApp } from './support/test-app';
 
-/** The README's code block after `<!-- tested: name -->`. */
-function readmeBlock(name: string): string {
-  const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const match = new RegExp(`<!-- tested: ${name} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\``).exec(readme);
-  if (!match) throw new Error(`README has no tested block "${name}"`);
+const DOC = 'docs/integrating.md';
+
+/** The code block after `<!-- tested: name -->` in docs/integrating.md. */
+function testedBlock(name: string): string {
+  const match = new RegExp(`<!-- tested: ${name} -->\\n\`\`\`js\\n([\\s\\S]*?)\`\`\``).exec(
+    readDoc(DOC),
+  );
+  if (!match) throw new Error(`${DOC} has no tested block "${name}"`);
   return match[1];
 }
 
-describe('README: "Protecting another service with Aegis"', () => {
+describe('docs/integrating.md: "Verify access tokens in an API"', () => {
   let t: TestApp;
   let base: string;
-  const folder = join(__dirname, '.readme-snippets');
+  const folder = join(__dirname, '.doc-snippets');
 
   beforeAll(async () => {
     t = await createTestApp({ env: { OIDC_RESOURCES: 'https://api.example.test/' } });
@@ -37,7 +41,7 @@ describe('README: "Protecting another service with Aegis"', () => {
       resource: 'https://api.example.test/',
       scope: 'openid read',
     });
-    const snippet = readmeBlock('verify-access-token')
+    const snippet = testedBlock('verify-access-token')
       .replace("'https://aegis.example.com/oidc'", `'${base}/oidc'`)
       .replace("'https://api.example.com/'", `'https://api.example.test/'`);
     const file = join(folder, 'verify-access-token.mjs');

@@ -3,33 +3,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AegisProcess, ensureBuilt } from './support/aegis-process';
+import { readDoc, ROOT, section, shellBlocks } from './support/docs';
 import { usingPostgres } from './support/test-database';
 
-const ROOT = join(__dirname, '..');
-const README_URL = 'http://127.0.0.1:3000';
+const DOC = 'docs/getting-started.md';
+const DOC_URL = 'http://127.0.0.1:3000';
 
-/** The ```bash blocks under a README heading, up to the next heading. */
-function shellBlocks(readme: string, heading: string): string[] {
-  const start = readme.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`README has no section ${heading}`);
-  const rest = readme.slice(start + heading.length + 2);
-  const section = rest.slice(0, nextHeading(rest));
-  return [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((match) => match[1]);
-}
+/** The walk-throughs a newcomer follows in one shell, in the order the page gives them. */
+const WALK_THROUGHS = [
+  '## Walk-through with curl',
+  '## Administration',
+  '## Second factor (TOTP) with curl',
+];
 
-/** Where the next Markdown heading starts (`#` at a line start outside a code block). */
-function nextHeading(text: string): number {
-  let inCode = false;
-  let offset = 0;
-  for (const line of text.split('\n')) {
-    if (line.startsWith('```')) inCode = !inCode;
-    else if (!inCode && line.startsWith('#')) return offset;
-    offset += line.length + 1;
-  }
-  return text.length;
-}
-
-/** What the README says each curl answers: a status named in a trailing comment (`# 401 SESSION_ENDED`), else 2xx. */
+/** What the page says each curl answers: a status named in a trailing comment (`# 401 SESSION_ENDED`), else 2xx. */
 function expectations(script: string): { status?: number; code?: string }[] {
   return script
     .split('\n')
@@ -49,17 +36,17 @@ curl() {
   case "$*" in *…*|*"<"*">"*) echo "placeholder left in: curl $*" >&2; return 1;; esac
   local out
   out=$(command curl -sS -w '\\n%{http_code}' "$@")
-  printf '%s\\t%s\\n' "\${out##*$'\\n'}" "\${out%$'\\n'*}" >> "$README_LOG"
+  printf '%s\\t%s\\n' "\${out##*$'\\n'}" "\${out%$'\\n'*}" >> "$DOC_LOG"
   printf '%s\\n' "\${out%$'\\n'*}"
 }
 `;
 
-describe('the README walk-throughs, run as written', () => {
+describe('the walk-throughs of docs/getting-started.md, run as written', () => {
   let aegis: AegisProcess | undefined;
   let dir: string;
   beforeAll(() => {
     ensureBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'aegis-readme-'));
+    dir = mkdtempSync(join(tmpdir(), 'aegis-walkthrough-'));
   }, 120_000);
   afterAll(async () => {
     await aegis?.stop();
@@ -70,32 +57,32 @@ describe('the README walk-throughs, run as written', () => {
   (usingPostgres() ? it.skip : it)(
     'runs "Walk-through with curl", "Administration" and "Second factor (TOTP) with curl" against a started service',
     async () => {
-      // Only what a newcomer's shell has: no .env of the developer, the README's defaults.
-      // The login limit the README advises for a local trial: the three walk-throughs sign in six times.
+      // Only what a newcomer's shell has: no .env of the developer, the documented defaults.
+      // The login limit the page advises for a local trial: the three walk-throughs sign in six times.
       aegis = await AegisProcess.start({
         DATA_DIR: join(dir, 'data'),
         AEGIS_ENV: 'development',
         LOGIN_RATE_LIMIT_PER_MINUTE: '60',
       });
 
-      const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-      const script = [
-        ...shellBlocks(readme, '## Walk-through with curl'),
-        ...shellBlocks(readme, '## Administration'),
-        ...shellBlocks(readme, '## Second factor (TOTP) with curl'),
-      ]
+      const doc = readDoc(DOC);
+      const script = WALK_THROUGHS.flatMap((heading) => {
+        const blocks = shellBlocks(section(doc, heading));
+        if (blocks.length === 0) throw new Error(`${DOC}: no shell block under "${heading}"`);
+        return blocks;
+      })
         .join('\n')
-        .replaceAll(README_URL, aegis.url.replace(/\/$/, ''));
+        .replaceAll(DOC_URL, aegis.url.replace(/\/$/, ''));
       const log = join(dir, 'responses.log');
       let stderr = '';
       try {
         execFileSync('bash', ['--norc', '--noprofile', '-c', PRELUDE + script], {
           cwd: dir,
-          // The README runs its otpauth one-liner in the checkout, where the package is installed.
+          // The page runs its otpauth one-liner in the checkout, where the package is installed.
           env: {
             PATH: process.env.PATH ?? '',
             HOME: dir,
-            README_LOG: log,
+            DOC_LOG: log,
             NODE_PATH: join(ROOT, 'node_modules'),
           },
           stdio: 'pipe',
