@@ -95,6 +95,16 @@ export default tseslint.config(
     [{ regex: importsOf(FEATURES), message: 'Infrastructure imports no feature.' }],
   ),
   restrict(
+    ['src/oidc/**/*.ts'],
+    [
+      {
+        regex: importsOf(['mfa']),
+        message:
+          'oidc never imports mfa: the hosted sign-in reaches second factors through the login steps in auth/login.',
+      },
+    ],
+  ),
+  restrict(
     ['src/database/migrations/**/*.ts'],
     [
       {

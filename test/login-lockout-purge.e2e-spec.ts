@@ -1,5 +1,5 @@
-import { LoginLockout } from '../src/auth/entities/login-lockout.entity';
-import { LoginLockoutPurgeService } from '../src/auth/login-lockout-purge.service';
+import { LoginLockout } from '../src/auth/lockout/login-lockout.entity';
+import { LoginLockoutPurgeService } from '../src/auth/lockout/login-lockout-purge.service';
 import { createTestApp, type TestApp } from './support/test-app';
 
 describe('purging idle login counters', () => {

@@ -16,19 +16,11 @@ import { applyAuthRouteLimits } from './auth-route-limits';
 import { AuthController } from './auth.controller';
 import { BrowserSessionService } from './browser-session.service';
 import { CredentialVerificationService } from './credential-verification.service';
-import { LoginLockout } from './entities/login-lockout.entity';
-import { CookieIntegrityGuard } from './guards/cookie-integrity.guard';
-import { CrossOriginGuard } from './guards/cross-origin.guard';
 import { DeviceCookies } from './device-cookies';
-import { JwtAuthGuard } from './guards/jwt-auth.guard';
+import { GLOBAL_GUARDS } from './guards/global-guards';
 import { LoginThrottlerGuard } from './guards/login-throttler.guard';
-import { PasswordChangeGuard } from './guards/password-change.guard';
-import { RolesGuard } from './guards/roles.guard';
+import { LoginLockoutModule } from './lockout/login-lockout.module';
 import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit-storage.module';
-import { LoginLockoutController } from './login-lockout.controller';
-import { LoginLockoutRepository } from './login-lockout.repository';
-import { LoginLockoutService } from './login-lockout.service';
-import { LoginLockoutPurgeService } from './login-lockout-purge.service';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { MySessionsService } from './my-sessions.service';
@@ -36,8 +28,6 @@ import { PasswordChangeService } from './password-change.service';
 import { RequestAuthenticator } from './request-authenticator.service';
 import { SessionGrantsService } from './session-grants.service';
 import { MySessionsController } from './my-sessions.controller';
-import { RecentAuthenticationGuard } from './guards/recent-authentication.guard';
-import { SecondFactorPolicyGuard } from './guards/second-factor-policy.guard';
 import { LoginResponder } from './login/login-responder';
 import { LoginService } from './login/login.service';
 import { LoginChallenge } from './login/login-challenge/login-challenge.entity';
@@ -59,7 +49,8 @@ const ONE_MINUTE_MS = 60_000;
     SessionsModule,
     AuditModule,
     MfaModule,
-    TypeOrmModule.forFeature([LoginLockout, LoginChallenge]),
+    LoginLockoutModule,
+    TypeOrmModule.forFeature([LoginChallenge]),
     PassportModule,
     // Keys, algorithm, issuer and audience are passed on every call by AccessTokenService (key rollover).
     JwtModule.register({}),
@@ -80,7 +71,6 @@ const ONE_MINUTE_MS = 60_000;
     PasskeyLoginController,
     ReauthenticationController,
     MySessionsController,
-    LoginLockoutController,
   ],
   providers: [
     CredentialVerificationService,
@@ -99,23 +89,12 @@ const ONE_MINUTE_MS = 60_000;
     MySessionsService,
     AccessTokenKeys,
     AccessTokenService,
-    LoginLockoutRepository,
-    LoginLockoutService,
-    LoginLockoutPurgeService,
     AuthCookies,
     JwtStrategy,
     LocalStrategy,
     LoginThrottlerGuard,
     DeviceCookies,
-    // Global guards run in this order: cookie integrity, cross-origin check, authentication, forced password
-    // change, the second factor a role requires, roles, recent authentication.
-    { provide: APP_GUARD, useClass: CookieIntegrityGuard },
-    { provide: APP_GUARD, useClass: CrossOriginGuard },
-    { provide: APP_GUARD, useClass: JwtAuthGuard },
-    { provide: APP_GUARD, useClass: PasswordChangeGuard },
-    { provide: APP_GUARD, useClass: SecondFactorPolicyGuard },
-    { provide: APP_GUARD, useClass: RolesGuard },
-    { provide: APP_GUARD, useClass: RecentAuthenticationGuard },
+    ...GLOBAL_GUARDS.map(({ guard }) => ({ provide: APP_GUARD, useClass: guard })),
   ],
   // For the OpenID provider's sign-in page: the same password check, login steps, session start and cookies as
   // /auth/login and /auth/mfa/verify.

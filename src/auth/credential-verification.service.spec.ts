@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/app-config';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { CredentialVerificationService } from './credential-verification.service';
 import { DeviceCookies } from './device-cookies';
-import { LoginLockoutService } from './login-lockout.service';
+import { LoginLockoutService } from './lockout/login-lockout.service';
 
 function setup() {
   const users = automock(UsersService);

@@ -10,7 +10,7 @@ import { AuthError, AuthErrorCode } from './auth.error';
 import { DeviceCookies } from './device-cookies';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { LoginLockoutService } from './login-lockout.service';
+import { LoginLockoutService } from './lockout/login-lockout.service';
 
 const MAX_AUDITED_USERNAME = 128;
 

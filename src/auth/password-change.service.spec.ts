@@ -8,7 +8,7 @@ import { UsersService } from '../users/users.service';
 import { automock } from '../../test/support/automock';
 import { account, codeOf, META, session, user } from '../../test/support/auth-fixtures';
 import { AuthErrorCode } from './auth.error';
-import { LoginLockoutService } from './login-lockout.service';
+import { LoginLockoutService } from './lockout/login-lockout.service';
 import { PasswordChangeService } from './password-change.service';
 
 function setup() {

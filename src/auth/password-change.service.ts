@@ -11,7 +11,7 @@ import { SessionsService } from '../sessions/sessions.service';
 import { PasswordPolicy } from '../users/password-policy';
 import { UsersService } from '../users/users.service';
 import { AuthError, AuthErrorCode } from './auth.error';
-import { LoginLockoutService } from './login-lockout.service';
+import { LoginLockoutService } from './lockout/login-lockout.service';
 
 /** The caller changes their own password, proving the current one. */
 @Injectable()

@@ -4,7 +4,7 @@ import { auditVerifyCommand } from '../audit/cli/audit-verify.command';
 import {
   clearLockoutCommand,
   resetPasswordAndLockoutCommand,
-} from '../auth/cli/clear-lockout.command';
+} from '../auth/lockout/cli/clear-lockout.command';
 import { clientsCreateCommand } from '../oidc/cli/clients-create.command';
 import { keysRotateCommand } from '../oidc/cli/keys-rotate.command';
 import { resetMfaCommand } from '../mfa/cli/reset-mfa.command';

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AuditAction } from '../../src/audit/audit-action';
-import { LoginLockout } from '../../src/auth/entities/login-lockout.entity';
+import { LoginLockout } from '../../src/auth/lockout/login-lockout.entity';
 import { PasswordHasher } from '../../src/common/crypto/password-hasher';
 import { User } from '../../src/users/entities/user.entity';
 import { logIn } from '../factories/session.factory';

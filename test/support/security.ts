@@ -1,6 +1,6 @@
 import type { Response } from 'supertest';
-import { LoginLockout } from '../../src/auth/entities/login-lockout.entity';
-import { LoginLockoutService } from '../../src/auth/login-lockout.service';
+import { LoginLockout } from '../../src/auth/lockout/login-lockout.entity';
+import { LoginLockoutService } from '../../src/auth/lockout/login-lockout.service';
 import { Session } from '../../src/sessions/entities/session.entity';
 import { User } from '../../src/users/entities/user.entity';
 import { cookieNamesOf } from '../factories/session.factory';

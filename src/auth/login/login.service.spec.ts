@@ -5,7 +5,7 @@ import { MfaMethod } from '../../common/access/mfa-method';
 import { UsersService } from '../../users/users.service';
 import { automock } from '../../../test/support/automock';
 import { META, NOW, user } from '../../../test/support/auth-fixtures';
-import { LoginLockoutService } from '../login-lockout.service';
+import { LoginLockoutService } from '../lockout/login-lockout.service';
 import { LoginService } from './login.service';
 import { SessionGrantsService, type TokenGrant } from '../session-grants.service';
 

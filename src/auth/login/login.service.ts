@@ -7,7 +7,7 @@ import { SecondFactorService } from '../../mfa/second-factor.service';
 import { UsersService } from '../../users/users.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import type { VerifiedLogin } from '../credential-verification.service';
-import { LoginLockoutService } from '../login-lockout.service';
+import { LoginLockoutService } from '../lockout/login-lockout.service';
 import { SessionGrantsService } from '../session-grants.service';
 import { LoginChallengesService } from './login-challenge/login-challenges.service';
 import type { LoginClient } from './login-client';

@@ -9,7 +9,7 @@ import { hashChallenge } from '../../mfa/webauthn-credentials';
 import { UsersService } from '../../users/users.service';
 import { automock } from '../../../test/support/automock';
 import { META, NOW, codeOf, user } from '../../../test/support/auth-fixtures';
-import { LoginLockoutService } from '../login-lockout.service';
+import { LoginLockoutService } from '../lockout/login-lockout.service';
 import { SecondFactorStepService } from './second-factor-step.service';
 import { SessionGrantsService, type TokenGrant } from '../session-grants.service';
 

@@ -15,7 +15,7 @@ import { hashChallenge, signedChallengeOf } from '../../mfa/webauthn-credentials
 import type { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
-import { LoginLockoutService } from '../login-lockout.service';
+import { LoginLockoutService } from '../lockout/login-lockout.service';
 import { SessionGrantsService } from '../session-grants.service';
 import type { LoginChallenge } from './login-challenge/login-challenge.entity';
 import { LoginChallengesService } from './login-challenge/login-challenges.service';

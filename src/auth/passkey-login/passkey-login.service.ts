@@ -21,7 +21,7 @@ import type { User } from '../../users/entities/user.entity';
 import { UsersService } from '../../users/users.service';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { DeviceCookies } from '../device-cookies';
-import { LoginLockoutService } from '../login-lockout.service';
+import { LoginLockoutService } from '../lockout/login-lockout.service';
 import type { LoginClient } from '../login/login-client';
 import type { LoginOutcome } from '../login/login-outcome';
 import { SessionGrantsService } from '../session-grants.service';

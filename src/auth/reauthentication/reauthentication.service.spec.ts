@@ -11,7 +11,7 @@ import { UsersService } from '../../users/users.service';
 import { automock } from '../../../test/support/automock';
 import { account, codeOf, META, session, user } from '../../../test/support/auth-fixtures';
 import { AuthError, AuthErrorCode } from '../auth.error';
-import { LoginLockoutService } from '../login-lockout.service';
+import { LoginLockoutService } from '../lockout/login-lockout.service';
 import { ReauthenticationService } from './reauthentication.service';
 
 function setup() {

@@ -14,7 +14,7 @@ import { SessionsService } from '../../sessions/sessions.service';
 import { UsersService } from '../../users/users.service';
 import { MfaError } from '../../mfa/mfa.error';
 import { AuthError, AuthErrorCode } from '../auth.error';
-import { LoginLockoutService } from '../login-lockout.service';
+import { LoginLockoutService } from '../lockout/login-lockout.service';
 
 export type ReauthenticationProof = { password: string } | { method: CodeMethod; code: string };
 

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { AuditAction } from '../audit/audit-action';
-import { AuditService } from '../audit/audit.service';
-import { Clock } from '../common/clock';
-import type { RequestMeta } from '../common/http/request-meta';
-import { AppConfig } from '../config/app-config';
-import { UnitOfWork } from '../database/unit-of-work';
-import { foldUsername } from '../users/username';
-import { UsersService } from '../users/users.service';
-import { AuthError, AuthErrorCode } from './auth.error';
+import { AuditAction } from '../../audit/audit-action';
+import { AuditService } from '../../audit/audit.service';
+import { Clock } from '../../common/clock';
+import type { RequestMeta } from '../../common/http/request-meta';
+import { AppConfig } from '../../config/app-config';
+import { UnitOfWork } from '../../database/unit-of-work';
+import { foldUsername } from '../../users/username';
+import { UsersService } from '../../users/users.service';
+import { AuthError, AuthErrorCode } from '../auth.error';
 import { LoginLockoutRepository, type LockoutPolicy } from './login-lockout.repository';
 
 /** The first lock lasts 30 s; every further failure doubles it, up to an hour (never permanent). */

@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { PeriodicTask } from '../common/periodic-task';
-import { AppConfig } from '../config/app-config';
-import { UnitOfWork } from '../database/unit-of-work';
+import { Clock } from '../../common/clock';
+import { PeriodicTask } from '../../common/periodic-task';
+import { AppConfig } from '../../config/app-config';
+import { UnitOfWork } from '../../database/unit-of-work';
 import { LoginLockoutRepository } from './login-lockout.repository';
 import { LOCKOUT_CAP_MS } from './login-lockout.service';
 

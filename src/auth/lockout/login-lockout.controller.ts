@@ -1,15 +1,15 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
-import { AuthError, AuthErrorCode } from './auth.error';
-import { Problems } from '../common/errors/problems.decorator';
+import { AuthError, AuthErrorCode } from '../auth.error';
+import { Problems } from '../../common/errors/problems.decorator';
 import { ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
-import { UuidParamPipe } from '../common/http/uuid-param.pipe';
-import { Role } from '../common/access/role';
-import { Authenticated } from '../common/access/authenticated.decorator';
-import { CurrentPrincipal } from '../common/access/current-principal.decorator';
+import { ClientMeta, type RequestMeta } from '../../common/http/request-meta';
+import { UuidParamPipe } from '../../common/http/uuid-param.pipe';
+import { Role } from '../../common/access/role';
+import { Authenticated } from '../../common/access/authenticated.decorator';
+import { CurrentPrincipal } from '../../common/access/current-principal.decorator';
 import { LoginLockoutService } from './login-lockout.service';
-import type { Principal } from '../common/access/principal';
-import { Transactional } from '../database/transaction-mode.decorator';
+import type { Principal } from '../../common/access/principal';
+import { Transactional } from '../../database/transaction-mode.decorator';
 
 /** Administration of per-account login lockouts (the rest of /users is the users feature's). */
 @ApiTags('users')

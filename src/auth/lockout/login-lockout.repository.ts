@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { UnitOfWork } from '../database/unit-of-work';
-import { LoginLockout } from './entities/login-lockout.entity';
+import { UnitOfWork } from '../../database/unit-of-work';
+import { LoginLockout } from './login-lockout.entity';
 
 export interface LockoutPolicy {
   /** Attempts allowed before the account is locked. */

@@ -1,7 +1,7 @@
-import type { CliCommand } from '../../cli/cli-command';
-import { UnitOfWork } from '../../database/unit-of-work';
-import { UserAdministrationService } from '../../users/user-administration.service';
-import { operator, resetPasswordCommand } from '../../users/users.commands';
+import type { CliCommand } from '../../../cli/cli-command';
+import { UnitOfWork } from '../../../database/unit-of-work';
+import { UserAdministrationService } from '../../../users/user-administration.service';
+import { operator, resetPasswordCommand } from '../../../users/users.commands';
 import { LoginLockoutService } from '../login-lockout.service';
 
 /** Lifts the account's lockout (its shared budget and every device budget), audited like the admin route. */
