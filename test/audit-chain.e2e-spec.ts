@@ -4,7 +4,7 @@ import { AuditVerificationService } from '../src/audit/audit-verification.servic
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { User } from '../src/users/entities/user.entity';
 import { UsersService } from '../src/users/users.service';
-import { Role } from '../src/users/entities/user.entity';
+import { Role } from '../src/common/access/role';
 import { logIn } from './factories/session.factory';
 import { createUser } from './factories/user.factory';
 import { chain, recordProbeEvent, startSecondInstance } from './support/audit-chain';

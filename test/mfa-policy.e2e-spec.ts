@@ -1,5 +1,5 @@
 import { AuditAction } from '../src/audit/audit-action';
-import { Role } from '../src/users/entities/user.entity';
+import { Role } from '../src/common/access/role';
 import { createAdmin } from './factories/admin.factory';
 import { enrolTotp, passwordStep, withTotp } from './factories/mfa.factory';
 import { logIn } from './factories/session.factory';

@@ -1,5 +1,5 @@
 import { runCli } from '../src/cli/run-cli';
-import { Role } from '../src/users/entities/user.entity';
+import { Role } from '../src/common/access/role';
 import { createAdmin, type AdminFixture } from './factories/admin.factory';
 import { enrolTotp } from './factories/mfa.factory';
 import { logIn, type LoggedIn } from './factories/session.factory';

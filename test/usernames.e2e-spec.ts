@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { runCli } from '../src/cli/run-cli';
 import { PasswordHasher } from '../src/common/crypto/password-hasher';
-import type { AppConfig } from '../src/config/app-config';
 import { loadDatabaseConfig } from '../src/config/app-config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { MIGRATIONS } from '../src/database/migrations';
@@ -110,7 +109,7 @@ describe('the skeleton migration on existing look-alike accounts', () => {
     await legacy.initialize();
     const hash = await new PasswordHasher({
       argon2: { memoryKiB: 19_456, timeCost: 2, parallelism: 1 },
-    } as AppConfig).hash(PASSWORD);
+    }).hash(PASSWORD);
     // As the previous rules stored them (NFKC, lower case): three that look like "admin" (NFKC made the
     // typed U+3164 HANGUL FILLER a U+1160, just as invisible), one with ß.
     const names = ['admin', '\u0430dmin', 'admin\u1160', 'straße', 'bob'];

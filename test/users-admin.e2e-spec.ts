@@ -1,6 +1,7 @@
 import { AuditAction } from '../src/audit/audit-action';
 import { UnitOfWork } from '../src/database/unit-of-work';
-import { Role, User } from '../src/users/entities/user.entity';
+import { User } from '../src/users/entities/user.entity';
+import { Role } from '../src/common/access/role';
 import { UserAdministrationService } from '../src/users/user-administration.service';
 import { createAdmin, type AdminFixture } from './factories/admin.factory';
 import { accessCookie, logIn } from './factories/session.factory';

@@ -14,7 +14,6 @@ export enum AuthErrorCode {
   WrongCurrentPassword = 'WRONG_CURRENT_PASSWORD',
   PasswordUnchanged = 'PASSWORD_UNCHANGED',
   CrossOriginRejected = 'CSRF_REJECTED',
-  UserNotFound = 'USER_NOT_FOUND',
   AmbiguousCookies = 'AMBIGUOUS_COOKIES',
   OneTimePasswordExpired = 'ONE_TIME_PASSWORD_EXPIRED',
   CookieSessionMismatch = 'COOKIE_SESSION_MISMATCH',
@@ -52,7 +51,6 @@ const CATALOGUE: Record<AuthErrorCode, [ErrorKind, string]> = {
     'New password must differ from the current one',
   ],
   [AuthErrorCode.CrossOriginRejected]: [ErrorKind.Forbidden, 'Cross-origin request rejected'],
-  [AuthErrorCode.UserNotFound]: [ErrorKind.NotFound, 'User not found'],
   [AuthErrorCode.OneTimePasswordExpired]: [
     ErrorKind.Unauthenticated,
     'This one-time password has expired: ask an administrator to reset the password again',

@@ -1,9 +1,22 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { PasswordHashingConfig } from '../common/crypto/password-hashing-config';
 import { AppConfig } from './app-config';
 
-/** Makes the one validated {@link AppConfig} injectable everywhere. */
+/**
+ * Makes the one validated {@link AppConfig} injectable everywhere, also under the tokens by which the shared
+ * infrastructure below the configuration asks for its part of it.
+ */
 @Global()
-@Module({})
+@Module({
+  providers: [
+    {
+      provide: PasswordHashingConfig,
+      useFactory: (config: AppConfig): PasswordHashingConfig => config,
+      inject: [AppConfig],
+    },
+  ],
+  exports: [PasswordHashingConfig],
+})
 export class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
     if (config.jwt.keySource === 'pending') {

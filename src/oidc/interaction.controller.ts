@@ -6,7 +6,8 @@ import { LoginThrottlerGuard } from '../auth/guards/login-throttler.guard';
 import { Public } from '../common/access/public.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { Transactional } from '../database/transaction-mode.decorator';
-import { SignInStepGuard, type RequestWithSignIn } from './guards/sign-in-step.guard';
+import type { RequestWithSignIn } from './sign-in-attempt';
+import { SignInAttemptReader } from './sign-in-attempt-reader';
 import { SignInThrottlerGuard } from './guards/sign-in-throttler.guard';
 import { requestOriginOf } from '../common/http/request-origin';
 import { pageCsp } from './pages/page-layout';
@@ -16,7 +17,7 @@ import { SignInService, type InteractionView } from './sign-in.service';
  * The provider's interaction pages (HTML, not part of the JSON API). Public: the provider's signed interaction
  * cookie says which sign-in request this is. Both routes may finish a sign-in, hence transactional. The POST
  * (password, code or passkey) is rate-limited per client IP like /auth/login (a counter of its own), then
- * prepared by SignInStepGuard before the unit of work opens. The passkey button's options are JSON (an API
+ * read by SignInAttemptReader before the unit of work opens. The passkey button's options are JSON (an API
  * problem on refusal), rate-limited per client IP on a counter of their own like /auth/mfa/webauthn/options.
  */
 @ApiExcludeController()
@@ -49,7 +50,7 @@ export class InteractionController {
 
   @Post(':uid')
   @Transactional()
-  @UseGuards(SignInThrottlerGuard, SignInStepGuard)
+  @UseGuards(SignInThrottlerGuard, SignInAttemptReader)
   async submit(
     @Req() request: RequestWithSignIn,
     @Res({ passthrough: true }) reply: FastifyReply,

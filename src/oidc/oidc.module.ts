@@ -10,7 +10,7 @@ import { OidcClient } from './entities/oidc-client.entity';
 import { OidcPayload } from './entities/oidc-payload.entity';
 import { OidcSessionLink } from './entities/oidc-session-link.entity';
 import { OidcSigningKey } from './entities/oidc-signing-key.entity';
-import { SignInStepGuard } from './guards/sign-in-step.guard';
+import { SignInAttemptReader } from './sign-in-attempt-reader';
 import { SignInThrottlerGuard } from './guards/sign-in-throttler.guard';
 import { InteractionController } from './interaction.controller';
 import { InteractionFinisher } from './interaction-finisher.service';
@@ -56,7 +56,7 @@ import { SigningKeysService } from './signing-keys.service';
     SignInChallengeCookie,
     SignInForms,
     SignInService,
-    SignInStepGuard,
+    SignInAttemptReader,
     SignInThrottlerGuard,
   ],
 })

@@ -17,7 +17,7 @@ import type { RequestMeta } from '../common/http/request-meta';
 import { requestOriginOf } from '../common/http/request-origin';
 import { AppConfig } from '../config/app-config';
 import { asksMultiFactor, requestedAcrs } from './acr';
-import type { SignInAttempt, SignInRequestState } from './guards/sign-in-step.guard';
+import type { SignInAttempt, SignInRequestState } from './sign-in-attempt';
 import {
   InteractionFinisher,
   type InteractionDetails,

@@ -5,19 +5,7 @@ import type { Row, StatementResult } from '../database/prepared-statement';
 import { UnitOfWork } from '../database/unit-of-work';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session } from './entities/session.entity';
-import type { Rotation } from './sessions.repository';
-
-/** What a refresh must know of the account behind a session. */
-export interface SessionAccount {
-  isActive: boolean;
-  mustChangePassword: boolean;
-}
-
-/** A session with its account; `account` is null when the user row is gone. */
-export interface SessionWithAccount {
-  session: Session;
-  account: SessionAccount | null;
-}
+import type { Rotation, SessionAccount, SessionWithAccount } from './refresh-rotation';
 
 /** The users table and its columns, named rather than imported: sessions needs nothing from the users feature. */
 const USERS = 'users';

@@ -21,9 +21,12 @@ export class SessionError extends DomainError {
   }
 }
 
-/** A session id that is not one of the caller's live sessions (someone else's answers the same: 404). */
+/**
+ * A session id that is not one of the live sessions asked about (the caller's own, or those of the user an
+ * administrator names); someone else's answers the same: 404. The one owner of SESSION_NOT_FOUND.
+ */
 export class SessionNotFoundError extends DomainError {
-  constructor() {
-    super(ErrorKind.NotFound, 'SESSION_NOT_FOUND', 'Session not found');
+  constructor(detail?: string) {
+    super(ErrorKind.NotFound, 'SESSION_NOT_FOUND', 'Session not found', { detail });
   }
 }

@@ -4,15 +4,8 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { PrincipalChanges } from './principal-cache/principal-changes';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session, SessionRevocationReason } from './entities/session.entity';
-import { SessionRotationRepository, type SessionWithAccount } from './session-rotation.repository';
-
-export interface Rotation {
-  sessionId: string;
-  presentedHash: string;
-  newHash: string;
-  now: Date;
-  idleExpiresAt: Date;
-}
+import type { Rotation, SessionWithAccount } from './refresh-rotation';
+import { SessionRotationRepository } from './session-rotation.repository';
 
 /**
  * Every write that can change the principal check (revocation, deletion, amr and auth_time) goes through

@@ -15,7 +15,7 @@ import {
   sessionIdOfRefreshToken,
 } from './refresh-token';
 import { SessionPrincipalRepository, type SessionPrincipal } from './session-principal.repository';
-import type { SessionAccount } from './session-rotation.repository';
+import type { SessionAccount } from './refresh-rotation';
 import { SessionEndings } from './session-endings';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionsRepository } from './sessions.repository';

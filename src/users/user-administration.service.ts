@@ -9,6 +9,7 @@ import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
 import type { Session } from '../sessions/entities/session.entity';
+import { SessionNotFoundError } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
 import { type User } from './entities/user.entity';
 import { Role } from '../common/access/role';
@@ -249,10 +250,7 @@ export class UserAdministrationService {
         SessionRevocationReason.RevokedByAdmin,
       ))
     ) {
-      throw new UserError(
-        UserErrorCode.SessionNotFound,
-        'No live session with this id for this user',
-      );
+      throw new SessionNotFoundError('No live session with this id for this user');
     }
     await this.record(actor, AuditAction.SessionRevoked, user, {
       scope: 'one',

@@ -8,6 +8,7 @@ import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
 import { SessionDto } from '../sessions/dto/session.dto';
+import { SessionNotFoundError } from '../sessions/session.error';
 import { actorOf } from './actor';
 import { RevokedSessionsDto } from '../sessions/dto/revoked-sessions.dto';
 import { Role } from '../common/access/role';
@@ -48,7 +49,7 @@ export class UserSessionsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'End one session of a user' })
   @ApiNoContentResponse()
-  @Problems(new UserError(UserErrorCode.SessionNotFound))
+  @Problems(new SessionNotFoundError())
   async revokeUserSession(
     @Param('id', UuidParamPipe) id: string,
     @Param('sid', UuidParamPipe) sessionId: string,

@@ -4,7 +4,6 @@ export enum UserErrorCode {
   UserNotFound = 'USER_NOT_FOUND',
   UsernameTaken = 'USERNAME_TAKEN',
   LastAdmin = 'LAST_ADMIN',
-  SessionNotFound = 'SESSION_NOT_FOUND',
 }
 
 const CATALOGUE: Record<UserErrorCode, [ErrorKind, string]> = {
@@ -17,7 +16,6 @@ const CATALOGUE: Record<UserErrorCode, [ErrorKind, string]> = {
     ErrorKind.Conflict,
     'The last active administrator cannot be disabled or demoted',
   ],
-  [UserErrorCode.SessionNotFound]: [ErrorKind.NotFound, 'Session not found'],
 };
 
 export class UserError extends DomainError {

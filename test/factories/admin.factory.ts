@@ -1,4 +1,4 @@
-import { Role } from '../../src/users/entities/user.entity';
+import { Role } from '../../src/common/access/role';
 import type { TestApp } from '../support/test-app';
 import { logIn, type LoggedIn } from './session.factory';
 import { createUser, type UserFixture } from './user.factory';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { UnitOfWork } from '../../src/database/unit-of-work';
-import { Role, type User } from '../../src/users/entities/user.entity';
+import { type User } from '../../src/users/entities/user.entity';
+import { Role } from '../../src/common/access/role';
 import { UsersRepository } from '../../src/users/users.repository';
 import { UsersService } from '../../src/users/users.service';
 import type { TestApp } from '../support/test-app';

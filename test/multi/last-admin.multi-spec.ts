@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request, { type Response } from 'supertest';
 import { PasswordHasher } from '../../src/common/crypto/password-hasher';
-import type { AppConfig } from '../../src/config/app-config';
 import { AegisProcess, ensureBuilt } from '../support/aegis-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -44,7 +43,7 @@ describe('concurrent cross-demotions on two instances', () => {
 
     const hasher = new PasswordHasher({
       argon2: { memoryKiB: 19_456, timeCost: 2, parallelism: 1 },
-    } as AppConfig);
+    });
     const password = `admin pass phrase ${randomBytes(6).toString('hex')}`;
     const hash = await hasher.hash(password);
     for (let i = 0; i < ADMINS; i++) {

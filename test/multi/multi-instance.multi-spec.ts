@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import request, { type Response } from 'supertest';
 import { PasswordHasher } from '../../src/common/crypto/password-hasher';
-import type { AppConfig } from '../../src/config/app-config';
 import { AegisProcess, ensureBuilt } from '../support/aegis-process';
 import { setCookiesOf } from '../support/cookies';
 import { sample } from '../support/metrics';
@@ -61,7 +60,7 @@ describe('two instances, one PostgreSQL, one Redis', () => {
   async function createAccount(): Promise<Account> {
     const hasher = new PasswordHasher({
       argon2: { memoryKiB: 19_456, timeCost: 2, parallelism: 1 },
-    } as AppConfig);
+    });
     const account = {
       id: randomUUID(),
       username: `user-${randomBytes(4).toString('hex')}`,

@@ -3,7 +3,6 @@ import { Secret, TOTP } from 'otpauth';
 import { Client } from 'pg';
 import request from 'supertest';
 import { PasswordHasher } from '../../src/common/crypto/password-hasher';
-import type { AppConfig } from '../../src/config/app-config';
 import { AegisProcess, ensureBuilt } from '../support/aegis-process';
 import { sample } from '../support/metrics';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -59,7 +58,7 @@ describe('principal cache across two instances', () => {
   async function createAccount(role = 'user') {
     const hasher = new PasswordHasher({
       argon2: { memoryKiB: 19_456, timeCost: 2, parallelism: 1 },
-    } as AppConfig);
+    });
     const account = {
       id: randomUUID(),
       username: `cache-${randomBytes(4).toString('hex')}`,

@@ -1,6 +1,6 @@
 import { AuditAction } from '../../src/audit/audit-action';
 import { PasswordHasher } from '../../src/common/crypto/password-hasher';
-import { Role } from '../../src/users/entities/user.entity';
+import { Role } from '../../src/common/access/role';
 import { randomUUID } from 'node:crypto';
 import { cookieNamesOf, logIn } from '../factories/session.factory';
 import { cookieHeader, setCookiesOf } from '../support/cookies';

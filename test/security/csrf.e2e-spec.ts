@@ -1,5 +1,5 @@
 import { AuditAction } from '../../src/audit/audit-action';
-import { Role } from '../../src/users/entities/user.entity';
+import { Role } from '../../src/common/access/role';
 import { accessCookie, cookieNamesOf, logIn, type LoggedIn } from '../factories/session.factory';
 import { createUser, type UserFixture } from '../factories/user.factory';
 import { auditEvents } from '../support/audit';

@@ -1,4 +1,4 @@
-import { Role } from '../../src/users/entities/user.entity';
+import { Role } from '../../src/common/access/role';
 import { accessCookie, logIn, refreshCookie } from '../factories/session.factory';
 import { createUser, setUserActive } from '../factories/user.factory';
 import { expectNoTokenIssued, expectProblem, lockoutOf, loadSession } from '../support/security';

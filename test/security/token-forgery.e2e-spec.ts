@@ -1,5 +1,5 @@
 import type { Response } from 'supertest';
-import { Role } from '../../src/users/entities/user.entity';
+import { Role } from '../../src/common/access/role';
 import { accessCookie, logIn } from '../factories/session.factory';
 import { createUser, type UserFixture } from '../factories/user.factory';
 import { decodeJwt, forgeJwt } from '../support/jwt-forge';

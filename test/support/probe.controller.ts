@@ -4,7 +4,7 @@ import { Authenticated } from '../../src/common/access/authenticated.decorator';
 import { CurrentPrincipal } from '../../src/common/access/current-principal.decorator';
 import { Public } from '../../src/common/access/public.decorator';
 import type { Principal } from '../../src/common/access/principal';
-import { Role } from '../../src/users/entities/user.entity';
+import { Role } from '../../src/common/access/role';
 import { Transactional } from '../../src/database/transaction-mode.decorator';
 
 /**

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { seqTransformer } from './seq.transformer';
+import { bigintNumber } from '../../database/bigint-number.transformer';
 
 /** The one row of audit_chain_anchor. */
 export const ANCHOR_ID = 1;
@@ -13,7 +13,7 @@ export class AuditChainAnchor {
   @PrimaryColumn({ type: 'integer' })
   id!: number;
 
-  @Column({ type: 'bigint', transformer: seqTransformer })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   seq!: number;
 
   @Column({ type: 'varchar', length: 64 })

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { seqTransformer } from './seq.transformer';
+import { bigintNumber } from '../../database/bigint-number.transformer';
 
 /**
  * A signed statement that the event at `seq` had `hash` when the checkpoint was taken. The signature uses
@@ -7,7 +7,7 @@ import { seqTransformer } from './seq.transformer';
  */
 @Entity({ name: 'audit_checkpoints' })
 export class AuditCheckpoint {
-  @PrimaryColumn({ type: 'bigint', transformer: seqTransformer })
+  @PrimaryColumn({ type: 'bigint', transformer: bigintNumber })
   seq!: number;
 
   @Column({ type: 'varchar', length: 64 })

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { seqTransformer } from './seq.transformer';
+import { bigintNumber } from '../../database/bigint-number.transformer';
 
 export type AuditOutcome = 'success' | 'failure';
 /** Flat, scalar details: easy to search, and canonical to serialise. */
@@ -45,7 +45,7 @@ export class AuditEvent {
   requestId!: string | null;
 
   /** Position in the chain: 1, 2, 3… with no gaps (retention only ever removes a prefix). */
-  @Column({ type: 'bigint', transformer: seqTransformer })
+  @Column({ type: 'bigint', transformer: bigintNumber })
   seq!: number;
 
   @Column({ name: 'prev_hash', type: 'varchar', length: 64 })

@@ -1,5 +1,5 @@
 import { Controller, Delete, HttpCode, Param } from '@nestjs/common';
-import { AuthError, AuthErrorCode } from '../auth.error';
+import { UserError, UserErrorCode } from '../../users/user.error';
 import { Problems } from '../../common/errors/problems.decorator';
 import { ApiNoContentResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ClientMeta, type RequestMeta } from '../../common/http/request-meta';
@@ -26,7 +26,7 @@ export class LoginLockoutController {
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The user' })
   @ApiNoContentResponse({ description: 'The user can try to log in again at once' })
-  @Problems(new AuthError(AuthErrorCode.UserNotFound))
+  @Problems(new UserError(UserErrorCode.UserNotFound))
   async clearLoginLockout(
     @Param('id', UuidParamPipe) id: string,
     @CurrentPrincipal() principal: Principal,

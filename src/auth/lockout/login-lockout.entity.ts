@@ -1,10 +1,5 @@
-import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
-
-/** BIGINT comes back from PostgreSQL as a string; these values (epoch ms) fit a double exactly. */
-const epochMs: ValueTransformer = {
-  to: (value: number | null) => value,
-  from: (value: string | number | null) => (value === null ? null : Number(value)),
-};
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintNumber } from '../../database/bigint-number.transformer';
 
 /**
  * Consecutive failed password checks for one account (or for a name no account has, so a lockout never
@@ -24,12 +19,12 @@ export class LoginLockout {
   inFlight!: number;
 
   /** Length of the current lock (0 below the threshold); doubles with each further failure. */
-  @Column({ name: 'backoff_ms', type: 'bigint', transformer: epochMs })
+  @Column({ name: 'backoff_ms', type: 'bigint', transformer: bigintNumber })
   backoffMs!: number;
 
-  @Column({ name: 'locked_until_ms', type: 'bigint', nullable: true, transformer: epochMs })
+  @Column({ name: 'locked_until_ms', type: 'bigint', nullable: true, transformer: bigintNumber })
   lockedUntilMs!: number | null;
 
-  @Column({ name: 'last_attempt_ms', type: 'bigint', transformer: epochMs })
+  @Column({ name: 'last_attempt_ms', type: 'bigint', transformer: bigintNumber })
   lastAttemptMs!: number;
 }

@@ -1,10 +1,10 @@
 import { AuditService } from '../../audit/audit.service';
 import type { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
+import { UserErrorCode } from '../../users/user.error';
 import { UsersService } from '../../users/users.service';
 import { automock } from '../../../test/support/automock';
 import { FrozenClock, META, NOW, codeOf, user } from '../../../test/support/auth-fixtures';
-import { AuthErrorCode } from '../auth.error';
 import { LoginLockoutRepository, type AttemptReservation } from './login-lockout.repository';
 import { LOCKOUT_BASE_MS, LOCKOUT_CAP_MS, LoginLockoutService } from './login-lockout.service';
 
@@ -181,7 +181,7 @@ describe('LoginLockoutService.clearForUser', () => {
     const { service, users, lockouts, audit } = setup();
     users.findById.mockResolvedValue(null);
     expect(await codeOf(service.clearForUser('nobody', 'admin-1', META))).toBe(
-      AuthErrorCode.UserNotFound,
+      UserErrorCode.UserNotFound,
     );
     expect(lockouts.clearAccount).not.toHaveBeenCalled();
     expect(audit.record).not.toHaveBeenCalled();

@@ -7,8 +7,8 @@ import type { RequestMeta } from '../../common/http/request-meta';
 import { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { foldUsername } from '../../users/username';
+import { UserError, UserErrorCode } from '../../users/user.error';
 import { UsersService } from '../../users/users.service';
-import { AuthError, AuthErrorCode } from '../auth.error';
 import { LoginLockoutRepository, type LockoutPolicy } from './login-lockout.repository';
 
 /** The first lock lasts 30 s; every further failure doubles it, up to an hour (never permanent). */
@@ -128,7 +128,7 @@ export class LoginLockoutService {
     details: Record<string, string> = {},
   ): Promise<void> {
     const user = await this.users.findById(userId);
-    if (!user) throw new AuthError(AuthErrorCode.UserNotFound);
+    if (!user) throw new UserError(UserErrorCode.UserNotFound);
     const hadLockout = await this.lockouts.clearAccount(user.id);
     await this.audit.record({
       action: AuditAction.LoginLockoutCleared,

@@ -1,8 +1,10 @@
 import * as argon2 from 'argon2';
-import type { AppConfig } from '../../config/app-config';
 import { PasswordHasher } from './password-hasher';
+import type { PasswordHashingConfig } from './password-hashing-config';
 
-const config = { argon2: { memoryKiB: 19_456, timeCost: 2, parallelism: 1 } } as AppConfig;
+const config: PasswordHashingConfig = {
+  argon2: { memoryKiB: 19_456, timeCost: 2, parallelism: 1 },
+};
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher(config);

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
-import { AppConfig, type Argon2Config } from '../../config/app-config';
+import { PasswordHashingConfig, type Argon2Params } from './password-hashing-config';
 
 const ENCODED_PARAMS = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\$/;
 
@@ -12,10 +12,10 @@ const ENCODED_PARAMS = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)\
  */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
-  private readonly params: Argon2Config;
+  private readonly params: Argon2Params;
   private dummy?: string;
 
-  constructor(config: AppConfig) {
+  constructor(config: PasswordHashingConfig) {
     this.params = config.argon2;
   }
 

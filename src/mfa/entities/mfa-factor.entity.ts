@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from './epoch-ms.transformer';
+import { bigintNumber } from '../../database/bigint-number.transformer';
 
 export enum FactorKind {
   Totp = 'totp',

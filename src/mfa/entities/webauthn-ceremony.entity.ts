@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from './epoch-ms.transformer';
+import { bigintNumber } from '../../database/bigint-number.transformer';
 
 export enum CeremonyPurpose {
   /** Adding a passkey to the signed-in user: bound to the user and the session that asked. */

@@ -2,7 +2,7 @@ import { Injectable, type ExecutionContext } from '@nestjs/common';
 import type { ThrottlerLimitDetail } from '@nestjs/throttler';
 import { AuthError, AuthErrorCode } from '../../auth/auth.error';
 import { LoginThrottlerGuard } from '../../auth/guards/login-throttler.guard';
-import type { RequestWithSignIn } from './sign-in-step.guard';
+import type { RequestWithSignIn } from '../sign-in-attempt';
 
 /**
  * The per-IP login rate limit of /auth/login (LOGIN_RATE_LIMIT_PER_MINUTE, the same audit and metrics) on the

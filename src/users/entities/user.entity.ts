@@ -1,9 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { Role } from '../../common/access/role';
 
-/** The type of the `role` column, re-exported so code that reads users needs one import. */
-export { Role };
-
 @Entity({ name: 'users' })
 export class User {
   @PrimaryColumn({ type: 'varchar', length: 36 })

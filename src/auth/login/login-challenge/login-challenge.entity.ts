@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from '../../../mfa/entities/epoch-ms.transformer';
+import { bigintNumber } from '../../../database/bigint-number.transformer';
 
 /**
  * The state between a right password and the second factor: who, which lockout budget, which password, how

@@ -1,41 +1,17 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthCookies } from '../../auth/auth-cookies';
-import {
-  CredentialVerificationService,
-  type VerifiedLogin,
-} from '../../auth/credential-verification.service';
-import { readPasskeyAnswer } from '../../auth/login/passkey-answer';
-import { DomainError } from '../../common/errors/domain-error';
-import { requestMetaOf } from '../../common/http/request-meta';
-import { validateBody } from '../../common/http/validation';
-import { SignInDto } from '../dto/sign-in.dto';
-import { InteractionFinisher, type InteractionDetails } from '../interaction-finisher.service';
+import { AuthCookies } from '../auth/auth-cookies';
+import { CredentialVerificationService } from '../auth/credential-verification.service';
+import { readPasskeyAnswer } from '../auth/login/passkey-answer';
+import { DomainError } from '../common/errors/domain-error';
+import { requestMetaOf } from '../common/http/request-meta';
+import { validateBody } from '../common/http/validation';
+import { SignInDto } from './dto/sign-in.dto';
+import { InteractionFinisher } from './interaction-finisher.service';
+import type { RequestWithSignIn, SignInAttempt } from './sign-in-attempt';
 
 /** Longest code accepted from the form (a recovery code with spaces and dashes fits easily). */
 const CODE_MAX_LENGTH = 64;
-
-/** What one POST of the hosted sign-in is: the password step (checked here), or the code step. */
-export type SignInAttempt =
-  | { step: 'rate_limited'; retryAfterSeconds: number }
-  | { step: 'expired' }
-  | { step: 'password'; verified: VerifiedLogin; username: string }
-  | { step: 'password'; error: DomainError | 'missing_fields'; username: string }
-  | { step: 'code'; code: string | null }
-  /** The passkey button's answer (what startAuthentication() returned), or null when it is not one. */
-  | { step: 'passkey'; response: AuthenticationResponseJSON | null };
-
-export interface SignInRequestState {
-  details: InteractionDetails | null;
-  attempt: SignInAttempt;
-}
-
-export type RequestWithSignIn = FastifyRequest & {
-  signIn?: SignInRequestState;
-  /** Set by SignInThrottlerGuard when this client IP is over the login rate limit. */
-  signInRateLimited?: { retryAfterSeconds: number };
-};
 
 /**
  * Runs before the handler's unit of work opens: reads the interaction (an expired one costs no password check),
@@ -43,10 +19,11 @@ export type RequestWithSignIn = FastifyRequest & {
  * lockout, the timing-equal check, audit of failures; the lockout counts the attempt in a transaction of its
  * own). A form with a `code` field is the code step, one with `passkey` the passkey button's answer; the handler
  * answers either first thing (its attempt is counted the same way). Never refuses: the page shows what went
- * wrong.
+ * wrong. Not a guard, though registered as one: a guard is the last hook that runs after the sign-in
+ * throttler and before the unit-of-work interceptor.
  */
 @Injectable()
-export class SignInStepGuard implements CanActivate {
+export class SignInAttemptReader implements CanActivate {
   constructor(
     private readonly credentials: CredentialVerificationService,
     private readonly cookies: AuthCookies,
