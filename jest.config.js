@@ -48,6 +48,15 @@ module.exports = {
       // The browser client imports its own modules as ESM does (`./http.js`): Jest resolves them to the sources.
       moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
       testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/client/src/**/*.spec.ts'],
+      testPathIgnorePatterns: [...common.testPathIgnorePatterns, '\\.controller\\.spec\\.ts$'],
+    },
+    {
+      // One controller over HTTP with the real global guards, validation and error mapping, services mocked,
+      // no database (test/support/controller-rig.ts): route protection and validation in milliseconds.
+      ...common,
+      displayName: 'controller',
+      rootDir: '.',
+      testMatch: ['<rootDir>/src/**/*.controller.spec.ts'],
     },
     {
       ...common,

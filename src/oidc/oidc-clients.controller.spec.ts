@@ -1,0 +1,112 @@
+import { Role } from '../common/access/role';
+import { NOW } from '../../test/support/auth-fixtures';
+import {
+  controllerSetup,
+  principalOf,
+  type ControllerRig,
+} from '../../test/support/controller-rig';
+import { OidcClientsController } from './oidc-clients.controller';
+import { OidcClientsService, type RegisteredClient } from './oidc-clients.service';
+import { OidcError, OidcErrorCode } from './oidc.error';
+
+const ADMIN = principalOf(Role.Admin);
+const WIKI: RegisteredClient = {
+  id: 'aegis-wiki',
+  isEnabled: true,
+  createdAt: NOW,
+  updatedAt: NOW,
+  registration: {
+    name: 'Wiki',
+    redirectUris: ['https://wiki.example/callback'],
+    postLogoutRedirectUris: [],
+    backchannelLogoutUri: null,
+    isPublic: false,
+    grantTypes: ['authorization_code'],
+    idTokenSigningAlg: 'ES256',
+  },
+};
+
+let rig: ControllerRig;
+let clients: jest.Mocked<OidcClientsService>;
+
+beforeAll(async () => {
+  rig = await controllerSetup(OidcClientsController);
+  clients = rig.double(OidcClientsService);
+});
+afterAll(() => rig.close());
+beforeEach(() => jest.clearAllMocks());
+
+describe('OidcClientsController: who may call it', () => {
+  it('answers 401 without credentials, even to a read', async () => {
+    const response = await rig.http().get('/oidc-clients').expect(401);
+    expect(response.body).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(clients.list).not.toHaveBeenCalled();
+  });
+
+  it('answers 403 to a signed-in user who is not an administrator', async () => {
+    const response = await rig
+      .http()
+      .delete('/oidc-clients/aegis-wiki')
+      .set(rig.bearer(principalOf(Role.User)))
+      .expect(403);
+    expect(response.body).toMatchObject({ code: 'INSUFFICIENT_ROLE' });
+    expect(clients.delete).not.toHaveBeenCalled();
+  });
+});
+
+describe('OidcClientsController: what it accepts', () => {
+  it.each([
+    [
+      'a redirect URI that is not an http(s) URL',
+      { redirect_uris: ['javascript:alert(1)'] },
+      'redirect_uris',
+    ],
+    ['an unknown grant type', { grant_types: ['password'] }, 'grant_types'],
+    ['a field the API does not have', { client_secret: 'chosen' }, 'client_secret'],
+  ])('refuses %s with 400 naming the field', async (_case, fields, field) => {
+    const response = await rig
+      .http()
+      .post('/oidc-clients')
+      .set(rig.bearer(ADMIN))
+      .send({ name: 'Wiki', ...fields })
+      .expect(400);
+    const named = (response.body as { errors: { field: string }[] }).errors.map((e) => e.field);
+    expect(named).toContain(field);
+    expect(clients.create).not.toHaveBeenCalled();
+  });
+
+  it('registers a client from the parsed body with the documented defaults, the secret shown once', async () => {
+    clients.create.mockResolvedValue({ client: WIKI, secret: 'shown-once' });
+    const response = await rig
+      .http()
+      .post('/oidc-clients')
+      .set(rig.bearer(ADMIN))
+      .send({ name: 'Wiki', redirect_uris: ['https://wiki.example/callback'] })
+      .expect(201);
+    expect(clients.create).toHaveBeenCalledWith(
+      expect.objectContaining({ userId: 'admin-1' }),
+      WIKI.registration,
+    );
+    expect(response.body).toMatchObject({ client_id: 'aegis-wiki', client_secret: 'shown-once' });
+    expect(rig.unitOfWork.run).toHaveBeenCalledTimes(1);
+  });
+
+  it('passes only the given changes on, and maps an unknown client to 404', async () => {
+    clients.update.mockRejectedValue(new OidcError(OidcErrorCode.ClientNotFound));
+    const response = await rig
+      .http()
+      .patch('/oidc-clients/aegis-gone')
+      .set(rig.bearer(ADMIN))
+      .send({ enabled: false })
+      .expect(404);
+    expect(response.body).toMatchObject({ code: 'OIDC_CLIENT_NOT_FOUND' });
+    expect(clients.update).toHaveBeenCalledWith(expect.anything(), 'aegis-gone', {
+      name: undefined,
+      redirectUris: undefined,
+      postLogoutRedirectUris: undefined,
+      backchannelLogoutUri: undefined,
+      idTokenSigningAlg: undefined,
+      isEnabled: false,
+    });
+  });
+});
