@@ -24,6 +24,13 @@ export default {
     '!src/auth/**/decorators/**',
     'src/sessions/sessions.service.ts',
     'src/database/unit-of-work.ts',
+    // The mfa and oidc services that have unit specs.
+    'src/mfa/mfa-factors.service.ts',
+    'src/mfa/totp-enrolment.service.ts',
+    'src/mfa/webauthn-registration.service.ts',
+    'src/oidc/oidc-clients.service.ts',
+    'src/oidc/provider-session-ender.service.ts',
+    'src/oidc/session-links.service.ts',
   ],
   // Two cores: one test process keeps the machine usable for whatever else runs.
   concurrency: 1,

@@ -1,9 +1,10 @@
 import { AuditService } from '../audit/audit.service';
-import type { AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuthMetrics } from '../metrics/auth-metrics';
-import { automock } from '../../test/support/automock';
 import { account, FrozenClock, session as fixtureSession } from '../../test/support/auth-fixtures';
+import { newTestService, provide } from '../../test/support/test-service';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
@@ -24,7 +25,13 @@ const config = {
 function setup() {
   const rows = new Map<string, Session>();
   const retired = new Map<string, RetiredRefreshToken>();
-  const repository = automock(SessionsRepository);
+  const clock = new FrozenClock(new Date('2026-11-27T10:00:00Z'));
+  const { service, double } = newTestService(
+    SessionsService,
+    provide(Clock, clock),
+    provide(AppConfig, config),
+  );
+  const repository = double(SessionsRepository);
   repository.insert.mockImplementation(async (session) => void rows.set(session.id, session));
   repository.findById.mockImplementation(async (id) => {
     const row = rows.get(id);
@@ -53,33 +60,18 @@ function setup() {
     Object.assign(row, { revokedAt: now, revokedReason: reason });
     return true;
   });
-  const audit = automock(AuditService);
-  const unitOfWork = automock(UnitOfWork);
+  const unitOfWork = double(UnitOfWork);
   unitOfWork.runIndependently.mockImplementation((work) => work());
-  const clock = new FrozenClock(new Date('2026-11-27T10:00:00Z'));
-  const metrics = automock(AuthMetrics);
-  const principals = automock(SessionPrincipalRepository);
-  const endings = automock(SessionEndings);
-  const service = new SessionsService(
-    repository,
-    audit,
-    unitOfWork,
-    clock,
-    config,
-    metrics,
-    principals,
-    endings,
-  );
   return {
     rows,
     retired,
     repository,
-    audit,
+    audit: double(AuditService),
     unitOfWork,
     clock,
-    metrics,
-    principals,
-    endings,
+    metrics: double(AuthMetrics),
+    principals: double(SessionPrincipalRepository),
+    endings: double(SessionEndings),
     service,
   };
 }
