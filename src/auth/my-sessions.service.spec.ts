@@ -1,15 +1,13 @@
 import { AuditService } from '../audit/audit.service';
 import { SessionNotFoundError } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
-import { automock } from '../../test/support/automock';
+import { newTestService } from '../../test/support/test-service';
 import { account, META, session } from '../../test/support/auth-fixtures';
 import { MySessionsService } from './my-sessions.service';
 
 function setup() {
-  const sessions = automock(SessionsService);
-  const audit = automock(AuditService);
-  const service = new MySessionsService(sessions, audit);
-  return { sessions, audit, service };
+  const { service, double } = newTestService(MySessionsService);
+  return { sessions: double(SessionsService), audit: double(AuditService), service };
 }
 
 const principal = () => ({ user: account(), session: session() });

@@ -1,7 +1,8 @@
-import { automock } from '../../test/support/automock';
 import { FrozenClock, NOW, session } from '../../test/support/auth-fixtures';
+import { newTestService, provide } from '../../test/support/test-service';
+import { Clock } from '../common/clock';
 import type { PrincipalAccount } from '../common/access/principal';
-import type { UnitOfWork } from '../database/unit-of-work';
+import { UnitOfWork } from '../database/unit-of-work';
 import { SessionsService } from '../sessions/sessions.service';
 import { OidcSessionLink } from './entities/oidc-session-link.entity';
 import { SessionLinksRepository } from './session-links.repository';
@@ -36,12 +37,15 @@ function setup(found: {
   user?: Partial<PrincipalAccount>;
   live?: boolean;
 }) {
-  const links = automock(SessionLinksRepository);
+  const { service, double } = newTestService(
+    SessionLinksService,
+    provide(Clock, new FrozenClock(NOW)),
+  );
+  const links = double(SessionLinksRepository);
   links.findByGrant.mockResolvedValue(found.link);
   links.findOpenByProviderSession.mockResolvedValue(found.link ? [found.link] : []);
-  const sessions = automock(SessionsService);
   const live = found.live ?? true;
-  sessions.findPrincipal.mockResolvedValue({
+  double(SessionsService).findPrincipal.mockResolvedValue({
     session: session({
       id: 'session-1',
       userId: USER.id,
@@ -49,8 +53,8 @@ function setup(found: {
     }),
     user: { ...USER, ...found.user },
   });
-  const unitOfWork = { join: (work: () => Promise<unknown>) => work() } as unknown as UnitOfWork;
-  return new SessionLinksService(links, sessions, unitOfWork, new FrozenClock(NOW));
+  double(UnitOfWork).join.mockImplementation((work) => work());
+  return service;
 }
 
 describe('SessionLinksService: a grant lives only as long as its Aegis session', () => {
