@@ -1,4 +1,5 @@
 import { AuditAction } from '../audit/audit-action';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
@@ -9,7 +10,7 @@ import { FrozenClock, META, NOW, codeOf, user } from '../../test/support/auth-fi
 import { passkeyFactor, principal, totpFactor } from '../../test/support/mfa-fixtures';
 import { newTestService, provide } from '../../test/support/test-service';
 import { FactorKind } from './entities/mfa-factor.entity';
-import { MfaChallengesService } from './mfa-challenges.service';
+import { SecondFactorsReset } from './events/second-factors-reset.event';
 import { MfaFactorsRepository } from './mfa-factors.repository';
 import { MfaFactorsService } from './mfa-factors.service';
 import { MfaErrorCode } from './mfa.error';
@@ -35,7 +36,7 @@ function setup() {
     users,
     sessions,
     recoveryCodes: double(RecoveryCodesRepository),
-    challenges: double(MfaChallengesService),
+    events: double(EventEmitter2),
     ceremonies: double(WebAuthnCeremoniesRepository),
     audit: double(AuditService),
   };
@@ -155,12 +156,15 @@ describe('MfaFactorsService.remove', () => {
 });
 
 describe('MfaFactorsService.resetForUser', () => {
-  it('removes every factor, code, challenge and ceremony, and ends every session', async () => {
+  it('removes every factor, code and ceremony, ends every session and tells waiting logins', async () => {
     const rig = setup();
     await rig.service.resetForUser('u-1', 'admin-1', META, { ticket: 'T-1' });
     expect(rig.factors.deleteAllOfUser).toHaveBeenCalledWith('u-1');
     expect(rig.recoveryCodes.deleteAllOfUser).toHaveBeenCalledWith('u-1');
-    expect(rig.challenges.endAllOfUser).toHaveBeenCalledWith('u-1');
+    expect(rig.events.emitAsync).toHaveBeenCalledWith(
+      SecondFactorsReset.event,
+      new SecondFactorsReset('u-1'),
+    );
     expect(rig.ceremonies.deleteAllOfUser).toHaveBeenCalledWith('u-1');
     expect(rig.sessions.revokeAllForUser).toHaveBeenCalledWith(
       'u-1',
@@ -191,6 +195,7 @@ describe('MfaFactorsService.resetForUser', () => {
       UserErrorCode.UserNotFound,
     );
     expect(rig.factors.deleteAllOfUser).not.toHaveBeenCalled();
+    expect(rig.events.emitAsync).not.toHaveBeenCalled();
     expect(rig.sessions.revokeAllForUser).not.toHaveBeenCalled();
     expect(rig.audit.record).not.toHaveBeenCalled();
   });

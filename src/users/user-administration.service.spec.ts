@@ -192,7 +192,7 @@ describe('UserAdministrationService sessions', () => {
     const { service, sessions, audit } = userAdministration();
     sessions.revokeOfUser.mockResolvedValue(false);
     expect(await codeOf(service.revokeSession(ADMIN, 'u-1', 'someone-elses'))).toBe(
-      UserErrorCode.SessionNotFound,
+      'SESSION_NOT_FOUND',
     );
     expect(audit.record).not.toHaveBeenCalled();
   });

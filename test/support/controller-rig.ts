@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import type { Provider, Type } from '@nestjs/common';
-import { MODULE_METADATA, PARAMTYPES_METADATA } from '@nestjs/common/constants';
+import type { Type } from '@nestjs/common';
+import { PARAMTYPES_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -12,7 +12,7 @@ import { RefusalAudit } from '../../src/audit/refusal-audit.service';
 import { AccessTokenKeys } from '../../src/auth/access-token-keys';
 import { AccessTokenService } from '../../src/auth/access-token.service';
 import { AuthCookies } from '../../src/auth/auth-cookies';
-import { AuthModule } from '../../src/auth/auth.module';
+import { GLOBAL_GUARDS } from '../../src/auth/guards/global-guards';
 import { RequestAuthenticator } from '../../src/auth/request-authenticator.service';
 import { JwtStrategy } from '../../src/auth/strategies/jwt.strategy';
 import type { Principal, PrincipalAccount } from '../../src/common/access/principal';
@@ -52,21 +52,8 @@ export interface ControllerRig {
 }
 
 /**
- * The global guards, in the order the application registers them: read from AuthModule, so this tier
- * checks the chain the application runs, not a copy of it.
- */
-function globalGuards(): Provider[] {
-  const providers = (Reflect.getMetadata(MODULE_METADATA.PROVIDERS, AuthModule) ??
-    []) as Provider[];
-  return providers.filter(
-    (provider) =>
-      typeof provider === 'object' && 'provide' in provider && provider.provide === APP_GUARD,
-  );
-}
-
-/**
  * One controller over HTTP as the application serves it: the Fastify adapter and configureApp() (body
- * parsing, validation pipe, problem filter, security headers), the real global guards in their real order,
+ * parsing, validation pipe, problem filter, security headers), the global guards as GLOBAL_GUARDS declares them,
  * and the real access-token check. Only the controller's services (automocked) and the principal lookup
  * behind the token check (LivePrincipals: which session and user are alive) are doubles; no database.
  */
@@ -99,7 +86,8 @@ export async function controllerSetup(controller: Type): Promise<ControllerRig> 
       { provide: LivePrincipals, useValue: principals },
       { provide: RefusalAudit, useValue: refusals },
       { provide: UnitOfWork, useValue: unitOfWork },
-      ...globalGuards(),
+      // The chain the application registers, in its order.
+      ...GLOBAL_GUARDS.map(({ guard }) => ({ provide: APP_GUARD, useClass: guard })),
     ],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
