@@ -7,7 +7,7 @@ import { account, FrozenClock, session as fixtureSession } from '../../test/supp
 import { Session, SessionRevocationReason } from './entities/session.entity';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
-import { SessionEndings } from './session-endings';
+import { EventBus } from '../events/event-bus';
 import { SessionPrincipalRepository, type SessionPrincipal } from './session-principal.repository';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionsRepository } from './sessions.repository';
@@ -59,7 +59,7 @@ function setup() {
   const clock = new FrozenClock(new Date('2026-11-27T10:00:00Z'));
   const metrics = automock(AuthMetrics);
   const principals = automock(SessionPrincipalRepository);
-  const endings = automock(SessionEndings);
+  const endings = automock(EventBus);
   const service = new SessionsService(
     repository,
     audit,
@@ -299,7 +299,9 @@ describe('SessionsService.refresh', () => {
     expect(error.code).toBe(SessionErrorCode.RefreshTokenReused);
     expect(unitOfWork.runIndependently).toHaveBeenCalledTimes(1);
     expect(rows.get(session.id)!.revokedReason).toBe(SessionRevocationReason.RefreshTokenReused);
-    expect(endings.notify).toHaveBeenCalledWith({ sessionIds: [session.id] });
+    expect(endings.publishAfterCommit).toHaveBeenCalledWith('session.ended', {
+      sessionIds: [session.id],
+    });
     expect(audit.record).toHaveBeenCalledWith({
       action: 'REFRESH_TOKEN_REUSED',
       outcome: 'failure',
@@ -434,7 +436,9 @@ describe('SessionsService revocation', () => {
       SessionRevocationReason.RevokedByUser,
       clock.now(),
     );
-    expect(endings.notify).toHaveBeenCalledWith({ sessionIds: ['s-1'] });
+    expect(endings.publishAfterCommit).toHaveBeenCalledWith('session.ended', {
+      sessionIds: ['s-1'],
+    });
   });
 
   it("tells no one when the session was not the user's or had already ended", async () => {
@@ -443,7 +447,7 @@ describe('SessionsService revocation', () => {
     expect(await service.revokeOfUser('user-2', 's-1', SessionRevocationReason.RevokedByUser)).toBe(
       false,
     );
-    expect(endings.notify).not.toHaveBeenCalled();
+    expect(endings.publishAfterCommit).not.toHaveBeenCalled();
   });
 
   it('revokes a session once: the listeners hear of it only the first time', async () => {
@@ -455,7 +459,9 @@ describe('SessionsService revocation', () => {
       revokedReason: SessionRevocationReason.Logout,
     });
     expect(await service.revoke(session.id, SessionRevocationReason.Logout)).toBe(false);
-    expect(endings.notify.mock.calls).toEqual([[{ sessionIds: [session.id] }]]);
+    expect(endings.publishAfterCommit.mock.calls).toEqual([
+      ['session.ended', { sessionIds: [session.id] }],
+    ]);
   });
 
   it('revokes in a transaction of its own, so the revocation outlives the failing request', async () => {
@@ -469,7 +475,9 @@ describe('SessionsService revocation', () => {
     await service.revokeIndependently(session.id, SessionRevocationReason.UserDisabled);
     expect(revokedInside).toBe(true);
     expect(rows.get(session.id)!.revokedReason).toBe(SessionRevocationReason.UserDisabled);
-    expect(endings.notify).toHaveBeenCalledWith({ sessionIds: [session.id] });
+    expect(endings.publishAfterCommit).toHaveBeenCalledWith('session.ended', {
+      sessionIds: [session.id],
+    });
   });
 
   it("ends all of a user's sessions but the one kept, and tells the listeners by user", async () => {
@@ -484,14 +492,14 @@ describe('SessionsService revocation', () => {
       clock.now(),
       's-1',
     );
-    expect(endings.notify).toHaveBeenCalledWith({ userId: 'user-1' });
+    expect(endings.publishAfterCommit).toHaveBeenCalledWith('session.ended', { userId: 'user-1' });
   });
 
   it('tells no one when a user had no session left to end', async () => {
     const { service, repository, endings } = setup();
     repository.revokeAllForUser.mockResolvedValue(0);
     expect(await service.revokeAllForUser('user-1', SessionRevocationReason.LogoutAll)).toBe(0);
-    expect(endings.notify).not.toHaveBeenCalled();
+    expect(endings.publishAfterCommit).not.toHaveBeenCalled();
   });
 
   it('purges only sessions that ended longer ago than the time kept', async () => {
