@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { CommonModule } from '../common/common.module';
+import { PasswordHashingConfig } from '../common/crypto/password-hashing-config';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
@@ -8,7 +9,13 @@ import { CliCommandsModule } from './cli-commands.module';
 
 /** Stands in for the configuration in a graph that is only read, never started. */
 @Global()
-@Module({ providers: [{ provide: AppConfig, useValue: null }], exports: [AppConfig] })
+@Module({
+  providers: [
+    { provide: AppConfig, useValue: null },
+    { provide: PasswordHashingConfig, useValue: null },
+  ],
+  exports: [AppConfig, PasswordHashingConfig],
+})
 class UnconfiguredModule {}
 
 /**
