@@ -123,6 +123,26 @@ export default tseslint.config(
     },
   },
   ...importRules(),
+  {
+    // A separate rule name from the feature rules above: flat config replaces a rule's options per file, so a
+    // second no-restricted-imports block matching the same files would silently switch theirs off.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+cli(/|$)',
+              message:
+                'No feature imports src/cli: a command is a @CliCommand provider in its feature (src/common/cli).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // After the database folder's entry, which it replaces for migrations (it forbids more).
   restrict(
     ['src/database/migrations/**/*.ts'],

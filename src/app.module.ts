@@ -1,4 +1,3 @@
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -6,7 +5,9 @@ import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OidcModule } from './oidc/oidc.module';
@@ -23,10 +24,10 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         // Cross-feature reactions: an owner publishes, features that care subscribe (see src/mfa/events).
-        EventEmitterModule.forRoot(),
         LoggingModule,
         CommonModule,
         DatabaseModule,
+        EventsModule,
         RedisModule,
         MetricsModule,
         AuditModule,
@@ -36,6 +37,7 @@ export class AppModule {
         AuthModule,
         OidcModule,
         HealthModule,
+        JobsModule,
       ],
     };
   }

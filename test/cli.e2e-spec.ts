@@ -1,4 +1,5 @@
 import { AuditAction } from '../src/audit/audit-action';
+import { LoginLockoutRepository } from '../src/auth/lockout/login-lockout.repository';
 import { runCli } from '../src/cli/run-cli';
 import { auditEvents } from './support/audit';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -141,5 +142,46 @@ describe('npm run cli -- users:*', () => {
     const duplicate = await cli('users:create', '--username', 'rescue-admin');
     expect(duplicate.code).toBe(1);
     expect(duplicate.err).toMatch(/already exists/);
+  });
+
+  async function passwordResets(): Promise<number> {
+    const t = await createTestApp({
+      database,
+      env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
+    });
+    try {
+      return (await auditEvents(t, { action: AuditAction.PasswordReset })).length;
+    } finally {
+      await t.close();
+    }
+  }
+
+  it('resets a password and lifts the lockout in one transaction: a failed lift leaves the old password', async () => {
+    const created = await cli('users:create', '--username', 'half-reset');
+    const password = /One-time password[^:]*: (\S+)/.exec(created.out)?.[1] as string;
+    const resetsBefore = await passwordResets();
+    const lift = jest
+      .spyOn(LoginLockoutRepository.prototype, 'clearAccount')
+      .mockRejectedValueOnce(new Error('lockout table unavailable'));
+    try {
+      const reset = await cli('users:reset-password', '--username', 'half-reset');
+      expect(reset.code).toBe(1);
+      expect(reset.out).not.toMatch(/One-time password/);
+    } finally {
+      lift.mockRestore();
+    }
+    const t = await createTestApp({
+      database,
+      env: { AEGIS_ADMIN_USERNAME: '', AEGIS_ADMIN_PASSWORD: '' },
+    });
+    try {
+      const login = await t.http().post('/auth/login').send({ username: 'half-reset', password });
+      expect(login.status).toBe(200);
+      expect(await auditEvents(t, { action: AuditAction.PasswordReset })).toHaveLength(
+        resetsBefore,
+      );
+    } finally {
+      await t.close();
+    }
   });
 });

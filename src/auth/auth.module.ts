@@ -3,12 +3,11 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../audit/audit.module';
+import { AuditCoreModule } from '../audit/audit-core.module';
 import { MfaModule } from '../mfa/mfa.module';
 import { AppConfig } from '../config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
-import { UsersModule } from '../users/users.module';
+import { UsersCoreModule } from '../users/users-core.module';
 import { AccessTokenKeys } from './access-token-keys';
 import { AccessTokenService } from './access-token.service';
 import { AuthCookies, authCookieNames } from './auth-cookies';
@@ -21,6 +20,7 @@ import { GLOBAL_GUARDS } from './guards/global-guards';
 import { LoginThrottlerGuard } from './guards/login-throttler.guard';
 import { LoginLockoutModule } from './lockout/login-lockout.module';
 import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit-storage.module';
+import { AuthCoreModule } from './auth-core.module';
 import { JwtStrategy } from './strategies/jwt.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { MySessionsService } from './my-sessions.service';
@@ -30,9 +30,6 @@ import { SessionGrantsService } from './session-grants.service';
 import { MySessionsController } from './my-sessions.controller';
 import { LoginResponder } from './login/login-responder';
 import { LoginService } from './login/login.service';
-import { LoginChallenge } from './login/login-challenge/login-challenge.entity';
-import { LoginChallengesRepository } from './login/login-challenge/login-challenges.repository';
-import { LoginChallengesService } from './login/login-challenge/login-challenges.service';
 import { SignInStatePurgeService } from './login/login-challenge/sign-in-state-purge.service';
 import { SecondFactorStepService } from './login/second-factor-step.service';
 import { ReauthenticationController } from './reauthentication/reauthentication.controller';
@@ -45,12 +42,12 @@ const ONE_MINUTE_MS = 60_000;
 
 @Module({
   imports: [
-    UsersModule,
+    UsersCoreModule,
     SessionsModule,
-    AuditModule,
+    AuditCoreModule,
     MfaModule,
     LoginLockoutModule,
-    TypeOrmModule.forFeature([LoginChallenge]),
+    AuthCoreModule,
     PassportModule,
     // Keys, algorithm, issuer and audience are passed on every call by AccessTokenService (key rollover).
     JwtModule.register({}),
@@ -77,8 +74,6 @@ const ONE_MINUTE_MS = 60_000;
     SessionGrantsService,
     LoginService,
     SecondFactorStepService,
-    LoginChallengesRepository,
-    LoginChallengesService,
     SignInStatePurgeService,
     LoginResponder,
     PasskeyLoginService,

@@ -3,11 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditJobs } from '../audit/audit-jobs.service';
+import { LoginLockoutPurgeService } from '../auth/lockout/login-lockout-purge.service';
+import { LoginLockoutService } from '../auth/lockout/login-lockout.service';
+import { SignInStatePurgeService } from '../auth/login/login-challenge/sign-in-state-purge.service';
 import { AuditQueryService } from '../audit/audit-query.service';
 import { AuditVerificationService } from '../audit/audit-verification.service';
 import { loadConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import { MfaFactorsService } from '../mfa/mfa-factors.service';
+import { PrincipalCache } from '../sessions/principal-cache/principal-cache';
 import { SessionPurgeService } from '../sessions/session-purge.service';
 import { AdminBootstrapService } from '../users/admin-bootstrap.service';
 import { UserAdministrationService } from '../users/user-administration.service';
@@ -31,9 +35,17 @@ describe('CliModule', () => {
         AuditVerificationService,
         AuditQueryService,
         MfaFactorsService,
+        LoginLockoutService,
       ])
         expect(app.get(used)).toBeInstanceOf(used);
-      for (const absent of [AdminBootstrapService, SessionPurgeService, AuditJobs])
+      for (const absent of [
+        AdminBootstrapService,
+        SessionPurgeService,
+        AuditJobs,
+        LoginLockoutPurgeService,
+        SignInStatePurgeService,
+        PrincipalCache,
+      ])
         expect(() => app.get(absent)).toThrow();
       expect(timers).not.toHaveBeenCalled();
     } finally {

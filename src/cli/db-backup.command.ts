@@ -1,7 +1,12 @@
 import { chmodSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource } from 'typeorm';
-import type { CliCommand } from './cli-command';
+import {
+  CliCommand,
+  type CliCommandRunner,
+  type CliOutput,
+  type CliValues,
+} from '../common/cli/cli-command';
 
 /** better-sqlite3's handle, as TypeORM's driver holds it. */
 interface SqliteHandle {
@@ -14,7 +19,7 @@ interface SqliteHandle {
  * 0600. Restore: stop the service, put the copy in place of SQLITE_PATH (remove any -wal/-shm beside it), start.
  * PostgreSQL has its own tools (pg_dump): refused with a pointer to them.
  */
-export const dbBackupCommand: CliCommand = {
+@CliCommand({
   name: 'db:backup',
   summary:
     'Copy the SQLite database, online and consistent, to a new file (PostgreSQL: use pg_dump)',
@@ -25,8 +30,12 @@ export const dbBackupCommand: CliCommand = {
       description: 'The backup file to create (must not exist)',
     },
   },
-  async run(app, values, output) {
-    const dataSource = app.get(DataSource);
+})
+export class DbBackupCommand implements CliCommandRunner {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async run(values: CliValues, output: CliOutput): Promise<number> {
+    const dataSource = this.dataSource;
     if (dataSource.options.type !== 'better-sqlite3') {
       output.err(
         'db:backup copies the SQLite database; for PostgreSQL use pg_dump (see docs/operations.md).',
@@ -44,5 +53,5 @@ export const dbBackupCommand: CliCommand = {
     chmodSync(target, 0o600);
     output.out(`Backed up to ${target}`);
     return 0;
-  },
-};
+  }
+}

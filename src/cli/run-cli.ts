@@ -2,17 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import { resolveDevelopmentSecrets } from '../config/development-secrets';
-import { CliModule } from './cli.module';
+import type { CliCommandSpec, CliOutput, CliValues } from '../common/cli/cli-command';
 import { terminalSafe } from '../common/text/safe-text';
-import type { CliCommand, CliOutput } from './cli-command';
-import { COMMANDS } from './commands';
+import { discoverCommands, type DiscoveredCommand } from './cli-command-catalogue';
+import { CliModule } from './cli.module';
 
 const consoleOutput: CliOutput = {
   out: (line) => console.log(line),
   err: (line) => console.error(line),
 };
 
-function usage(commands: CliCommand[], output: CliOutput): void {
+function usage(commands: CliCommandSpec[], output: CliOutput): void {
   output.err('Usage: npm run cli -- <command> [options]\n\nCommands:');
   for (const command of commands) {
     output.err(`  ${command.name.padEnd(22)} ${command.summary}`);
@@ -25,6 +25,15 @@ function usage(commands: CliCommand[], output: CliOutput): void {
   }
 }
 
+/** Every command, read from the module graph without instantiating anything. */
+async function commandCatalogue(): Promise<DiscoveredCommand[]> {
+  const preview = await NestFactory.createApplicationContext(CliModule.graph(), {
+    preview: true,
+    logger: false,
+  });
+  return discoverCommands(preview);
+}
+
 /**
  * Runs one operator command against the same database as the service (SQLite or PostgreSQL, from the same
  * environment variables), on the small {@link CliModule}. Returns the exit code.
@@ -33,7 +42,6 @@ export async function runCli(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
   sink: CliOutput = consoleOutput,
-  commands: CliCommand[] = COMMANDS,
 ): Promise<number> {
   // Usernames, display names and error messages come from users: no control, bidi or invisible character
   // reaches the operator's terminal raw, whichever command prints it.
@@ -41,6 +49,7 @@ export async function runCli(
     out: (line) => sink.out(terminalSafe(line)),
     err: (line) => sink.err(terminalSafe(line)),
   };
+  const commands = await commandCatalogue();
   const [name, ...rest] = argv;
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
@@ -49,7 +58,7 @@ export async function runCli(
     return name === '--help' ? 0 : 2;
   }
 
-  let values: Record<string, string | boolean | string[] | undefined>;
+  let values: CliValues;
   try {
     values = parseArgs({
       args: rest,
@@ -61,7 +70,7 @@ export async function runCli(
       ),
       strict: true,
       allowPositionals: false,
-    }).values as Record<string, string | boolean | string[] | undefined>;
+    }).values as CliValues;
   } catch (error) {
     output.err(`${(error as Error).message}\n`);
     usage([command], output);
@@ -90,7 +99,7 @@ export async function runCli(
     logger: ['error', 'warn'],
   });
   try {
-    return await command.run(app, values, output);
+    return await app.get(command.type).run(values, output);
   } catch (error) {
     output.err(`${command.name} failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

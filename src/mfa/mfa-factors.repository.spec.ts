@@ -1,7 +1,7 @@
 import { account, NOW, session } from '../../test/support/auth-fixtures';
+import { principalChangesInto } from '../../test/support/principal-events';
 import type { UnitOfWork } from '../database/unit-of-work';
 import { PrincipalCache } from '../sessions/principal-cache/principal-cache';
-import { PrincipalChanges } from '../sessions/principal-cache/principal-changes';
 import { FactorKind, MfaFactor } from './entities/mfa-factor.entity';
 import { MfaFactorsRepository } from './mfa-factors.repository';
 
@@ -36,7 +36,7 @@ function setup() {
     isActive: () => false,
     manager: async () => manager,
   } as unknown as UnitOfWork;
-  const repository = new MfaFactorsRepository(unitOfWork, new PrincipalChanges(cache, unitOfWork));
+  const repository = new MfaFactorsRepository(unitOfWork, principalChangesInto(cache, unitOfWork));
   return { cache, repository, seenDuringWrite };
 }
 

@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
-import { PrincipalChanges } from '../sessions/principal-cache/principal-changes';
+import { PrincipalChangePublisher } from '../events/principal-change-publisher';
 import { FactorKind, MfaFactor } from './entities/mfa-factor.entity';
 
 /**
  * The user's second factors. The principal check reads whether a user has a confirmed one (`/auth/me`'s
  * `mfa_enabled`, the role policy), so every write that can change that — a factor added, confirmed or removed —
- * goes through PrincipalChanges; a factor's use (time step, signature counter) changes nothing it reads.
+ * goes through PrincipalChangePublisher; a factor's use (time step, signature counter) changes nothing it reads.
  */
 @Injectable()
 export class MfaFactorsRepository {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly principals: PrincipalChanges,
+    private readonly principals: PrincipalChangePublisher,
   ) {}
 
   /**

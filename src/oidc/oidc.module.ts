@@ -2,21 +2,18 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyInstance } from 'fastify';
-import { AuditModule } from '../audit/audit.module';
+import { AuditCoreModule } from '../audit/audit-core.module';
 import { AuthModule } from '../auth/auth.module';
-import { SessionsModule } from '../sessions/sessions.module';
-import { UsersModule } from '../users/users.module';
-import { OidcClient } from './entities/oidc-client.entity';
+import { SessionsCoreModule } from '../sessions/sessions-core.module';
+import { UsersCoreModule } from '../users/users-core.module';
 import { OidcPayload } from './entities/oidc-payload.entity';
 import { OidcSessionLink } from './entities/oidc-session-link.entity';
-import { OidcSigningKey } from './entities/oidc-signing-key.entity';
 import { SignInAttemptReader } from './sign-in-attempt-reader';
 import { SignInThrottlerGuard } from './guards/sign-in-throttler.guard';
 import { InteractionController } from './interaction.controller';
 import { InteractionFinisher } from './interaction-finisher.service';
 import { OidcClientsController } from './oidc-clients.controller';
-import { OidcClientsRepository } from './oidc-clients.repository';
-import { OidcClientsService } from './oidc-clients.service';
+import { OidcCoreModule } from './oidc-core.module';
 import { OidcMaintenanceService } from './oidc-maintenance.service';
 import { OidcPayloadRepository } from './oidc-payload.repository';
 import { OidcProviderService } from './oidc-provider.service';
@@ -28,25 +25,20 @@ import { SignInAssetsController } from './sign-in-assets.controller';
 import { SignInChallengeCookie } from './sign-in-challenge-cookie';
 import { SignInForms } from './sign-in-forms';
 import { SignInService } from './sign-in.service';
-import { SigningKeysRepository } from './signing-keys.repository';
-import { SigningKeysService } from './signing-keys.service';
 
 /** Aegis as an OpenID Connect provider under /oidc: clients, keys, hosted sign-in, one session for every tool. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([OidcPayload, OidcClient, OidcSigningKey, OidcSessionLink]),
-    AuditModule,
-    UsersModule,
-    SessionsModule,
+    TypeOrmModule.forFeature([OidcPayload, OidcSessionLink]),
+    OidcCoreModule,
+    AuditCoreModule,
+    UsersCoreModule,
+    SessionsCoreModule,
     AuthModule,
   ],
   controllers: [OidcClientsController, InteractionController, SignInAssetsController],
   providers: [
     OidcPayloadRepository,
-    OidcClientsRepository,
-    OidcClientsService,
-    SigningKeysRepository,
-    SigningKeysService,
     SessionLinksRepository,
     SessionLinksService,
     OidcProviderService,

@@ -6,7 +6,6 @@ import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
-import { SessionEndings } from '../sessions/session-endings';
 import { SessionsService } from '../sessions/sessions.service';
 import { FrozenClock, NOW } from '../../test/support/auth-fixtures';
 import { newTestService, provide } from '../../test/support/test-service';
@@ -80,7 +79,6 @@ function setup(open: OidcSessionLink[] = [link()]) {
     payloads: double(OidcPayloadRepository),
     sessions: double(SessionsService),
     audit: double(AuditService),
-    endings: double(SessionEndings),
   };
 }
 
@@ -253,15 +251,17 @@ describe('ProviderSessionEnder, RP-initiated logout', () => {
   });
 });
 
-describe('ProviderSessionEnder.onModuleInit', () => {
-  it('ends the provider side whenever the sessions module reports ended sessions', async () => {
+describe('ProviderSessionEnder on ended sessions', () => {
+  it('ends the provider side whenever the sessions feature publishes ended sessions', async () => {
     const rig = setup();
-    rig.service.onModuleInit();
-    const [listener] = rig.endings.subscribe.mock.calls[0];
-    await listener({ userId: 'u-1' });
+    await rig.service.sessionsEnded({ userId: 'u-1' });
     expect(rig.links.findOpen).toHaveBeenCalledWith({ userId: 'u-1' });
     expect(rig.payloads.destroyByGrant).toHaveBeenCalled();
-    // The logout hook and the revocation audit, around every provider request.
+  });
+
+  it('installs the logout hook and the revocation audit around every provider request', () => {
+    const rig = setup();
+    rig.service.onModuleInit();
     expect(rig.providers.use).toHaveBeenCalledTimes(2);
   });
 });

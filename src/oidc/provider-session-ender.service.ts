@@ -3,8 +3,9 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { UnitOfWork } from '../database/unit-of-work';
+import type { EndedSessions } from '../events/app-events';
+import { OnAppEvent } from '../events/on-app-event.decorator';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
-import { SessionEndings, type EndedSessions } from '../sessions/session-endings';
 import { SessionsService } from '../sessions/sessions.service';
 import type { OidcSessionLink } from './entities/oidc-session-link.entity';
 import { OidcPayloadRepository } from './oidc-payload.repository';
@@ -21,7 +22,7 @@ interface BackchannelClient {
 /**
  * Ending an Aegis session ends the provider's side too: the grants tied to it and their tokens are deleted,
  * the provider session goes once nothing live is left in it, and every client that registered a back-channel
- * logout URI gets a logout token. Runs on the sessions module's notice (logout, logout-all, password change,
+ * logout URI gets a logout token. Runs on the `session.ended` event (logout, logout-all, password change,
  * admin disable/reset) and on a sweep (expiry). The other way round, an RP-initiated logout ends the Aegis
  * session behind the provider session.
  */
@@ -30,7 +31,6 @@ export class ProviderSessionEnder implements OnModuleInit {
   private readonly logger = new Logger(ProviderSessionEnder.name);
 
   constructor(
-    private readonly endings: SessionEndings,
     private readonly links: SessionLinksRepository,
     private readonly liveness: SessionLinksService,
     private readonly providers: OidcProviderService,
@@ -42,9 +42,14 @@ export class ProviderSessionEnder implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.endings.subscribe((ended) => this.endFor(ended).then(() => undefined));
     this.providers.use(this.rpInitiatedLogout);
     this.providers.use(revocationAudit(this.audit, this.unitOfWork));
+  }
+
+  /** Published once the revocation committed: the grants' liveness checks then see the sessions ended. */
+  @OnAppEvent('session.ended')
+  async sessionsEnded(ended: EndedSessions): Promise<void> {
+    await this.endFor(ended);
   }
 
   /** Ends the provider side of every ended Aegis session among `scope`; returns how many grants ended. */

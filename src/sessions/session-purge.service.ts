@@ -1,7 +1,6 @@
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { PeriodicTask } from '../common/periodic-task';
-import { AppConfig } from '../config/app-config';
+import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '../database/unit-of-work';
+import { PeriodicJob } from '../jobs/periodic-job.decorator';
 import { SessionsService } from './sessions.service';
 
 /**
@@ -10,26 +9,16 @@ import { SessionsService } from './sessions.service';
  * still recognised (and refused) as belonging to that session.
  */
 @Injectable()
-export class SessionPurgeService implements OnApplicationBootstrap, OnModuleDestroy {
+export class SessionPurgeService {
   static readonly KEEP_ENDED_MS = 24 * 3_600_000;
-  private readonly task = new PeriodicTask('SessionPurge', () => this.purge());
 
   constructor(
     private readonly sessions: SessionsService,
     private readonly unitOfWork: UnitOfWork,
-    private readonly config: AppConfig,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.task.start(this.config.sessionPurgeIntervalMs);
-  }
-
-  /** Before the database closes: a purge in progress finishes first. */
-  onModuleDestroy(): Promise<void> {
-    return this.task.stop();
-  }
-
   /** One purge pass; returns how many rows were deleted. */
+  @PeriodicJob('session-purge')
   purge(): Promise<number> {
     return this.unitOfWork.run(() => this.sessions.purgeEnded(SessionPurgeService.KEEP_ENDED_MS));
   }

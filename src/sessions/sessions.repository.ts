@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
-import { PrincipalChanges } from './principal-cache/principal-changes';
+import { PrincipalChangePublisher } from '../events/principal-change-publisher';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 import type { Rotation, SessionWithAccount } from './refresh-rotation';
@@ -9,7 +9,7 @@ import { SessionRotationRepository } from './session-rotation.repository';
 
 /**
  * Every write that can change the principal check (revocation, deletion, amr and auth_time) goes through
- * PrincipalChanges. Not `insert` (a new id nobody has cached) nor `rotate`: rotation only pushes the idle
+ * PrincipalChangePublisher. Not `insert` (a new id nobody has cached) nor `rotate`: rotation only pushes the idle
  * expiry later, and the principal check re-reads any cached row that would refuse.
  */
 @Injectable()
@@ -17,7 +17,7 @@ export class SessionsRepository {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly rotations: SessionRotationRepository,
-    private readonly principals: PrincipalChanges,
+    private readonly principals: PrincipalChangePublisher,
   ) {}
 
   async insert(session: Session): Promise<void> {

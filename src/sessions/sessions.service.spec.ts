@@ -8,7 +8,7 @@ import { newTestService, provide } from '../../test/support/test-service';
 import { Session, SessionRevocationReason } from './entities/session.entity';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
 import { hashRefreshToken, newRefreshToken } from './refresh-token';
-import { SessionEndings } from './session-endings';
+import { EventBus } from '../events/event-bus';
 import { SessionPrincipalRepository, type SessionPrincipal } from './session-principal.repository';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionsRepository } from './sessions.repository';
@@ -71,7 +71,7 @@ function setup() {
     clock,
     metrics: double(AuthMetrics),
     principals: double(SessionPrincipalRepository),
-    endings: double(SessionEndings),
+    endings: double(EventBus),
     service,
   };
 }
@@ -291,7 +291,9 @@ describe('SessionsService.refresh', () => {
     expect(error.code).toBe(SessionErrorCode.RefreshTokenReused);
     expect(unitOfWork.runIndependently).toHaveBeenCalledTimes(1);
     expect(rows.get(session.id)!.revokedReason).toBe(SessionRevocationReason.RefreshTokenReused);
-    expect(endings.notify).toHaveBeenCalledWith({ sessionIds: [session.id] });
+    expect(endings.publishAfterCommit).toHaveBeenCalledWith('session.ended', {
+      sessionIds: [session.id],
+    });
     expect(audit.record).toHaveBeenCalledWith({
       action: 'REFRESH_TOKEN_REUSED',
       outcome: 'failure',
@@ -426,7 +428,9 @@ describe('SessionsService revocation', () => {
       SessionRevocationReason.RevokedByUser,
       clock.now(),
     );
-    expect(endings.notify).toHaveBeenCalledWith({ sessionIds: ['s-1'] });
+    expect(endings.publishAfterCommit).toHaveBeenCalledWith('session.ended', {
+      sessionIds: ['s-1'],
+    });
   });
 
   it("tells no one when the session was not the user's or had already ended", async () => {
@@ -435,7 +439,7 @@ describe('SessionsService revocation', () => {
     expect(await service.revokeOfUser('user-2', 's-1', SessionRevocationReason.RevokedByUser)).toBe(
       false,
     );
-    expect(endings.notify).not.toHaveBeenCalled();
+    expect(endings.publishAfterCommit).not.toHaveBeenCalled();
   });
 
   it('revokes a session once: the listeners hear of it only the first time', async () => {
@@ -447,7 +451,9 @@ describe('SessionsService revocation', () => {
       revokedReason: SessionRevocationReason.Logout,
     });
     expect(await service.revoke(session.id, SessionRevocationReason.Logout)).toBe(false);
-    expect(endings.notify.mock.calls).toEqual([[{ sessionIds: [session.id] }]]);
+    expect(endings.publishAfterCommit.mock.calls).toEqual([
+      ['session.ended', { sessionIds: [session.id] }],
+    ]);
   });
 
   it('revokes in a transaction of its own, so the revocation outlives the failing request', async () => {
@@ -461,7 +467,9 @@ describe('SessionsService revocation', () => {
     await service.revokeIndependently(session.id, SessionRevocationReason.UserDisabled);
     expect(revokedInside).toBe(true);
     expect(rows.get(session.id)!.revokedReason).toBe(SessionRevocationReason.UserDisabled);
-    expect(endings.notify).toHaveBeenCalledWith({ sessionIds: [session.id] });
+    expect(endings.publishAfterCommit).toHaveBeenCalledWith('session.ended', {
+      sessionIds: [session.id],
+    });
   });
 
   it("ends all of a user's sessions but the one kept, and tells the listeners by user", async () => {
@@ -476,14 +484,14 @@ describe('SessionsService revocation', () => {
       clock.now(),
       's-1',
     );
-    expect(endings.notify).toHaveBeenCalledWith({ userId: 'user-1' });
+    expect(endings.publishAfterCommit).toHaveBeenCalledWith('session.ended', { userId: 'user-1' });
   });
 
   it('tells no one when a user had no session left to end', async () => {
     const { service, repository, endings } = setup();
     repository.revokeAllForUser.mockResolvedValue(0);
     expect(await service.revokeAllForUser('user-1', SessionRevocationReason.LogoutAll)).toBe(0);
-    expect(endings.notify).not.toHaveBeenCalled();
+    expect(endings.publishAfterCommit).not.toHaveBeenCalled();
   });
 
   it('purges only sessions that ended longer ago than the time kept', async () => {

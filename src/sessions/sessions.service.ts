@@ -16,7 +16,7 @@ import {
 } from './refresh-token';
 import { SessionPrincipalRepository, type SessionPrincipal } from './session-principal.repository';
 import type { SessionAccount } from './refresh-rotation';
-import { SessionEndings } from './session-endings';
+import { EventBus } from '../events/event-bus';
 import { SessionError, SessionErrorCode } from './session.error';
 import { SessionsRepository } from './sessions.repository';
 
@@ -55,7 +55,7 @@ export class SessionsService {
     private readonly config: AppConfig,
     private readonly metrics: AuthMetrics,
     private readonly principals: SessionPrincipalRepository,
-    private readonly endings: SessionEndings,
+    private readonly events: EventBus,
   ) {}
 
   /** Opens a session for a user authenticated by `amr` (see AuthMethod) just now. */
@@ -194,7 +194,7 @@ export class SessionsService {
       }
       await this.unitOfWork.runIndependently(async () => {
         await this.sessions.revoke(current.id, SessionRevocationReason.RefreshTokenReused, now);
-        this.endings.notify({ sessionIds: [current.id] });
+        this.events.publishAfterCommit('session.ended', { sessionIds: [current.id] });
         await this.audit.record({
           action: AuditAction.RefreshTokenReused,
           outcome: 'failure',
@@ -227,7 +227,7 @@ export class SessionsService {
       reason,
       this.clock.now(),
     );
-    if (revoked) this.endings.notify({ sessionIds: [sessionId] });
+    if (revoked) this.events.publishAfterCommit('session.ended', { sessionIds: [sessionId] });
     return revoked;
   }
 
@@ -238,7 +238,7 @@ export class SessionsService {
 
   async revoke(sessionId: string, reason: SessionRevocationReason): Promise<boolean> {
     const revoked = await this.sessions.revoke(sessionId, reason, this.clock.now());
-    if (revoked) this.endings.notify({ sessionIds: [sessionId] });
+    if (revoked) this.events.publishAfterCommit('session.ended', { sessionIds: [sessionId] });
     return revoked;
   }
 
@@ -246,7 +246,7 @@ export class SessionsService {
   revokeIndependently(sessionId: string, reason: SessionRevocationReason): Promise<void> {
     return this.unitOfWork.runIndependently(async () => {
       await this.sessions.revoke(sessionId, reason, this.clock.now());
-      this.endings.notify({ sessionIds: [sessionId] });
+      this.events.publishAfterCommit('session.ended', { sessionIds: [sessionId] });
     });
   }
 
@@ -261,7 +261,7 @@ export class SessionsService {
       this.clock.now(),
       exceptSessionId,
     );
-    if (revoked > 0) this.endings.notify({ userId });
+    if (revoked > 0) this.events.publishAfterCommit('session.ended', { userId });
     return revoked;
   }
 

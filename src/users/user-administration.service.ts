@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
+import { EventBus } from '../events/event-bus';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
 import type { Session } from '../sessions/entities/session.entity';
 import { SessionNotFoundError } from '../sessions/session.error';
@@ -78,6 +79,7 @@ export class UserAdministrationService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly events: EventBus,
   ) {}
 
   async create(actor: Actor, input: CreateUserInput): Promise<UserWithOneTimePassword> {
@@ -182,6 +184,7 @@ export class UserAdministrationService {
         is_active_after: false,
         sessions_revoked: revoked,
       });
+      this.events.publishAfterCommit('user.disabled', { userId: user.id });
     } else if (activeChanges) {
       await this.record(actor, AuditAction.UserEnabled, user, {
         is_active_before: false,

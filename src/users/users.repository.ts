@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
-import { PrincipalChanges } from '../sessions/principal-cache/principal-changes';
+import { PrincipalChangePublisher } from '../events/principal-change-publisher';
 import { User } from './entities/user.entity';
 import { Role } from '../common/access/role';
 
@@ -21,7 +21,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (char) => `\\${char
 export class UsersRepository {
   constructor(
     private readonly unitOfWork: UnitOfWork,
-    private readonly principals: PrincipalChanges,
+    private readonly principals: PrincipalChangePublisher,
   ) {}
 
   async findById(id: string): Promise<User | null> {
@@ -69,7 +69,7 @@ export class UsersRepository {
     await (await this.unitOfWork.manager()).insert(User, user);
   }
 
-  /** Through PrincipalChanges: a change of status, role or name must reach the principal check at once. */
+  /** Through PrincipalChangePublisher: a change of status, role or name must reach the principal check at once. */
   async update(id: string, changes: Partial<Omit<User, 'id'>>): Promise<void> {
     const manager = await this.unitOfWork.manager();
     await this.principals.write({ userId: id }, () => manager.update(User, { id }, changes));

@@ -2,7 +2,12 @@ import { isISO8601 } from 'class-validator';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { CliCommand } from '../../cli/cli-command';
+import {
+  CliCommand,
+  type CliCommandRunner,
+  type CliOutput,
+  type CliValues,
+} from '../../common/cli/cli-command';
 import { auditNdjson } from '../audit-ndjson';
 import { AuditQueryService } from '../audit-query.service';
 import { INSTANT_PATTERN, toInstant } from '../dto/instant';
@@ -22,7 +27,7 @@ async function drainInto(source: AsyncIterable<Buffer | string>, target: Writabl
 }
 
 /** `npm run cli -- audit:export [--from] [--to] [--output file]`: NDJSON, oldest first, like the HTTP export. */
-export const auditExportCommand: CliCommand = {
+@CliCommand({
   name: 'audit:export',
   summary: 'Export audit events as NDJSON (oldest first) to a file or stdout',
   options: {
@@ -30,7 +35,11 @@ export const auditExportCommand: CliCommand = {
     to: { type: 'string', description: 'Events before this ISO 8601 instant' },
     output: { type: 'string', description: 'File to write (default: stdout)' },
   },
-  async run(app, values, output) {
+})
+export class AuditExportCommand implements CliCommandRunner {
+  constructor(private readonly query: AuditQueryService) {}
+
+  async run(values: CliValues, output: CliOutput): Promise<number> {
     const from = instantOption(values.from as string | undefined);
     const to = instantOption(values.to as string | undefined);
     if (from === 'invalid' || to === 'invalid') {
@@ -41,7 +50,7 @@ export const auditExportCommand: CliCommand = {
       output.err('--from must not be after --to');
       return 2;
     }
-    const batches = await app.get(AuditQueryService).export({ from, to });
+    const batches = await this.query.export({ from, to });
     let count = 0;
     const counted = (async function* counting() {
       for await (const batch of batches) {
@@ -61,5 +70,5 @@ export const auditExportCommand: CliCommand = {
     }
     output.err(`Exported ${count} audit events`);
     return 0;
-  },
-};
+  }
+}

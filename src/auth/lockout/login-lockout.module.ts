@@ -1,12 +1,7 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../../audit/audit.module';
-import { UsersModule } from '../../users/users.module';
 import { LoginLockoutPurgeService } from './login-lockout-purge.service';
 import { LoginLockoutController } from './login-lockout.controller';
-import { LoginLockout } from './login-lockout.entity';
-import { LoginLockoutRepository } from './login-lockout.repository';
-import { LoginLockoutService } from './login-lockout.service';
+import { LoginLockoutCoreModule } from './login-lockout-core.module';
 
 /**
  * The per-account login lockout: failure counters with backoff (counted for every first factor and every answer
@@ -14,9 +9,9 @@ import { LoginLockoutService } from './login-lockout.service';
  * auth feature charges it; nothing here knows how a sign-in works.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([LoginLockout]), UsersModule, AuditModule],
+  imports: [LoginLockoutCoreModule],
   controllers: [LoginLockoutController],
-  providers: [LoginLockoutRepository, LoginLockoutService, LoginLockoutPurgeService],
-  exports: [LoginLockoutService],
+  providers: [LoginLockoutPurgeService],
+  exports: [LoginLockoutCoreModule],
 })
 export class LoginLockoutModule {}

@@ -1,5 +1,10 @@
 import { userInfo } from 'node:os';
-import type { CliCommand } from '../../cli/cli-command';
+import {
+  CliCommand,
+  type CliCommandRunner,
+  type CliOutput,
+  type CliValues,
+} from '../../common/cli/cli-command';
 import { DomainError } from '../../common/errors/domain-error';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { OidcClientsService, type ClientGrantType } from '../oidc-clients.service';
@@ -17,7 +22,7 @@ function validUrl(value: string): boolean {
 }
 
 /** `npm run cli -- clients:create --name … --redirect-uri …`: prints client_id (and the secret) once. */
-export const clientsCreateCommand: CliCommand = {
+@CliCommand({
   name: 'clients:create',
   summary:
     'Register an OpenID Connect client; prints client_id and (confidential) client_secret once',
@@ -46,7 +51,14 @@ export const clientsCreateCommand: CliCommand = {
     'id-token-alg': { type: 'string', description: 'ES256 (default) or RS256' },
     json: { type: 'boolean', description: 'Print JSON' },
   },
-  async run(app, values, output) {
+})
+export class ClientsCreateCommand implements CliCommandRunner {
+  constructor(
+    private readonly clients: OidcClientsService,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  async run(values: CliValues, output: CliOutput): Promise<number> {
     const urls = [
       ...list(values['redirect-uri']),
       ...list(values['post-logout-redirect-uri']),
@@ -68,8 +80,8 @@ export const clientsCreateCommand: CliCommand = {
       return 2;
     }
     try {
-      const { client, secret } = await app.get(UnitOfWork).run(() =>
-        app.get(OidcClientsService).create(
+      const { client, secret } = await this.unitOfWork.run(() =>
+        this.clients.create(
           { userId: null, details: { via: 'cli', os_user: userInfo().username } },
           {
             name: values.name as string,
@@ -96,5 +108,5 @@ export const clientsCreateCommand: CliCommand = {
       output.err(error.options.detail ?? error.title);
       return 2;
     }
-  },
-};
+  }
+}

@@ -17,7 +17,7 @@ interface PluckedStatement {
 }
 
 /**
- * Tells the principal cache about writes that did not go through PrincipalChanges.
+ * Tells the principal cache about writes that did not go through PrincipalChangePublisher (another process's, an operator's SQL).
  * - SQLite: `PRAGMA data_version` changes whenever another connection (the CLI, another process) commits to the
  *   file, and `total_changes()` whenever this process's own connection writes anything, however it was written
  *   (TypeORM keeps one connection). Both are read before every lookup (synchronous statements, a few

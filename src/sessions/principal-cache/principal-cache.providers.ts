@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/app-config';
 import { LivePrincipals } from './live-principals';
 import { PrincipalCache } from './principal-cache';
 import { PrincipalCacheFeed } from './principal-cache-feed';
-import { PrincipalChanges } from './principal-changes';
+import { PrincipalCacheInvalidator } from './principal-cache-invalidator';
 
 /** The principal cache of a serving instance, sized and bounded by configuration. */
 export const PRINCIPAL_CACHE_PROVIDERS: Provider[] = [
@@ -14,17 +14,6 @@ export const PRINCIPAL_CACHE_PROVIDERS: Provider[] = [
       new PrincipalCache(config.principalCacheSize, config.principalCacheMaxAgeMs),
   },
   PrincipalCacheFeed,
-  PrincipalChanges,
-  LivePrincipals,
-];
-
-/**
- * For a process that serves no requests (the CLI): its writes still go through PrincipalChanges, but it keeps
- * nothing and listens to nothing; serving instances learn of its writes from the database.
- */
-export const NO_PRINCIPAL_CACHE_PROVIDERS: Provider[] = [
-  { provide: PrincipalCache, useValue: new PrincipalCache(0, 0) },
-  PrincipalCacheFeed,
-  PrincipalChanges,
+  PrincipalCacheInvalidator,
   LivePrincipals,
 ];

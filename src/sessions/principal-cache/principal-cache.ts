@@ -1,7 +1,7 @@
+import type { PrincipalTarget } from '../../events/app-events';
 import type { SessionPrincipal } from '../session-principal.repository';
 
-/** What a write may change in the principal check: one session, every session of a user, or anything. */
-export type PrincipalTarget = { sessionId: string } | { userId: string } | 'all';
+export type { PrincipalTarget };
 
 interface Entry {
   principal: SessionPrincipal;

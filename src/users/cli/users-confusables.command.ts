@@ -1,18 +1,22 @@
-import type { CliCommand } from '../cli/cli-command';
-import { asciiOnly } from '../common/text/safe-text';
-import { UsersService } from './users.service';
+import { CliCommand, type CliCommandRunner, type CliOutput } from '../../common/cli/cli-command';
+import { asciiOnly } from '../../common/text/safe-text';
+import { UsersService } from '../users.service';
 
 /**
  * `npm run cli -- users:confusables`: accounts whose usernames look alike (created before look-alikes were
  * refused). Exit code 1 when there are any, so a deploy step can notice. Every character beyond printable
  * ASCII is printed as `\u{XXXX}`: that is what tells two such names apart on a terminal.
  */
-export const listConfusablesCommand: CliCommand = {
+@CliCommand({
   name: 'users:confusables',
   summary: 'List accounts whose usernames look alike (UTS #39 skeleton); exit 1 if there are any',
   options: {},
-  async run(app, _values, output) {
-    const groups = await app.get(UsersService).lookAlikeGroups();
+})
+export class ListConfusablesCommand implements CliCommandRunner {
+  constructor(private readonly users: UsersService) {}
+
+  async run(_values: unknown, output: CliOutput): Promise<number> {
+    const groups = await this.users.lookAlikeGroups();
     output.out(['group', 'username', 'id', 'created_at'].join('\t'));
     groups.forEach((group, index) => {
       for (const user of group) {
@@ -27,5 +31,5 @@ export const listConfusablesCommand: CliCommand = {
         : `${groups.length} group(s) of look-alike usernames; the oldest account of each keeps the name's skeleton.`,
     );
     return groups.length === 0 ? 0 : 1;
-  },
-};
+  }
+}

@@ -1,9 +1,9 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import { account, NOW, session } from '../../../test/support/auth-fixtures';
-import type { AppConfig } from '../../config/app-config';
-import { UnitOfWork } from '../../database/unit-of-work';
-import { PrincipalCache } from './principal-cache';
-import { PrincipalChanges } from './principal-changes';
+import { account, NOW, session } from '../../test/support/auth-fixtures';
+import { principalChangesInto } from '../../test/support/principal-events';
+import type { AppConfig } from '../config/app-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { PrincipalCache } from '../sessions/principal-cache/principal-cache';
 
 /** A real unit of work over a query-runner double (PostgreSQL: no queue). */
 function setup() {
@@ -28,10 +28,10 @@ function setup() {
   cache.resume();
   const live = { session: session(), user: account() };
   const revoked = { session: session({ revokedAt: NOW }), user: account() };
-  return { unitOfWork, cache, changes: new PrincipalChanges(cache, unitOfWork), live, revoked };
+  return { unitOfWork, cache, changes: principalChangesInto(cache, unitOfWork), live, revoked };
 }
 
-describe('PrincipalChanges', () => {
+describe('PrincipalChangePublisher (with the principal cache listening)', () => {
   it('forgets the target before the write, keeps no read until the transaction commits, and forgets it again then', async () => {
     const { unitOfWork, cache, changes, live, revoked } = setup();
     cache.store(cache.ticket(), live);

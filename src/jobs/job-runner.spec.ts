@@ -1,19 +1,26 @@
+import { Logger } from '@nestjs/common';
+import { type DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { createSecretKey } from 'node:crypto';
+import type { AuditCheckpointService } from '../audit/audit-checkpoint.service';
+import { AuditJobs } from '../audit/audit-jobs.service';
+import type { AuditRetentionService } from '../audit/audit-retention.service';
 import type { AppConfig } from '../config/app-config';
-import type { AuditCheckpointService } from './audit-checkpoint.service';
-import { AuditJobs } from './audit-jobs.service';
-import type { AuditRetentionService } from './audit-retention.service';
+import { JobRunner } from './job-runner';
 
-describe('AuditJobs', () => {
+describe('JobRunner, with the audit jobs', () => {
   let checkpoint: jest.Mock;
   let purge: jest.Mock;
 
-  const jobs = (audit: Partial<AppConfig['audit']>) =>
-    new AuditJobs(
-      { audit: { checkpointIntervalMs: 60_000, ...audit } } as AppConfig,
+  const jobs = (audit: Partial<AppConfig['audit']>) => {
+    const instance = new AuditJobs(
       { checkpoint } as unknown as AuditCheckpointService,
       { purge } as unknown as AuditRetentionService,
     );
+    const discovery = { getProviders: () => [{ instance, isAlias: false }] };
+    return new JobRunner(discovery as unknown as DiscoveryService, new MetadataScanner(), {
+      audit: { checkpointIntervalMs: 60_000, ...audit },
+    } as AppConfig);
+  };
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -60,7 +67,7 @@ describe('AuditJobs', () => {
     checkpoint.mockImplementationOnce(() => new Promise<void>((resolve) => (finish = resolve)));
     checkpoint.mockRejectedValueOnce(new Error('database unavailable'));
     const scheduled = jobs({ hmacKey: createSecretKey(Buffer.alloc(32)) });
-    jest.spyOn(scheduled['logger'], 'error').mockImplementation(() => undefined);
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     scheduled.onApplicationBootstrap();
     await jest.advanceTimersByTimeAsync(180_000);
     expect(checkpoint).toHaveBeenCalledTimes(1);
@@ -68,6 +75,7 @@ describe('AuditJobs', () => {
     await jest.advanceTimersByTimeAsync(120_000);
     expect(checkpoint).toHaveBeenCalledTimes(3);
     await scheduled.onModuleDestroy();
+    logged.mockRestore();
   });
 
   it('waits for a run in progress before the database closes', async () => {

@@ -1,0 +1,30 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditCommandsModule } from '../audit/cli/audit-commands.module';
+import { AuthCommandsModule } from '../auth/lockout/cli/auth-commands.module';
+import { MfaCommandsModule } from '../mfa/cli/mfa-commands.module';
+import { AuthMetrics } from '../metrics/auth-metrics';
+import { OidcCommandsModule } from '../oidc/cli/oidc-commands.module';
+import { UsersCommandsModule } from '../users/cli/users-commands.module';
+import { DbBackupCommand } from './db-backup.command';
+
+/** The base class counts nothing: a CLI run has no /metrics to report to. */
+@Global()
+@Module({ providers: [AuthMetrics], exports: [AuthMetrics] })
+class NoMetricsModule {}
+
+/**
+ * Every feature's commands, each module bringing the feature's core module (entities, repositories, services) and
+ * nothing of its HTTP side: no controllers, guards, rate limiter, Redis, principal cache or background jobs.
+ */
+@Module({
+  imports: [
+    NoMetricsModule,
+    UsersCommandsModule,
+    AuthCommandsModule,
+    MfaCommandsModule,
+    AuditCommandsModule,
+    OidcCommandsModule,
+  ],
+  providers: [DbBackupCommand],
+})
+export class CliCommandsModule {}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditCoreModule } from '../audit/audit-core.module';
+import { OidcClient } from './entities/oidc-client.entity';
+import { OidcSigningKey } from './entities/oidc-signing-key.entity';
+import { OidcClientsRepository } from './oidc-clients.repository';
+import { OidcClientsService } from './oidc-clients.service';
+import { SigningKeysRepository } from './signing-keys.repository';
+import { SigningKeysService } from './signing-keys.service';
+
+/** The provider's registered clients and signing keys, without the provider itself: imported by the app and the CLI. */
+@Module({
+  imports: [TypeOrmModule.forFeature([OidcClient, OidcSigningKey]), AuditCoreModule],
+  providers: [OidcClientsRepository, OidcClientsService, SigningKeysRepository, SigningKeysService],
+  exports: [OidcClientsService, SigningKeysService],
+})
+export class OidcCoreModule {}
