@@ -1,3 +1,4 @@
+import type { TokenGrant } from '../../src/auth/session-grants.service';
 import { Clock } from '../../src/common/clock';
 import type { PrincipalAccount } from '../../src/common/access/principal';
 import { Role } from '../../src/common/access/role';
@@ -8,6 +9,14 @@ import { User } from '../../src/users/entities/user.entity';
 /** Shared by the auth unit specs: one user, one session, a frozen clock. */
 export const META = { ip: '198.51.100.4', userAgent: 'spec', requestId: 'req-9' };
 export const NOW = new Date('2026-11-27T12:00:00Z');
+
+/** The session a login opens in the login specs (SessionGrantsService.login's answer). */
+export const GRANT: TokenGrant = {
+  sessionId: 's-1',
+  accessToken: 'jwt',
+  expiresIn: 300,
+  refreshExpiresIn: 3600,
+};
 
 export function user(overrides: Partial<User> = {}): User {
   return Object.assign(new User(), {

@@ -4,17 +4,11 @@ import { SecondFactorService } from '../../mfa/second-factor.service';
 import { MfaMethod } from '../../common/access/mfa-method';
 import { UsersService } from '../../users/users.service';
 import { automock } from '../../../test/support/automock';
-import { META, NOW, user } from '../../../test/support/auth-fixtures';
+import { GRANT, META, NOW, user } from '../../../test/support/auth-fixtures';
 import { LoginLockoutService } from '../lockout/login-lockout.service';
 import { LoginService } from './login.service';
-import { SessionGrantsService, type TokenGrant } from '../session-grants.service';
+import { SessionGrantsService } from '../session-grants.service';
 
-const GRANT: TokenGrant = {
-  sessionId: 's-1',
-  accessToken: 'jwt',
-  expiresIn: 300,
-  refreshExpiresIn: 3600,
-};
 function setup() {
   const grants = automock(SessionGrantsService);
   grants.login.mockResolvedValue(GRANT);

@@ -8,17 +8,11 @@ import { WebAuthnAssertionsService } from '../../mfa/webauthn-assertions.service
 import { hashChallenge } from '../../mfa/webauthn-credentials';
 import { UsersService } from '../../users/users.service';
 import { automock } from '../../../test/support/automock';
-import { META, NOW, codeOf, user } from '../../../test/support/auth-fixtures';
+import { GRANT, META, NOW, codeOf, user } from '../../../test/support/auth-fixtures';
 import { LoginLockoutService } from '../lockout/login-lockout.service';
 import { SecondFactorStepService } from './second-factor-step.service';
-import { SessionGrantsService, type TokenGrant } from '../session-grants.service';
+import { SessionGrantsService } from '../session-grants.service';
 
-const GRANT: TokenGrant = {
-  sessionId: 's-1',
-  accessToken: 'jwt',
-  expiresIn: 300,
-  refreshExpiresIn: 3600,
-};
 const CHALLENGE = {
   id: 'c-1',
   userId: 'u-1',
