@@ -40,6 +40,10 @@ export const JOB_SCHEDULE = {
     task: 'OidcMaintenance',
     timing: (config) => ({ intervalMs: config.sessionPurgeIntervalMs }),
   },
+  'oidc-logout-sweep': {
+    task: 'OidcLogoutSweep',
+    timing: (config) => ({ intervalMs: config.oidc.logoutSweepIntervalMs }),
+  },
   'audit-checkpoint': {
     task: 'Audit checkpoint job',
     logContext: 'AuditJobs',

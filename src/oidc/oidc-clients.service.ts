@@ -169,6 +169,24 @@ export class OidcClientsService {
     } as AdapterPayload;
   }
 
+  /**
+   * The URIs the provider may send requests to: each enabled client's back-channel logout URI and key set URI, as
+   * URL hrefs. Administrators registered them, so they are trusted wherever they point.
+   */
+  async registeredOutboundUris(): Promise<Set<string>> {
+    const uris = new Set<string>();
+    for (const row of await this.clients.list()) {
+      if (!row.isEnabled) continue;
+      const metadata = JSON.parse(row.metadata) as {
+        backchannel_logout_uri?: string;
+        jwks_uri?: string;
+      };
+      for (const uri of [metadata.backchannel_logout_uri, metadata.jwks_uri])
+        if (uri !== undefined) uris.add(new URL(uri).href);
+    }
+    return uris;
+  }
+
   private async row(id: string): Promise<OidcClient> {
     const row = await this.clients.findById(id);
     if (!row) throw new OidcError(OidcErrorCode.ClientNotFound);

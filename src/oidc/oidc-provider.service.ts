@@ -8,6 +8,7 @@ import { UsersService } from '../users/users.service';
 import { clientSecretMatches } from './client-secret';
 import { OidcClientsService } from './oidc-clients.service';
 import { OidcPayloadRepository } from './oidc-payload.repository';
+import { registeredUriFetch } from './logout/registered-uri-fetch';
 import { providerConfiguration } from './provider-configuration';
 import { SessionLinksService } from './session-links.service';
 import { SigningKeysService } from './signing-keys.service';
@@ -102,6 +103,9 @@ export class OidcProviderService {
           if (!session?.accountId || ctx.oidc.result?.login) return false;
           return (await this.links.liveAegisSessionOf(session.uid)) === null;
         },
+        fetch: registeredUriFetch(async (href) =>
+          (await this.clients.registeredOutboundUris()).has(href),
+        ),
       }),
     );
     // Behind trusted proxies the provider believes X-Forwarded-Proto/Host, as the rest of Aegis does.

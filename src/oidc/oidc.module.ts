@@ -12,6 +12,7 @@ import { SignInAttemptReader } from './sign-in-attempt-reader';
 import { SignInThrottlerGuard } from './guards/sign-in-throttler.guard';
 import { InteractionController } from './interaction.controller';
 import { InteractionFinisher } from './interaction-finisher.service';
+import { EndedSessionSweep } from './logout/ended-session-sweep.service';
 import { OidcClientsController } from './oidc-clients.controller';
 import { OidcCoreModule } from './oidc-core.module';
 import { OidcMaintenanceService } from './oidc-maintenance.service';
@@ -43,6 +44,7 @@ import { SignInService } from './sign-in.service';
     SessionLinksService,
     OidcProviderService,
     ProviderSessionEnder,
+    EndedSessionSweep,
     OidcMaintenanceService,
     InteractionFinisher,
     SignInChallengeCookie,

@@ -32,6 +32,8 @@ export interface ProviderHooks {
   findAccount: NonNullable<Configuration['findAccount']>;
   /** A login check: true when the provider session's Aegis session ended (a new sign-in is needed). */
   aegisSessionEnded: (ctx: KoaContextWithOIDC) => Promise<boolean>;
+  /** The provider's outgoing requests (registeredUriFetch). */
+  fetch: NonNullable<Configuration['fetch']>;
 }
 
 /** The cookie signing keys of the provider, derived from the encryption key (one secret less to manage). */
@@ -91,6 +93,7 @@ export function providerConfiguration(
   return {
     adapter: hooks.adapter,
     findAccount: hooks.findAccount,
+    fetch: hooks.fetch,
     jwks: { keys: jwks },
     clients: [],
     claims: OIDC_CLAIMS,

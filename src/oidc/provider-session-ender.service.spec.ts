@@ -32,10 +32,14 @@ const link = (overrides: Partial<OidcSessionLink> = {}): OidcSessionLink =>
 /** Relying parties as the provider knows them: the wiki takes back-channel logouts, the chat does not. */
 function fakeProvider() {
   const backchannelLogout = jest.fn(async (_sub: string, _sid: string | undefined) => undefined);
+  const trackerLogout = jest.fn(async (_sub: string, _sid: string | undefined) => undefined);
   const clients: Record<string, object> = {
     wiki: { backchannelLogoutUri: 'https://wiki.example/logout', backchannelLogout },
     chat: { backchannelLogoutUri: undefined, backchannelLogout },
-    tracker: { backchannelLogoutUri: 'https://tracker.example/logout', backchannelLogout },
+    tracker: {
+      backchannelLogoutUri: 'https://tracker.example/logout',
+      backchannelLogout: trackerLogout,
+    },
   };
   const providerSession = { uid: 'uid-1', sidFor: (clientId: string) => `sid-${clientId}` };
   const provider = {
@@ -48,8 +52,15 @@ function fakeProvider() {
     },
     cookieName: (type: string) => `_${type}`,
   };
-  return { provider, backchannelLogout };
+  return { provider, backchannelLogout, trackerLogout };
 }
+
+/** How the provider reports a tool's refusal: an error carrying the response. */
+const refused = (status: number) =>
+  Object.assign(new Error(`expected 200 OK, got: ${status}`), { response: { status } });
+/** How fetch reports a tool that is not listening. */
+const unreachable = () =>
+  Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
 
 function setup(open: OidcSessionLink[] = [link()]) {
   const { service, double } = newTestService(
@@ -63,7 +74,9 @@ function setup(open: OidcSessionLink[] = [link()]) {
   const liveness = double(SessionLinksService);
   liveness.isGrantLive.mockResolvedValue(false);
   liveness.liveAegisSessionOf.mockResolvedValue(null);
-  const { provider, backchannelLogout } = fakeProvider();
+  const { provider, backchannelLogout, trackerLogout } = fakeProvider();
+  // No real waiting between delivery attempts.
+  service.retryDelays = [0, 0];
   const providers = double(OidcProviderService);
   providers.provider.mockResolvedValue(provider as unknown as Provider);
   const unitOfWork = double(UnitOfWork);
@@ -75,6 +88,7 @@ function setup(open: OidcSessionLink[] = [link()]) {
     provider,
     providers,
     backchannelLogout,
+    trackerLogout,
     unitOfWork,
     payloads: double(OidcPayloadRepository),
     sessions: double(SessionsService),
@@ -105,6 +119,7 @@ describe('ProviderSessionEnder.endFor', () => {
         reason: 'aegis_session_ended',
         clients: 'wiki chat',
         backchannel_notified: 'wiki',
+        backchannel_failed: '',
       },
     });
   });
@@ -146,20 +161,91 @@ describe('ProviderSessionEnder.endFor', () => {
     expect(rig.audit.record).toHaveBeenCalled();
   });
 
-  it('still ends the rest when one client’s back-channel endpoint fails', async () => {
+  it('still ends the rest when one client’s tool stays unreachable, and says so per client', async () => {
     const rig = setup([link({ clientId: 'tracker' }), link({ grantId: 'grant-2' })]);
-    rig.backchannelLogout.mockRejectedValueOnce(new Error('connection refused'));
+    rig.trackerLogout.mockRejectedValue(unreachable());
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     expect(await rig.service.endFor('all')).toBe(2);
     expect(warn).toHaveBeenCalledWith(
-      'Back-channel logout to client tracker failed: connection refused',
+      'Back-channel logout to client tracker failed after 3 attempt(s): ECONNREFUSED',
     );
     warn.mockRestore();
-    expect(rig.backchannelLogout).toHaveBeenCalledTimes(2);
+    expect(rig.trackerLogout).toHaveBeenCalledTimes(3);
+    expect(rig.backchannelLogout).toHaveBeenCalledTimes(1);
     expect(rig.payloads.destroySessionByUid).toHaveBeenCalledWith('uid-1');
     expect(rig.audit.record).toHaveBeenCalledWith(
       expect.objectContaining({
-        details: expect.objectContaining({ clients: 'tracker wiki', backchannel_notified: 'wiki' }),
+        details: expect.objectContaining({
+          clients: 'tracker wiki',
+          backchannel_notified: 'wiki',
+          backchannel_failed: 'tracker: ECONNREFUSED after 3 attempt(s)',
+        }),
+      }),
+    );
+  });
+
+  it('retries a tool that was briefly down or answered 5xx, and reports it delivered', async () => {
+    const rig = setup([link({ clientId: 'tracker' })]);
+    rig.trackerLogout.mockRejectedValueOnce(unreachable()).mockRejectedValueOnce(refused(503));
+    expect(await rig.service.endFor('all')).toBe(1);
+    expect(rig.trackerLogout).toHaveBeenCalledTimes(3);
+    expect(rig.audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        details: expect.objectContaining({
+          backchannel_notified: 'tracker',
+          backchannel_failed: '',
+        }),
+      }),
+    );
+  });
+
+  it('does not retry a tool that refused the logout token with a 4xx', async () => {
+    const rig = setup([link({ clientId: 'tracker' })]);
+    rig.trackerLogout.mockRejectedValue(refused(400));
+    jest.spyOn(Logger.prototype, 'warn').mockImplementationOnce(() => undefined);
+    await rig.service.endFor('all');
+    expect(rig.trackerLogout).toHaveBeenCalledTimes(1);
+    expect(rig.audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        details: expect.objectContaining({
+          backchannel_notified: '',
+          backchannel_failed: 'tracker: HTTP 400 after 1 attempt(s)',
+        }),
+      }),
+    );
+  });
+
+  it('begin() ends the grants before the deliveries finish, so a slow tool delays no one', async () => {
+    const rig = setup([link({ clientId: 'tracker' })]);
+    let answer!: () => void;
+    rig.trackerLogout.mockReturnValue(
+      new Promise<undefined>((resolve) => (answer = () => resolve(undefined))),
+    );
+    const { ended, notified } = await rig.service.begin('all');
+    expect(ended).toBe(1);
+    expect(rig.payloads.destroyByGrant).toHaveBeenCalledWith(GRANT_BOUND_MODELS, 'grant-1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(rig.audit.record).not.toHaveBeenCalled();
+    answer();
+    await notified;
+    expect(rig.audit.record).toHaveBeenCalled();
+  });
+
+  it('at shutdown, a delivery waiting to retry makes its last attempt at once and the audit row is written', async () => {
+    const rig = setup([link({ clientId: 'tracker' })]);
+    rig.service.retryDelays = [3_600_000];
+    rig.trackerLogout.mockRejectedValue(refused(503));
+    jest.spyOn(Logger.prototype, 'warn').mockImplementationOnce(() => undefined);
+    const ending = rig.service.endFor('all');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await rig.service.beforeApplicationShutdown();
+    await ending;
+    expect(rig.trackerLogout).toHaveBeenCalledTimes(2);
+    expect(rig.audit.record).toHaveBeenCalledWith(
+      expect.objectContaining({
+        details: expect.objectContaining({
+          backchannel_failed: 'tracker: HTTP 503 after 2 attempt(s)',
+        }),
       }),
     );
   });

@@ -1,4 +1,9 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
@@ -12,6 +17,11 @@ import { OidcPayloadRepository } from './oidc-payload.repository';
 import { OidcProviderService, type ProviderMiddleware } from './oidc-provider.service';
 import { SessionLinksRepository } from './session-links.repository';
 import { SessionLinksService } from './session-links.service';
+import {
+  deliverWithRetries,
+  RETRY_DELAYS_MS,
+  type DeliveryOutcome,
+} from './logout/backchannel-delivery';
 import { revocationAudit } from './revocation-audit';
 import { GRANT_BOUND_MODELS } from './typeorm-adapter';
 
@@ -23,12 +33,20 @@ interface BackchannelClient {
  * Ending an Aegis session ends the provider's side too: the grants tied to it and their tokens are deleted,
  * the provider session goes once nothing live is left in it, and every client that registered a back-channel
  * logout URI gets a logout token. Runs on the `session.ended` event (logout, logout-all, password change,
- * admin disable/reset) and on a sweep (expiry). The other way round, an RP-initiated logout ends the Aegis
- * session behind the provider session.
+ * admin disable/reset) and on a sweep (sessions ended by another process, or expired). The other way round, an
+ * RP-initiated logout ends the Aegis session behind the provider session.
+ *
+ * Back-channel logout tokens go out to every client at once, each retried while its tool is briefly unreachable
+ * (see deliverWithRetries); the audit row says, per client, whether it was delivered.
  */
 @Injectable()
-export class ProviderSessionEnder implements OnModuleInit {
+export class ProviderSessionEnder implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ProviderSessionEnder.name);
+  /** Aborted at shutdown: deliveries waiting to retry give up and report their last failure. */
+  private readonly stopping = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** The waits between delivery attempts (the unit specs shorten them). */
+  retryDelays: readonly number[] = RETRY_DELAYS_MS;
 
   constructor(
     private readonly links: SessionLinksRepository,
@@ -46,6 +64,12 @@ export class ProviderSessionEnder implements OnModuleInit {
     this.providers.use(revocationAudit(this.audit, this.unitOfWork));
   }
 
+  /** Deliveries in progress finish their current attempt (bounded by its timeout) before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   /** Published once the revocation committed: the grants' liveness checks then see the sessions ended. */
   @OnAppEvent('session.ended')
   async sessionsEnded(ended: EndedSessions): Promise<void> {
@@ -54,6 +78,16 @@ export class ProviderSessionEnder implements OnModuleInit {
 
   /** Ends the provider side of every ended Aegis session among `scope`; returns how many grants ended. */
   async endFor(scope: EndedSessions | 'all'): Promise<number> {
+    const { ended, notified } = await this.begin(scope);
+    await notified;
+    return ended;
+  }
+
+  /**
+   * Ends the grants at once (their tokens stop working) and returns how many; the provider sessions, logout
+   * tokens and audit rows follow in `notified`, which a caller that must not wait on slow tools leaves running.
+   */
+  async begin(scope: EndedSessions | 'all'): Promise<{ ended: number; notified: Promise<void> }> {
     const open = await this.links.findOpen(
       scope === 'all' ? 'all' : 'userId' in scope ? scope : { aegisSessionIds: scope.sessionIds },
     );
@@ -72,32 +106,53 @@ export class ProviderSessionEnder implements OnModuleInit {
         link,
       ]);
     }
-    for (const [uid, links] of byProviderSession) await this.endProviderSession(uid, links);
-    return ended.length;
+    const notified = Promise.all(
+      [...byProviderSession].map(([uid, links]) => this.endProviderSession(uid, links)),
+    ).then(() => undefined);
+    return { ended: ended.length, notified };
   }
 
   private async endProviderSession(uid: string, ended: OidcSessionLink[]): Promise<void> {
+    const work = this.endAndNotify(uid, ended);
+    this.inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      this.inFlight.delete(work);
+    }
+  }
+
+  private async endAndNotify(uid: string, ended: OidcSessionLink[]): Promise<void> {
     const provider = await this.providers.provider();
     const session = await provider.Session.findByUid(uid);
     const userId = ended[0].userId;
-    const notified: string[] = [];
-    for (const link of ended) {
-      const client = await provider.Client.find(link.clientId);
-      const sid = session?.sidFor(link.clientId);
-      if (!client?.backchannelLogoutUri) continue;
-      try {
-        // Present at run time on every client (the type definitions omit it): signs and POSTs the logout token.
-        await (client as unknown as BackchannelClient).backchannelLogout(userId, sid);
-        notified.push(link.clientId);
-      } catch (error) {
-        this.logger.warn(
-          `Back-channel logout to client ${link.clientId} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
-    }
+    const outcomes = new Map<string, DeliveryOutcome>();
+    await Promise.all(
+      ended.map(async (link) => {
+        const client = await provider.Client.find(link.clientId);
+        if (!client?.backchannelLogoutUri) return;
+        const sid = session?.sidFor(link.clientId);
+        // Present at run time on every client (the type definitions omit it): signs and POSTs a logout token.
+        const send = () => (client as unknown as BackchannelClient).backchannelLogout(userId, sid);
+        const outcome = await deliverWithRetries(send, this.retryDelays, this.stopping.signal);
+        outcomes.set(link.clientId, outcome);
+        if (!outcome.delivered)
+          this.logger.warn(
+            `Back-channel logout to client ${link.clientId} failed after ${outcome.attempts} attempt(s): ${outcome.error}`,
+          );
+      }),
+    );
     // A browser that signed in again meanwhile keeps its provider session (its new grants are live).
     const stillLive = (await this.liveness.liveAegisSessionOf(uid)) !== null;
     if (session && !stillLive) await this.payloads.destroySessionByUid(uid);
+    // In the order of `ended`, whatever order the deliveries finished in.
+    const delivered = ended.filter((link) => outcomes.get(link.clientId)?.delivered === true);
+    const failed = ended.flatMap((link) => {
+      const outcome = outcomes.get(link.clientId);
+      return outcome === undefined || outcome.delivered
+        ? []
+        : [`${link.clientId}: ${outcome.error} after ${outcome.attempts} attempt(s)`];
+    });
     await this.unitOfWork.run(() =>
       this.audit.record({
         action: AuditAction.OidcLogout,
@@ -108,7 +163,8 @@ export class ProviderSessionEnder implements OnModuleInit {
         details: {
           reason: 'aegis_session_ended',
           clients: ended.map((link) => link.clientId).join(' '),
-          backchannel_notified: notified.join(' '),
+          backchannel_notified: delivered.map((link) => link.clientId).join(' '),
+          backchannel_failed: failed.join('; '),
         },
       }),
     );

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull } from 'typeorm';
+import { Brackets, In, IsNull } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
+import { Session } from '../sessions/entities/session.entity';
+import { User } from '../users/entities/user.entity';
 import { OidcSessionLink } from './entities/oidc-session-link.entity';
 
 @Injectable()
@@ -41,6 +43,42 @@ export class SessionLinksRepository {
             : { aegisSessionId: In(where.aegisSessionIds) }),
       }),
     );
+  }
+
+  /**
+   * The Aegis sessions behind open links that are no longer live at `now` — revoked (by any process), idle or
+   * absolutely expired, deleted, or their user disabled — in one query, whatever the number of open links. The
+   * same rule as isSessionLiveAt and the principal check.
+   */
+  findEndedAegisSessions(now: Date): Promise<string[]> {
+    return this.unitOfWork.join(async () => {
+      const rows = await (
+        await this.unitOfWork.manager()
+      )
+        .createQueryBuilder(OidcSessionLink, 'link')
+        .select('link.aegisSessionId', 'id')
+        .distinct(true)
+        .leftJoin(
+          Session,
+          'session',
+          'session.id = link.aegisSessionId AND session.userId = link.userId',
+        )
+        .leftJoin(User, 'account', 'account.id = session.userId')
+        .where('link.endedAt IS NULL')
+        .andWhere(
+          new Brackets((ended) =>
+            ended
+              .where('session.id IS NULL')
+              .orWhere('session.revokedAt IS NOT NULL')
+              .orWhere('session.idleExpiresAt <= :now')
+              .orWhere('session.absoluteExpiresAt <= :now')
+              .orWhere('account.isActive = :inactive'),
+          ),
+          { now, inactive: false },
+        )
+        .getRawMany<{ id: string }>();
+      return rows.map((row) => row.id);
+    });
   }
 
   setProviderSession(grantId: string, uid: string): Promise<void> {

@@ -25,6 +25,8 @@ const BASE_ENV: Record<string, string> = {
   SESSION_ABSOLUTE_TTL: '2h',
   REFRESH_REUSE_GRACE: '10s',
   LOGIN_RATE_LIMIT_PER_MINUTE: '10000',
+  // Off: tests move a fake clock and run the provider's sweeps themselves; the suites of the sweep turn it on.
+  OIDC_LOGOUT_SWEEP_INTERVAL: '0',
   AEGIS_ADMIN_USERNAME: TEST_ADMIN.username,
   AEGIS_ADMIN_PASSWORD: TEST_ADMIN.password,
   // Quiet by default; TEST_LOG_LEVEL=debug shows every request line while debugging a test.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isProduction, list, raw, trimmed } from './env-fields';
+import { duration, isProduction, list, raw, trimmed } from './env-fields';
 import { decodeEncryptionKey } from './mfa.schema';
 
 /**
@@ -29,6 +29,7 @@ export const oidcSchema = z
     OIDC_ENCRYPTION_KEY: raw(),
     OIDC_RESOURCES: list(isResourceUri, 'an absolute http(s) URL without a fragment'),
     OIDC_RESOURCE_SCOPES: z.string().optional(),
+    OIDC_LOGOUT_SWEEP_INTERVAL: duration('2s', 0),
     JWT_SECRET: raw(),
     AUDIT_HMAC_KEY: raw(),
   })
@@ -66,6 +67,11 @@ export const oidcSchema = z
         resources: env.OIDC_RESOURCES.map((uri) => new URL(uri).href),
         /** The scopes a client may ask for on a registered resource. */
         resourceScopes: (trimmed(env.OIDC_RESOURCE_SCOPES) ?? 'read write').split(' '),
+        /**
+         * How often each instance looks for Aegis sessions that ended without a notice reaching it (the CLI,
+         * another instance, expiry) and logs their tools out; 0 turns it off.
+         */
+        logoutSweepIntervalMs: env.OIDC_LOGOUT_SWEEP_INTERVAL,
       },
     };
   });
