@@ -26,11 +26,14 @@ export default {
     'src/database/unit-of-work.ts',
     // The mfa and oidc services that have unit specs.
     'src/mfa/mfa-factors.service.ts',
+    'src/mfa/second-factor.service.ts',
     'src/mfa/totp-enrolment.service.ts',
+    'src/mfa/webauthn-assertions.service.ts',
     'src/mfa/webauthn-registration.service.ts',
     'src/oidc/oidc-clients.service.ts',
     'src/oidc/provider-session-ender.service.ts',
     'src/oidc/session-links.service.ts',
+    'src/oidc/sign-in.service.ts',
   ],
   // Two cores: one test process keeps the machine usable for whatever else runs.
   concurrency: 1,

@@ -1,15 +1,15 @@
 import { ValidationError } from '../common/errors/domain-error';
+import { newTestService } from '../../test/support/test-service';
 import { AuditQueryService } from './audit-query.service';
-import type { AuditRepository } from './audit.repository';
+import { AuditRepository } from './audit.repository';
 import type { AuditEvent } from './entities/audit-event.entity';
 
 const eventsFrom = (first: number, count: number) =>
   Array.from({ length: count }, (_, index) => ({ seq: first + index }) as AuditEvent);
 
 describe('AuditQueryService', () => {
-  const eventsAfter = jest.fn();
-  const search = jest.fn();
-  const service = new AuditQueryService({ eventsAfter, search } as unknown as AuditRepository);
+  const { service, double } = newTestService(AuditQueryService);
+  const { eventsAfter, search } = double(AuditRepository);
 
   beforeEach(() => jest.resetAllMocks());
 

@@ -1,8 +1,9 @@
 import type { AppConfig } from '../config/app-config';
+import { newTestService, provide } from '../../test/support/test-service';
 import { chainHash, GENESIS_HASH } from './audit-chain';
 import { AuditSigner } from './audit-signer';
 import { AuditVerificationService, ChainBreak } from './audit-verification.service';
-import type { AuditRepository } from './audit.repository';
+import { AuditRepository } from './audit.repository';
 import type { AuditChainAnchor } from './entities/audit-chain-anchor.entity';
 import type { AuditEvent } from './entities/audit-event.entity';
 
@@ -32,30 +33,31 @@ function buildChain(length: number): AuditEvent[] {
   return events;
 }
 
-/** An in-memory audit table that a concurrent retention purge can shrink between two reads. */
-function repositoryOver(
+/**
+ * The verification service over an in-memory audit table that a concurrent retention purge can shrink between
+ * two reads, without AUDIT_HMAC_KEY.
+ */
+function verifierOver(
   events: AuditEvent[],
   anchor: Pick<AuditChainAnchor, 'seq' | 'hash' | 'mac'>,
 ) {
-  return {
-    anchor: jest.fn(async () => ({ ...anchor })),
-    eventsAfter: jest.fn(async (afterSeq: number, limit: number) =>
-      events.filter((event) => event.seq > afterSeq).slice(0, limit),
-    ),
-    checkpointsBetween: jest.fn(async () => []),
-  };
+  const { service, double } = newTestService(
+    AuditVerificationService,
+    provide(AuditSigner, new AuditSigner({ audit: { checkpointIntervalMs: 60_000 } } as AppConfig)),
+  );
+  const repository = double(AuditRepository);
+  repository.anchor.mockImplementation(async () => ({ ...anchor }) as AuditChainAnchor);
+  repository.eventsAfter.mockImplementation(async (afterSeq: number, limit: number) =>
+    events.filter((event) => event.seq > afterSeq).slice(0, limit),
+  );
+  repository.checkpointsBetween.mockResolvedValue([]);
+  return { service, repository };
 }
-
-const unsigned = new AuditSigner({ audit: { checkpointIntervalMs: 60_000 } } as AppConfig);
 
 describe('AuditVerificationService', () => {
   it('walks a long chain in batches, never loading it whole', async () => {
     const events = buildChain(2_500);
-    const repository = repositoryOver(events, { seq: 0, hash: GENESIS_HASH, mac: null });
-    const service = new AuditVerificationService(
-      repository as unknown as AuditRepository,
-      unsigned,
-    );
+    const { service, repository } = verifierOver(events, { seq: 0, hash: GENESIS_HASH, mac: null });
     expect(await service.verify()).toMatchObject({ ok: true, checked: 2_500, lastSeq: 2_500 });
     for (const [, limit] of repository.eventsAfter.mock.calls) expect(limit).toBe(1_000);
     expect(repository.eventsAfter.mock.calls.map(([after]) => after)).toEqual([
@@ -66,7 +68,7 @@ describe('AuditVerificationService', () => {
   it('follows a retention purge that happens while it walks, instead of reporting a gap', async () => {
     const events = buildChain(1_500);
     const anchor = { seq: 0, hash: GENESIS_HASH, mac: null };
-    const repository = repositoryOver(events, anchor);
+    const { service, repository } = verifierOver(events, anchor);
     repository.eventsAfter.mockImplementationOnce(async (afterSeq: number, limit: number) => {
       const batch = events.filter((event) => event.seq > afterSeq).slice(0, limit);
       // Meanwhile another instance purges through seq 1200.
@@ -75,20 +77,12 @@ describe('AuditVerificationService', () => {
       events.splice(0, 1_200);
       return batch;
     });
-    const service = new AuditVerificationService(
-      repository as unknown as AuditRepository,
-      unsigned,
-    );
     expect(await service.verify()).toMatchObject({ ok: true, lastSeq: 1_500 });
   });
 
   it('reports a real gap as a missing event when the anchor did not move', async () => {
     const events = buildChain(10).filter((event) => event.seq !== 6);
-    const repository = repositoryOver(events, { seq: 0, hash: GENESIS_HASH, mac: null });
-    const service = new AuditVerificationService(
-      repository as unknown as AuditRepository,
-      unsigned,
-    );
+    const { service } = verifierOver(events, { seq: 0, hash: GENESIS_HASH, mac: null });
     expect(await service.verify()).toMatchObject({
       ok: false,
       checked: 5,

@@ -1,39 +1,37 @@
 import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
 import { PasswordHasher } from '../common/crypto/password-hasher';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { UsersService } from '../users/users.service';
 import { automock } from '../../test/support/automock';
+import { newTestService, provide } from '../../test/support/test-service';
 import { FrozenClock, META, NOW, codeOf, user } from '../../test/support/auth-fixtures';
-import type { AppConfig } from '../config/app-config';
+import { AppConfig } from '../config/app-config';
 import { AuthError, AuthErrorCode } from './auth.error';
 import { CredentialVerificationService } from './credential-verification.service';
 import { DeviceCookies } from './device-cookies';
 import { LoginLockoutService } from './lockout/login-lockout.service';
 
 function setup() {
-  const users = automock(UsersService);
-  const hasher = automock(PasswordHasher, { dummyHash: 'dummy-hash' });
+  const clock = new FrozenClock();
+  const config = { oneTimePasswordTtlMs: 24 * 3_600_000 } as AppConfig;
+  const { service, double } = newTestService(
+    CredentialVerificationService,
+    provide(PasswordHasher, automock(PasswordHasher, { dummyHash: 'dummy-hash' })),
+    provide(Clock, clock),
+    provide(AppConfig, config),
+  );
+  const users = double(UsersService);
+  const hasher = double(PasswordHasher);
   hasher.verify.mockResolvedValue(false);
   hasher.hash.mockImplementation(async (password: string) => `hash(${password})`);
   hasher.needsRehash.mockReturnValue(false);
-  const lockout = automock(LoginLockoutService);
+  const lockout = double(LoginLockoutService);
   lockout.beginAttempt.mockResolvedValue({ allowed: true });
-  const audit = automock(AuditService);
-  const metrics = automock(AuthMetrics);
-  const devices = automock(DeviceCookies);
+  const audit = double(AuditService);
+  const metrics = double(AuthMetrics);
+  const devices = double(DeviceCookies);
   devices.deviceOf.mockReturnValue(null);
-  const clock = new FrozenClock();
-  const config = { oneTimePasswordTtlMs: 24 * 3_600_000 } as AppConfig;
-  const service = new CredentialVerificationService(
-    users,
-    hasher,
-    lockout,
-    audit,
-    metrics,
-    devices,
-    clock,
-    config,
-  );
   return { users, hasher, lockout, audit, metrics, devices, clock, service };
 }
 

@@ -5,34 +5,29 @@ import type { AppConfig } from '../config/app-config';
 import { SessionsService } from '../sessions/sessions.service';
 import { PasswordPolicy } from '../users/password-policy';
 import { UsersService } from '../users/users.service';
-import { automock } from '../../test/support/automock';
+import { newTestService, provide } from '../../test/support/test-service';
 import { account, codeOf, META, session, user } from '../../test/support/auth-fixtures';
 import { AuthErrorCode } from './auth.error';
 import { LoginLockoutService } from './lockout/login-lockout.service';
 import { PasswordChangeService } from './password-change.service';
 
 function setup() {
-  const users = automock(UsersService);
+  const policy = new PasswordPolicy({ passwordMinLength: 15 } as AppConfig);
+  const { service, double } = newTestService(
+    PasswordChangeService,
+    provide(PasswordPolicy, policy),
+  );
+  const users = double(UsersService);
   users.findById.mockResolvedValue(user());
-  const sessions = automock(SessionsService);
+  const sessions = double(SessionsService);
   sessions.revokeAllForUser.mockResolvedValue(2);
-  const hasher = automock(PasswordHasher);
+  const hasher = double(PasswordHasher);
   hasher.verify.mockResolvedValue(false);
   hasher.hash.mockImplementation(async (password: string) => `hash(${password})`);
-  const policy = new PasswordPolicy({ passwordMinLength: 15 } as AppConfig);
-  const lockout = automock(LoginLockoutService);
+  const lockout = double(LoginLockoutService);
   lockout.beginAttempt.mockResolvedValue({ allowed: true });
-  const audit = automock(AuditService);
-  const refusals = automock(RefusalAudit);
-  const service = new PasswordChangeService(
-    users,
-    sessions,
-    hasher,
-    policy,
-    lockout,
-    audit,
-    refusals,
-  );
+  const audit = double(AuditService);
+  const refusals = double(RefusalAudit);
   return { users, sessions, hasher, policy, lockout, audit, refusals, service };
 }
 

@@ -1,11 +1,12 @@
 import { AuditService } from '../audit/audit.service';
 import { AuthMethod } from '../common/access/authentication-method';
+import { Clock } from '../common/clock';
 import { RefusalAudit } from '../audit/refusal-audit.service';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { SessionError, SessionErrorCode } from '../sessions/session.error';
 import { SessionsService } from '../sessions/sessions.service';
 import { UsersService } from '../users/users.service';
-import { automock } from '../../test/support/automock';
+import { newTestService, provide } from '../../test/support/test-service';
 import { FrozenClock, META, NOW, codeOf, session, user } from '../../test/support/auth-fixtures';
 import { AccessTokenService } from './access-token.service';
 import { AuthErrorCode } from './auth.error';
@@ -20,32 +21,23 @@ const forRefresh = (account: { isActive: boolean; mustChangePassword: boolean } 
 const ACTIVE = { isActive: true, mustChangePassword: false };
 
 function setup() {
-  const users = automock(UsersService);
+  const clock = new FrozenClock();
+  const { service, double } = newTestService(SessionGrantsService, provide(Clock, clock));
+  const users = double(UsersService);
   users.findByIdForUpdate.mockResolvedValue(user());
   users.findById.mockResolvedValue(user());
-  const sessions = automock(SessionsService);
+  const sessions = double(SessionsService);
   sessions.start.mockResolvedValue({ session: session(), refreshToken: 's-1.secret' });
   sessions.identify.mockResolvedValue({ session: session(), hash: 'h' });
   sessions.identifyForRefresh.mockResolvedValue(forRefresh(ACTIVE));
   sessions.revoke.mockResolvedValue(true);
-  const accessTokens = automock(AccessTokenService);
+  const accessTokens = double(AccessTokenService);
   accessTokens.issue.mockReturnValue({ token: 'jwt', expiresIn: 300 });
-  const audit = automock(AuditService);
-  const clock = new FrozenClock();
-  const metrics = automock(AuthMetrics);
-  const devices = automock(DeviceCookies);
+  const audit = double(AuditService);
+  const metrics = double(AuthMetrics);
+  const devices = double(DeviceCookies);
   devices.issue.mockReturnValue('device-token');
-  const refusals = automock(RefusalAudit);
-  const service = new SessionGrantsService(
-    users,
-    sessions,
-    accessTokens,
-    audit,
-    clock,
-    metrics,
-    devices,
-    refusals,
-  );
+  const refusals = double(RefusalAudit);
   return { users, sessions, accessTokens, audit, clock, metrics, devices, refusals, service };
 }
 

@@ -1,9 +1,10 @@
 import { AuditService } from '../../audit/audit.service';
-import type { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { UserErrorCode } from '../../users/user.error';
 import { UsersService } from '../../users/users.service';
-import { automock } from '../../../test/support/automock';
+import { newTestService, provide } from '../../../test/support/test-service';
 import { FrozenClock, META, NOW, codeOf, user } from '../../../test/support/auth-fixtures';
 import { LoginLockoutRepository, type AttemptReservation } from './login-lockout.repository';
 import { LOCKOUT_BASE_MS, LOCKOUT_CAP_MS, LoginLockoutService } from './login-lockout.service';
@@ -12,9 +13,15 @@ const IN_FLIGHT: AttemptReservation = { allowed: false, lockedUntilMs: null };
 const POLICY = { maxFailures: 5, baseMs: 30_000, capMs: 3_600_000, staleMs: 30_000 };
 
 function setup() {
-  const lockouts = automock(LoginLockoutRepository);
+  const clock = new FrozenClock();
+  const { service, double } = newTestService(
+    LoginLockoutService,
+    provide(Clock, clock),
+    provide(AppConfig, { loginMaxFailures: 5 } as AppConfig),
+  );
+  const lockouts = double(LoginLockoutRepository);
   lockouts.reserve.mockResolvedValue({ allowed: true, failures: 0 });
-  const unitOfWork = automock(UnitOfWork);
+  const unitOfWork = double(UnitOfWork);
   // Which repository calls ran in a transaction of their own, committed at once.
   const committedAtOnce: string[] = [];
   const tracked =
@@ -29,13 +36,9 @@ function setup() {
     };
   unitOfWork.runStatementsSeparately.mockImplementation(tracked('separately'));
   unitOfWork.runStatementIndependently.mockImplementation(tracked('independently'));
-  const clock = new FrozenClock();
-  const users = automock(UsersService);
+  const users = double(UsersService);
   users.findById.mockResolvedValue(user());
-  const audit = automock(AuditService);
-  const service = new LoginLockoutService(lockouts, unitOfWork, clock, users, audit, {
-    loginMaxFailures: 5,
-  } as AppConfig);
+  const audit = double(AuditService);
   return { lockouts, unitOfWork, committedAtOnce, clock, users, audit, service };
 }
 

@@ -8,34 +8,26 @@ import { SecondFactorService } from '../../mfa/second-factor.service';
 import { MfaMethod } from '../../common/access/mfa-method';
 import { SessionsService } from '../../sessions/sessions.service';
 import { UsersService } from '../../users/users.service';
-import { automock } from '../../../test/support/automock';
+import { newTestService } from '../../../test/support/test-service';
 import { account, codeOf, META, session, user } from '../../../test/support/auth-fixtures';
 import { AuthError, AuthErrorCode } from '../auth.error';
 import { LoginLockoutService } from '../lockout/login-lockout.service';
 import { ReauthenticationService } from './reauthentication.service';
 
 function setup() {
-  const users = automock(UsersService);
+  const { service, double } = newTestService(ReauthenticationService);
+  const users = double(UsersService);
   users.findById.mockResolvedValue(user());
-  const hasher = automock(PasswordHasher);
+  const hasher = double(PasswordHasher);
   hasher.verify.mockResolvedValue(true);
-  const secondFactor = automock(SecondFactorService);
+  const secondFactor = double(SecondFactorService);
   secondFactor.checkCode.mockResolvedValue({ ok: true, method: MfaMethod.Totp, factorId: 'f-1' });
-  const sessions = automock(SessionsService);
+  const sessions = double(SessionsService);
   sessions.recordAuthentication.mockResolvedValue(true);
-  const lockout = automock(LoginLockoutService);
+  const lockout = double(LoginLockoutService);
   lockout.beginAttempt.mockResolvedValue({ allowed: true });
-  const audit = automock(AuditService);
-  const refusals = automock(RefusalAudit);
-  const service = new ReauthenticationService(
-    users,
-    hasher,
-    secondFactor,
-    sessions,
-    lockout,
-    audit,
-    refusals,
-  );
+  const audit = double(AuditService);
+  const refusals = double(RefusalAudit);
   return { users, hasher, secondFactor, sessions, lockout, audit, refusals, service };
 }
 
