@@ -1,4 +1,4 @@
-// `npm run cli -- <command> [options]`: runs dist/src/cli/main.js, building first only when dist/ is older than
+// `npm run cli -- <command> [options]` (`npm run -s cli -- …` for output a program reads): runs dist/src/cli/main.js, building first only when dist/ is older than
 // the sources (a make-like check: a build takes seconds, a command a fraction of one).
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
@@ -36,4 +36,15 @@ if (!isFresh()) {
   const code = node([nest, 'build'], ['ignore', 2, 2]);
   if (code !== 0) process.exit(code);
 }
+// npm writes its banner (`> aegis@… cli` and the command) to stdout before it starts any script, unless it runs
+// silently (`npm run -s cli`, which sets npm_config_loglevel=silent for the script); nothing here can take it back.
+// When the output goes to a program rather than a terminal, say so where that program does not read.
+if (
+  process.env.npm_lifecycle_event === 'cli' &&
+  process.env.npm_config_loglevel !== 'silent' &&
+  !process.stdout.isTTY
+)
+  process.stderr.write(
+    'aegis cli: npm printed its banner on stdout before this output; for output a program reads, run `npm run -s cli -- …`\n',
+  );
 process.exit(node([ENTRY, ...process.argv.slice(2)], 'inherit'));

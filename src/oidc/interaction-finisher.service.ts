@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { acrOf } from './acr';
+import { claimsNamedIn } from './claims-parameter';
 import { OidcProviderService } from './oidc-provider.service';
 import { OIDC_CLAIMS } from './provider-configuration';
 import { SessionLinksService } from './session-links.service';
@@ -32,6 +33,7 @@ export interface SignedIn {
 }
 
 const OIDC_SCOPES = new Set([...Object.keys(OIDC_CLAIMS), 'offline_access']);
+const SERVED_CLAIMS = new Set(Object.values(OIDC_CLAIMS).flat());
 
 /**
  * The provider's side of the hosted sign-in: reading the interaction, and ending it with a login and a grant
@@ -121,7 +123,10 @@ export class InteractionFinisher {
     return { redirect };
   }
 
-  /** A grant for what the client asked: the OpenID scopes Aegis knows, and registered resources' scopes. */
+  /**
+   * A grant for what the client asked: the OpenID scopes Aegis knows, the claims it names in a `claims` parameter
+   * (else the provider asks for consent again and again), and registered resources' scopes.
+   */
   private async grantFor(
     details: InteractionDetails,
     accountId: string,
@@ -134,6 +139,8 @@ export class InteractionFinisher {
       .split(' ')
       .filter((scope) => scope !== '');
     grant.addOIDCScope(requested.filter((scope) => OIDC_SCOPES.has(scope)).join(' '));
+    const claims = claimsNamedIn(details.params.claims).filter((claim) => SERVED_CLAIMS.has(claim));
+    if (claims.length > 0) grant.addOIDCClaims(claims);
     const apiScopes = requested.filter((scope) => this.config.oidc.resourceScopes.includes(scope));
     const resources = ([] as unknown[]).concat(details.params.resource ?? []).map(String);
     for (const resource of resources) {

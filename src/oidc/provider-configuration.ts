@@ -135,6 +135,9 @@ export function providerConfiguration(
     },
     features: {
       devInteractions: { enabled: false },
+      // Without it the provider drops `claims` from the request before any check reads it: an essential
+      // multi-factor `acr` asked that way would reach neither the aegis_multi_factor check nor the hosted page.
+      claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
       // Resource servers introspect tokens issued to other clients: any confidential client may; a public one
       // (no secret, anyone can be it) may not.

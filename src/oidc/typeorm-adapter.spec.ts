@@ -4,6 +4,7 @@ import { OidcPayload } from './entities/oidc-payload.entity';
 import { OidcClientsService } from './oidc-clients.service';
 import { OidcPayloadRepository } from './oidc-payload.repository';
 import { SessionLinksService } from './session-links.service';
+import { HASHED_MODELS, tokenDigest } from './stored-token-key';
 import { GRANT_BOUND_MODELS, TypeOrmAdapter } from './typeorm-adapter';
 
 function row(payload: object, consumedAt: Date | null = null): OidcPayload {
@@ -70,16 +71,64 @@ describe('TypeOrmAdapter', () => {
   it('finds a payload, undefined when absent, and marks a consumed one with its time in seconds', async () => {
     const { adapter, payloads } = setup('AuthorizationCode');
     payloads.find.mockResolvedValueOnce(row({ grantId: 'grant-1' }));
-    await expect(adapter.find('code-1')).resolves.toEqual({ grantId: 'grant-1' });
+    await expect(adapter.find('code-1')).resolves.toEqual({ grantId: 'grant-1', jti: 'code-1' });
     payloads.find.mockResolvedValueOnce(null);
     await expect(adapter.find('code-2')).resolves.toBeUndefined();
     payloads.find.mockResolvedValueOnce(row({ grantId: 'grant-1' }, NOW));
     await expect(adapter.find('code-1')).resolves.toEqual({
       grantId: 'grant-1',
+      jti: 'code-1',
       consumed: Math.floor(NOW.getTime() / 1000),
     });
-    expect(payloads.find).toHaveBeenCalledWith('AuthorizationCode', 'code-1');
+    expect(payloads.find).toHaveBeenCalledWith('AuthorizationCode', tokenDigest('code-1'));
   });
+
+  it.each([...HASHED_MODELS])(
+    'keys a %s row by the SHA-256 of its value, and keeps the value nowhere in the row',
+    async (model) => {
+      const { adapter, payloads } = setup(model);
+      await adapter.upsert('secret-value', { jti: 'secret-value', grantId: 'grant-1' }, 60);
+      const stored = payloads.upsert.mock.calls[0][0];
+      expect(stored.id).toBe(tokenDigest('secret-value'));
+      expect(stored.id).toMatch(/^[0-9a-f]{64}$/);
+      expect(stored.grantId).toBe('grant-1');
+      expect(JSON.stringify(stored)).not.toContain('secret-value');
+    },
+  );
+
+  it('finds a token by the value a client presents, never by the key it is stored under', async () => {
+    const { adapter, payloads } = setup('AccessToken');
+    const key = tokenDigest('at-value');
+    payloads.find.mockImplementation((_model, id) =>
+      Promise.resolve(id === key ? row({ grantId: 'grant-1' }) : null),
+    );
+    // The provider reads the token's value back from `jti`.
+    await expect(adapter.find('at-value')).resolves.toEqual({
+      grantId: 'grant-1',
+      jti: 'at-value',
+    });
+    // The key read from a copy of the database is not a token: it is hashed like any value presented.
+    await expect(adapter.find(key)).resolves.toBeUndefined();
+    expect(payloads.find).toHaveBeenLastCalledWith('AccessToken', tokenDigest(key));
+  });
+
+  it.each(['Session', 'Interaction', 'Grant', 'DeviceCode', 'ReplayDetection'])(
+    'keys a %s row by its own id, its payload as given (found by uid, user code or a signed cookie)',
+    async (model) => {
+      const { adapter, payloads, links } = setup(model);
+      links.isGrantLive.mockResolvedValue(true);
+      await adapter.upsert('id-1', { jti: 'id-1', uid: 'uid-1' }, 60);
+      expect(payloads.upsert.mock.calls[0][0]).toMatchObject({
+        id: 'id-1',
+        payload: JSON.stringify({ jti: 'id-1', uid: 'uid-1' }),
+      });
+      payloads.find.mockResolvedValue(row({ jti: 'id-1', uid: 'uid-1' }));
+      await expect(adapter.find('id-1')).resolves.toEqual({ jti: 'id-1', uid: 'uid-1' });
+      expect(payloads.find).toHaveBeenCalledWith(model, 'id-1');
+      await adapter.destroy('id-1');
+      expect(payloads.destroy).toHaveBeenCalledWith(model, 'id-1');
+    },
+  );
 
   it('hides a grant whose Aegis session has ended, without reading it', async () => {
     const { adapter, payloads, links } = setup('Grant');
@@ -103,9 +152,9 @@ describe('TypeOrmAdapter', () => {
   it('consumes at the clock time, destroys one row, and revokes every grant-bound model of a grant', async () => {
     const { adapter, payloads } = setup('RefreshToken');
     await adapter.consume('rt-1');
-    expect(payloads.consume).toHaveBeenCalledWith('RefreshToken', 'rt-1', NOW);
+    expect(payloads.consume).toHaveBeenCalledWith('RefreshToken', tokenDigest('rt-1'), NOW);
     await adapter.destroy('rt-1');
-    expect(payloads.destroy).toHaveBeenCalledWith('RefreshToken', 'rt-1');
+    expect(payloads.destroy).toHaveBeenCalledWith('RefreshToken', tokenDigest('rt-1'));
     await adapter.revokeByGrantId('grant-1');
     expect(payloads.destroyByGrant).toHaveBeenCalledWith(GRANT_BOUND_MODELS, 'grant-1');
     expect(GRANT_BOUND_MODELS).toEqual(

@@ -3,6 +3,7 @@ import type { Clock } from '../common/clock';
 import type { OidcClientsService } from './oidc-clients.service';
 import type { OidcPayloadRepository } from './oidc-payload.repository';
 import type { SessionLinksService } from './session-links.service';
+import { HASHED_MODELS, storedKeyOf } from './stored-token-key';
 
 /** Models whose rows carry a grant id: revoking a grant deletes them all. */
 export const GRANT_BOUND_MODELS = [
@@ -17,23 +18,28 @@ export const GRANT_BOUND_MODELS = [
 /**
  * The provider's storage (its `adapter` interface) over TypeORM. `Client` is answered from the clients an
  * administrator registered; every other model is a JSON payload row with its expiry, so the periodic purge
- * can delete what expired.
+ * can delete what expired. Tokens and codes are stored under their SHA-256 and without their value
+ * (`HASHED_MODELS`): the value a client presents is hashed to find the row, and put back into the payload read.
  */
 export class TypeOrmAdapter implements Adapter {
+  private readonly hashed: boolean;
+
   constructor(
     private readonly model: string,
     private readonly payloads: OidcPayloadRepository,
     private readonly clients: OidcClientsService,
     private readonly links: SessionLinksService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.hashed = HASHED_MODELS.has(model);
+  }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     if (this.model === 'Client') throw new Error('Clients are registered through /oidc-clients');
     await this.payloads.upsert({
       model: this.model,
-      id,
-      payload: JSON.stringify(payload),
+      id: storedKeyOf(this.model, id),
+      payload: JSON.stringify(this.hashed ? { ...payload, jti: undefined } : payload),
       grantId: payload.grantId ?? null,
       userCode: payload.userCode ?? null,
       uid: payload.uid ?? null,
@@ -51,7 +57,8 @@ export class TypeOrmAdapter implements Adapter {
     // Every use of a grant (code exchange, refresh, userinfo, introspection) finds it here: once its Aegis
     // session ended or its user was disabled, the grant and everything issued under it stop working at once.
     if (this.model === 'Grant' && !(await this.links.isGrantLive(id))) return undefined;
-    return this.parse(await this.payloads.find(this.model, id));
+    const found = this.parse(await this.payloads.find(this.model, storedKeyOf(this.model, id)));
+    return found && this.hashed ? { ...found, jti: id } : found;
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -63,11 +70,11 @@ export class TypeOrmAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
-    await this.payloads.consume(this.model, id, this.clock.now());
+    await this.payloads.consume(this.model, storedKeyOf(this.model, id), this.clock.now());
   }
 
   async destroy(id: string): Promise<void> {
-    await this.payloads.destroy(this.model, id);
+    await this.payloads.destroy(this.model, storedKeyOf(this.model, id));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {

@@ -11,6 +11,7 @@ import { WebAuthnCeremonies1764202600000 } from './1764202600000-webauthn-ceremo
 import { PrincipalChangeNotifications1764202700000 } from './1764202700000-principal-change-notifications';
 import { SecondFactorNotifications1764202800000 } from './1764202800000-second-factor-notifications';
 import { AuditChainLockAndHead1764202900000 } from './1764202900000-audit-chain-lock-and-head';
+import { OidcHashedTokenKeys1764203000000 } from './1764203000000-oidc-hashed-token-keys';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   PrincipalChangeNotifications1764202700000,
   SecondFactorNotifications1764202800000,
   AuditChainLockAndHead1764202900000,
+  OidcHashedTokenKeys1764203000000,
 ];
