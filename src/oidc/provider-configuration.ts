@@ -9,7 +9,7 @@ import {
 import type { AppConfig } from '../config/app-config';
 import { ACR_MULTI_FACTOR, ACR_VALUES, asksMultiFactor } from './acr';
 import { messagePage, logoutPage } from './pages/message.page';
-import { PAGE_CSP } from './pages/page-layout';
+import { pageHeaders } from './pages/page-layout';
 
 /** How long the provider's artifacts live, in seconds. */
 export const OIDC_TTL = {
@@ -76,8 +76,7 @@ function policy(hooks: ProviderHooks): interactionPolicy.Prompt[] {
 }
 
 function html(ctx: KoaContextWithOIDC, body: string): void {
-  ctx.type = 'html';
-  ctx.set('content-security-policy', PAGE_CSP);
+  ctx.set(pageHeaders());
   ctx.body = body;
 }
 
