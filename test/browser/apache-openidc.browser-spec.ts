@@ -100,10 +100,7 @@ describe('Apache httpd + mod_auth_openidc as a relying party', () => {
     // The user signs out of Aegis everywhere (the SPA's "log out of all devices").
     const aegisCookies = await context.cookies(base);
     const access = aegisCookies.find((cookie) => cookie.name === 'aegis_access')!.value;
-    const logout = await t
-      .http()
-      .post('/auth/logout-all')
-      .set('authorization', `Bearer ${access}`);
+    const logout = await t.http().post('/auth/logout-all').set('authorization', `Bearer ${access}`);
     expect(logout.status).toBe(200);
 
     // Apache heard it: the protected page sends the browser to the sign-in again.

@@ -73,7 +73,11 @@ describe('oidc-client-ts in a single-page app as a relying party', () => {
     page = await context.newPage();
     page.on('response', (response) => {
       const url = new URL(response.url());
-      if (url.origin === base && url.pathname.startsWith('/oidc/') && !url.pathname.includes('/interaction/'))
+      if (
+        url.origin === base &&
+        url.pathname.startsWith('/oidc/') &&
+        !url.pathname.includes('/interaction/')
+      )
         calls.push(`${response.request().method()} ${url.pathname} ${response.status()}`);
     });
   });

@@ -19,9 +19,6 @@ const manager = new oidc.UserManager({
   scope: 'openid profile offline_access',
   prompt: 'consent',
   loadUserInfo: true,
-  automaticSilentRenew: false,
-  monitorSession: false,
-  userStore: new oidc.WebStorageStateStore({ store: window.localStorage }),
 });
 const view = (user) =>
   user && {
@@ -100,6 +97,9 @@ function send(
   type: string,
   body: string | Buffer,
 ): void {
-  response.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+  response.writeHead(200, {
+    'content-type': `${type}; charset=utf-8`,
+    'cache-control': 'no-store',
+  });
   response.end(body);
 }
