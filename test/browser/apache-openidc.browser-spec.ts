@@ -2,6 +2,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { OidcClientsService } from '../../src/oidc/oidc-clients.service';
+import { cookieNamesOf } from '../factories/session.factory';
 import { createUser, type UserFixture } from '../factories/user.factory';
 import { ApacheOpenIdc } from '../support/apache-openidc';
 import { freePort } from '../support/free-port';
@@ -98,8 +99,10 @@ describe('Apache httpd + mod_auth_openidc as a relying party', () => {
     expect((await claims(page)).OIDC_CLAIM_sub).toBe(alice.user.id);
 
     // The user signs out of Aegis everywhere (the SPA's "log out of all devices").
-    const aegisCookies = await context.cookies(base);
-    const access = aegisCookies.find((cookie) => cookie.name === 'aegis_access')!.value;
+    const { access: cookieName } = cookieNamesOf(t);
+    const access = (await context.cookies(base)).find(
+      (cookie) => cookie.name === cookieName,
+    )!.value;
     const logout = await t.http().post('/auth/logout-all').set('authorization', `Bearer ${access}`);
     expect(logout.status).toBe(200);
 

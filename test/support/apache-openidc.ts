@@ -60,7 +60,8 @@ export class ApacheOpenIdc {
     writeFileSync(join(this.dir, 'claims.cgi'), CLAIMS_CGI, { mode: 0o755 });
     const conf = join(this.dir, 'httpd.conf');
     writeFileSync(conf, this.config(client));
-    this.process = spawn(APACHE, ['-f', conf, '-DFOREGROUND'], { stdio: 'ignore' });
+    // A process group of its own: Apache's prefork MPM signals its whole group when it stops, test runner included.
+    this.process = spawn(APACHE, ['-f', conf, '-DFOREGROUND'], { stdio: 'ignore', detached: true });
     const exited = new Promise<never>((_, reject) =>
       this.process!.once('exit', (code) =>
         reject(new Error(`apache2 exited (${code}):\n${this.errorLog()}`)),
