@@ -99,6 +99,13 @@ export function providerConfiguration(
     // Secrets in the Authorization header, or none (public clients with PKCE); no client-signed JWTs.
     clientAuthMethods: ['client_secret_basic', 'none'],
     pkce: { required: () => true },
+    // Browser apps call the token endpoint and userinfo cross-origin: a public client (an SPA) from the origins of
+    // its redirect URIs, userinfo for any client from those; never an opaque (`null`) origin. Discovery and the
+    // JWKS are open to every origin (the provider's own rule).
+    clientBasedCORS: (ctx, origin, client) =>
+      origin !== 'null' &&
+      (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') &&
+      (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     conformIdTokenClaims: false,
     rotateRefreshToken: true,
     clockTolerance: 5,

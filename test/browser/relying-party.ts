@@ -77,7 +77,10 @@ export class RelyingParty {
       clientId,
       { id_token_signed_response_alg: 'ES256' },
       client.ClientSecretBasic(secret),
-      { execute: [client.allowInsecureRequests], [client.customFetch]: loopbackFetch },
+      {
+        execute: [client.allowInsecureRequests],
+        [client.customFetch]: (url, options) => loopbackFetch(url, options as RequestInit),
+      },
     );
   }
 

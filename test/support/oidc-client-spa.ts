@@ -1,8 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 
-const LIBRARY = readFileSync(require.resolve('oidc-client-ts/dist/browser/oidc-client-ts.min.js'));
+/** The library's browser bundle (global `oidc`), as its package ships it (not in its exports map). */
+const LIBRARY = readFileSync(
+  join(
+    dirname(require.resolve('oidc-client-ts/package.json')),
+    'dist/browser/oidc-client-ts.min.js',
+  ),
+);
 
 /**
  * The single-page app: oidc-client-ts's UserManager as its README sets it up for the code flow (PKCE is its
