@@ -1,3 +1,4 @@
+import { cookieNamesOf } from './factories/session.factory';
 import { createUser, type UserFixture } from './factories/user.factory';
 import { authorizationUrl, listen, registerRp, type RegisteredRp } from './support/oidc';
 import { TestBrowser, type Hop } from './support/oidc-browser';
@@ -69,7 +70,7 @@ describe('OpenID Connect: refusals on the hosted sign-in pages', () => {
     expect(browser.jar.value('aegis_access')).toBeUndefined();
   });
 
-  it('sends a refusal page under the pages own headers: their CSP and referrer policy', async () => {
+  it('sends a refusal page under the pages' own headers: their CSP and referrer policy', async () => {
     const { action } = await signInPage();
     const response = await fetch(action, {
       method: 'POST',
@@ -93,6 +94,19 @@ describe('OpenID Connect: refusals on the hosted sign-in pages', () => {
       400,
       'This sign-in link has expired',
     );
+  });
+
+  it('answers planted cookies (an Aegis cookie sent twice) on a page with an HTML page', async () => {
+    const { page } = await signInPage();
+    const { access } = cookieNamesOf(t);
+    const response = await fetch(page.url, {
+      headers: { cookie: `${access}=one; ${access}=two` },
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const body = await response.text();
+    expect(body).toContain('<h1>Sign-in could not continue</h1>');
+    expect(body).toContain('sign-in cookies that do not belong together');
   });
 
   it('keeps problem+json for the same refusal on the JSON API', async () => {

@@ -23,7 +23,7 @@ function sentences(problem: ProblemDetails, retryAfter?: string): [string, strin
       return [
         'Sign-in could not continue',
         'Your browser sent sign-in cookies that do not belong together.',
-        `Sign out of Aegis, or clear this site's cookies, then ${START_AGAIN.charAt(0).toLowerCase()}${START_AGAIN.slice(1)}`,
+        "Clear this site's cookies in your browser, then go back to the application you came from and sign in again.",
       ];
   }
   if (problem.status === 429)
@@ -36,7 +36,7 @@ function sentences(problem: ProblemDetails, retryAfter?: string): [string, strin
     return [
       'Sign-in is unavailable',
       `Aegis could not finish this request (reference ${problem.request_id}).`,
-      `Wait a moment and try again. If it keeps happening, tell your administrator the reference.`,
+      'Wait a moment and try again. If it keeps happening, tell your administrator the reference.',
     ];
   return ['Sign-in could not continue', 'Aegis refused this request.', START_AGAIN];
 }
