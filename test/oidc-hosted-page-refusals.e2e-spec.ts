@@ -70,7 +70,7 @@ describe('OpenID Connect: refusals on the hosted sign-in pages', () => {
     expect(browser.jar.value('aegis_access')).toBeUndefined();
   });
 
-  it('sends a refusal page under the pages' own headers: their CSP and referrer policy', async () => {
+  it('sends a refusal page with the headers of every hosted page: their CSP and referrer policy', async () => {
     const { action } = await signInPage();
     const response = await fetch(action, {
       method: 'POST',
