@@ -130,7 +130,10 @@ export class ApacheOpenIdc {
     while (Date.now() < until) {
       const open = await new Promise<boolean>((resolve) => {
         const socket = connect(this.port, '127.0.0.1');
-        socket.once('connect', () => resolve(socket.end() !== undefined));
+        socket.once('connect', () => {
+          socket.end();
+          resolve(true);
+        });
         socket.once('error', () => resolve(false));
       });
       if (open) return;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 
@@ -99,11 +99,7 @@ export class OidcClientSpa {
   }
 }
 
-function send(
-  response: import('node:http').ServerResponse,
-  type: string,
-  body: string | Buffer,
-): void {
+function send(response: ServerResponse, type: string, body: string | Buffer): void {
   response.writeHead(200, {
     'content-type': `${type}; charset=utf-8`,
     'cache-control': 'no-store',
