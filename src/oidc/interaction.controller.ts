@@ -1,4 +1,14 @@
-import { Controller, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Req,
+  Res,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,16 +19,17 @@ import { Transactional } from '../database/transaction-mode.decorator';
 import type { RequestWithSignIn } from './sign-in-attempt';
 import { SignInAttemptReader } from './sign-in-attempt-reader';
 import { SignInThrottlerGuard } from './guards/sign-in-throttler.guard';
+import { HostedPageErrorFilter } from './hosted-page-error.filter';
 import { requestOriginOf } from '../common/http/request-origin';
-import { pageCsp } from './pages/page-layout';
+import { pageHeaders } from './pages/page-layout';
 import { SignInService, type InteractionView } from './sign-in.service';
 
 /**
  * The provider's interaction pages (HTML, not part of the JSON API). Public: the provider's signed interaction
  * cookie says which sign-in request this is. Both routes may finish a sign-in, hence transactional. The POST
  * (password, code or passkey) is rate-limited per client IP like /auth/login (a counter of its own), then
- * read by SignInAttemptReader before the unit of work opens. The passkey button's options are JSON (an API
- * problem on refusal), rate-limited per client IP on a counter of their own like /auth/mfa/webauthn/options.
+ * read by SignInAttemptReader before the unit of work opens. A refusal on a page (a global guard's included) is a
+ * page too (HostedPageErrorFilter). The passkey button's options are JSON (an API problem on refusal), rate-limited per client IP on a counter of their own like /auth/mfa/webauthn/options.
  */
 @ApiExcludeController()
 @Controller('oidc/interaction')
@@ -28,6 +39,7 @@ export class InteractionController {
 
   @Get(':uid')
   @Transactional()
+  @UseFilters(HostedPageErrorFilter)
   async show(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -50,6 +62,7 @@ export class InteractionController {
 
   @Post(':uid')
   @Transactional()
+  @UseFilters(HostedPageErrorFilter)
   @UseGuards(SignInThrottlerGuard, SignInAttemptReader)
   async submit(
     @Req() request: RequestWithSignIn,
@@ -76,9 +89,6 @@ function render(
   }
   if (view.retryAfterSeconds !== undefined)
     void reply.header('retry-after', String(Math.max(1, Math.ceil(view.retryAfterSeconds))));
-  void reply
-    .code(view.status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('content-security-policy', pageCsp(view.scripts && requestOriginOf(request)));
+  void reply.code(view.status).headers(pageHeaders(view.scripts && requestOriginOf(request)));
   return view.html;
 }

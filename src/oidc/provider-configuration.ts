@@ -9,7 +9,7 @@ import {
 import type { AppConfig } from '../config/app-config';
 import { ACR_MULTI_FACTOR, ACR_VALUES, asksMultiFactor } from './acr';
 import { messagePage, logoutPage } from './pages/message.page';
-import { PAGE_CSP } from './pages/page-layout';
+import { pageHeaders } from './pages/page-layout';
 
 /** How long the provider's artifacts live, in seconds. */
 export const OIDC_TTL = {
@@ -78,8 +78,7 @@ function policy(hooks: ProviderHooks): interactionPolicy.Prompt[] {
 }
 
 function html(ctx: KoaContextWithOIDC, body: string): void {
-  ctx.type = 'html';
-  ctx.set('content-security-policy', PAGE_CSP);
+  ctx.set(pageHeaders());
   ctx.body = body;
 }
 
@@ -103,6 +102,13 @@ export function providerConfiguration(
     // Secrets in the Authorization header, or none (public clients with PKCE); no client-signed JWTs.
     clientAuthMethods: ['client_secret_basic', 'none'],
     pkce: { required: () => true },
+    // Browser apps call the token endpoint and userinfo cross-origin: a public client (an SPA) from the origins of
+    // its redirect URIs, userinfo for any client from those; never an opaque (`null`) origin. Discovery and the
+    // JWKS are open to every origin (the provider's own rule).
+    clientBasedCORS: (ctx, origin, client) =>
+      origin !== 'null' &&
+      (ctx.oidc.route === 'userinfo' || client.clientAuthMethod === 'none') &&
+      (client.redirectUris ?? []).some((uri) => URL.parse(uri)?.origin === origin),
     conformIdTokenClaims: false,
     rotateRefreshToken: true,
     clockTolerance: 5,

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify } from 'jose';
 import * as client from 'openid-client';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { OidcClientsService } from '../../src/oidc/oidc-clients.service';
+import { loopbackFetch } from '../support/loopback-hosts';
 import type { TestApp } from '../support/test-app';
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -20,7 +21,8 @@ interface LocalSession {
 /**
  * A tool that signs its users in through Aegis, as small as one can be: node:http and openid-client 6, the code
  * flow with PKCE, its own session cookie, RP-initiated logout, and a back-channel logout endpoint that verifies
- * the logout token against the JWKS and ends the local sessions of that user.
+ * the logout token against the JWKS and ends the local sessions of that user. Reached at `host` (a name of
+ * test/support/loopback-hosts.ts, or 127.0.0.1), and reaching Aegis under such a name too.
  */
 export class RelyingParty {
   readonly sessions = new Map<string, LocalSession>();
@@ -29,7 +31,10 @@ export class RelyingParty {
   private config?: client.Configuration;
   base = '';
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly host = '127.0.0.1',
+  ) {}
 
   /** Listens first: the client registration needs the URLs. */
   async start(): Promise<string> {
@@ -39,7 +44,7 @@ export class RelyingParty {
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.base = `http://${this.host}:${(this.server.address() as AddressInfo).port}`;
     return this.base;
   }
 
@@ -72,7 +77,10 @@ export class RelyingParty {
       clientId,
       { id_token_signed_response_alg: 'ES256' },
       client.ClientSecretBasic(secret),
-      { execute: [client.allowInsecureRequests] },
+      {
+        execute: [client.allowInsecureRequests],
+        [client.customFetch]: (url, options) => loopbackFetch(url, options as RequestInit),
+      },
     );
   }
 
@@ -150,11 +158,17 @@ export class RelyingParty {
     for await (const chunk of request) body += (chunk as Buffer).toString('utf8');
     const token = new URLSearchParams(body).get('logout_token') ?? '';
     const metadata = this.config!.serverMetadata();
-    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(metadata.jwks_uri!)), {
-      issuer: metadata.issuer,
-      audience: this.config!.clientMetadata().client_id,
-      typ: 'logout+jwt',
-    });
+    const { payload } = await jwtVerify(
+      token,
+      createRemoteJWKSet(new URL(metadata.jwks_uri!), {
+        [customFetch]: loopbackFetch,
+      }),
+      {
+        issuer: metadata.issuer,
+        audience: this.config!.clientMetadata().client_id,
+        typ: 'logout+jwt',
+      },
+    );
     const events = payload.events as Record<string, unknown> | undefined;
     if (!events?.[BACKCHANNEL_EVENT] || payload.nonce !== undefined) {
       response.writeHead(400).end();

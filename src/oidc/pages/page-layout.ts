@@ -50,8 +50,22 @@ export function pageCsp(scriptOrigin?: string): string {
   ].join('; ');
 }
 
-/** The CSP of a hosted page without script. */
-export const PAGE_CSP = pageCsp();
+/**
+ * The hosted pages' referrer policy (header and meta). Not `no-referrer`: under it a browser sends
+ * `Origin: null` with the page's own form posts (Fetch standard), and on plain HTTP under a host name other than
+ * localhost Chromium sends no Sec-Fetch-Site either, so the cross-origin guard could not tell the sign-in form
+ * from a forgery. `same-origin` sends the page's origin (and path) to this origin only, nothing to other sites.
+ */
+export const PAGE_REFERRER_POLICY = 'same-origin';
+
+/** The headers every hosted page is sent with; `scriptOrigin` as for {@link pageCsp}. */
+export function pageHeaders(scriptOrigin?: string): Record<string, string> {
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': pageCsp(scriptOrigin),
+    'referrer-policy': PAGE_REFERRER_POLICY,
+  };
+}
 
 export function escapeHtml(text: string): string {
   return text
@@ -76,7 +90,7 @@ export function page(title: string, body: string, scripts: readonly string[] = [
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${PAGE_REFERRER_POLICY}">
 <title>${escapeHtml(title)} · Aegis</title>
 <style>${STYLE}</style>
 </head>
