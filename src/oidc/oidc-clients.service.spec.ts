@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { FrozenClock, META, NOW } from '../../test/support/auth-fixtures';
 import { newTestService, provide } from '../../test/support/test-service';
 import type { Actor } from '../users/user-administration.service';
+import { ClientMetadataValidator } from './client-metadata-validator';
 import { hashClientSecret } from './client-secret';
 import { OidcClient } from './entities/oidc-client.entity';
 import { OidcClientsRepository } from './oidc-clients.repository';
@@ -38,8 +39,23 @@ function setup() {
   });
   clients.list.mockImplementation(async () => [...rows.values()].map(copy));
   clients.delete.mockImplementation(async (id) => rows.delete(id));
-  return { service, clients, rows, clock, audit: double(AuditService) };
+  return {
+    service,
+    clients,
+    rows,
+    clock,
+    audit: double(AuditService),
+    validator: double(ClientMetadataValidator),
+  };
 }
+
+const KEYS = { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] };
+const STORED_DEFAULTS = {
+  tokenEndpointAuthMethod: 'client_secret_basic',
+  jwks: null,
+  jwksUri: null,
+  introspectionResources: [],
+} as const;
 
 async function errorOf(promise: Promise<unknown>): Promise<OidcError> {
   const error = await promise.then(
@@ -117,6 +133,7 @@ describe('OidcClientsService.create', () => {
       details: {
         name: 'Wiki',
         public: false,
+        token_endpoint_auth_method: 'client_secret_basic',
         grant_types: 'authorization_code',
         redirect_uris: 'https://wiki.example/callback',
         os_user: 'ops',
@@ -138,6 +155,21 @@ describe('OidcClientsService.create', () => {
       'redirect URIs on a client that never redirects',
       { grantTypes: ['client_credentials' as const] },
       'redirect URIs are only for clients using authorization_code',
+    ],
+    [
+      'a public client with a confidential authentication method',
+      { isPublic: true, tokenEndpointAuthMethod: 'client_secret_post' as const },
+      'a public client has none',
+    ],
+    [
+      'a confidential client authenticating with none',
+      { tokenEndpointAuthMethod: 'none' as const },
+      'none is for public clients',
+    ],
+    [
+      'keys on a client that authenticates with a secret',
+      { jwks: KEYS },
+      'jwks and jwks_uri are for clients using private_key_jwt',
     ],
   ])('refuses %s, storing and auditing nothing', async (_case, overrides, detail) => {
     const { service, clients, audit } = setup();
@@ -165,6 +197,7 @@ describe('OidcClientsService.update', () => {
     });
     expect(updated.registration).toEqual({
       ...webApp({ postLogoutRedirectUris: ['https://a'] }),
+      ...STORED_DEFAULTS,
       name: 'Team wiki',
     });
     expect(updated).toMatchObject({ isEnabled: false, createdAt: NOW, updatedAt: clock.current });
@@ -237,6 +270,137 @@ describe('OidcClientsService.delete, get and list', () => {
     expect(await service.get(client.id)).toEqual(client);
     expect(await service.list()).toEqual([client]);
     expect((await errorOf(service.get('aegis-nope'))).code).toBe(OidcErrorCode.ClientNotFound);
+  });
+});
+
+describe('OidcClientsService: how a client authenticates', () => {
+  it('gives a client_secret_post client a secret and registers the method', async () => {
+    const { service, rows } = setup();
+    const { client, secret } = await service.create(
+      ADMIN,
+      webApp({ tokenEndpointAuthMethod: 'client_secret_post' }),
+    );
+    expect(rows.get(client.id)!.secretHash).toBe(hashClientSecret(secret!));
+    expect(JSON.parse(rows.get(client.id)!.metadata)).toMatchObject({
+      token_endpoint_auth_method: 'client_secret_post',
+    });
+    expect(client.registration).toMatchObject({ tokenEndpointAuthMethod: 'client_secret_post' });
+  });
+
+  it('gives a private_key_jwt client no secret, only its public keys', async () => {
+    const { service, rows } = setup();
+    const { client, secret } = await service.create(
+      ADMIN,
+      webApp({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: KEYS }),
+    );
+    expect(secret).toBeUndefined();
+    expect(rows.get(client.id)!.secretHash).toBeNull();
+    expect(JSON.parse(rows.get(client.id)!.metadata)).toMatchObject({
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: KEYS,
+    });
+    expect(await service.providerMetadata(client.id)).not.toHaveProperty('client_secret');
+  });
+
+  it('asks the provider’s rules about the metadata the provider will read, before storing it', async () => {
+    const { service, clients, validator } = setup();
+    validator.validate.mockImplementation(async () => {
+      expect(clients.insert).not.toHaveBeenCalled();
+    });
+    const { client, secret } = await service.create(ADMIN, webApp());
+    expect(validator.validate).toHaveBeenCalledWith({
+      ...(await service.providerMetadata(client.id)),
+      client_secret: hashClientSecret(secret!),
+    });
+  });
+
+  it('stores and audits nothing the provider’s rules refuse, on create and on update', async () => {
+    const { service, clients, audit, validator, rows } = setup();
+    const refusal = new OidcError(OidcErrorCode.InvalidClientMetadata, 'redirect_uris …');
+    validator.validate.mockRejectedValueOnce(refusal);
+    await expect(service.create(ADMIN, webApp())).rejects.toBe(refusal);
+    expect(clients.insert).not.toHaveBeenCalled();
+    expect(audit.record).not.toHaveBeenCalled();
+    const { client } = await service.create(ADMIN, webApp());
+    const before = { ...rows.get(client.id)! };
+    audit.record.mockClear();
+    validator.validate.mockRejectedValueOnce(refusal);
+    await expect(
+      service.update(ADMIN, client.id, { redirectUris: ['https://m.example/cb#frag'] }),
+    ).rejects.toBe(refusal);
+    expect(clients.save).not.toHaveBeenCalled();
+    expect(rows.get(client.id)).toEqual(before);
+    expect(audit.record).not.toHaveBeenCalled();
+  });
+
+  it('drops the secret of a client that moves to private_key_jwt', async () => {
+    const { service, rows } = setup();
+    const { client } = await service.create(ADMIN, webApp());
+    const updated = await service.update(ADMIN, client.id, {
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      jwksUri: 'https://wiki.example/jwks',
+    });
+    expect(rows.get(client.id)!.secretHash).toBeNull();
+    expect(updated.registration).toMatchObject({
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      jwksUri: 'https://wiki.example/jwks',
+    });
+  });
+
+  it('keeps the secret when a client moves between the two ways of sending it', async () => {
+    const { service, rows } = setup();
+    const { client, secret } = await service.create(ADMIN, webApp());
+    await service.update(ADMIN, client.id, { tokenEndpointAuthMethod: 'client_secret_post' });
+    expect(rows.get(client.id)!.secretHash).toBe(hashClientSecret(secret!));
+  });
+
+  it.each([
+    [
+      'a private_key_jwt client',
+      webApp({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: KEYS }),
+    ],
+    ['a public client', webApp({ isPublic: true })],
+  ])('refuses to move %s to a secret it never got', async (_case, registration) => {
+    const { service, clients } = setup();
+    const { client } = await service.create(ADMIN, registration);
+    const error = await errorOf(
+      service.update(ADMIN, client.id, { tokenEndpointAuthMethod: 'client_secret_basic' }),
+    );
+    expect(error.code).toBe(OidcErrorCode.InvalidClientMetadata);
+    expect(error.options.errors).toEqual([
+      {
+        field: 'token_endpoint_auth_method',
+        messages: [expect.stringContaining('register a new client')],
+      },
+    ]);
+    expect(clients.save).not.toHaveBeenCalled();
+  });
+
+  it('replaces inline keys by a JWKS URI and back', async () => {
+    const { service } = setup();
+    const { client } = await service.create(
+      ADMIN,
+      webApp({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: KEYS }),
+    );
+    const byUri = await service.update(ADMIN, client.id, { jwksUri: 'https://wiki.example/jwks' });
+    expect(byUri.registration).toMatchObject({ jwks: null, jwksUri: 'https://wiki.example/jwks' });
+    const inline = await service.update(ADMIN, client.id, { jwks: KEYS });
+    expect(inline.registration).toMatchObject({ jwks: KEYS, jwksUri: null });
+  });
+});
+
+describe('OidcClientsService.isIntrospectedResource', () => {
+  it('answers whether an enabled client serves the resource', async () => {
+    const { service } = setup();
+    const { client } = await service.create(
+      ADMIN,
+      webApp({ introspectionResources: ['https://api.example/'] }),
+    );
+    await service.create(ADMIN, webApp());
+    expect(await service.isIntrospectedResource('https://api.example/')).toBe(true);
+    expect(await service.isIntrospectedResource('https://other.example/')).toBe(false);
+    await service.update(ADMIN, client.id, { isEnabled: false });
+    expect(await service.isIntrospectedResource('https://api.example/')).toBe(false);
   });
 });
 

@@ -102,6 +102,7 @@ export class OidcProviderService {
           if (!session?.accountId || ctx.oidc.result?.login) return false;
           return (await this.links.liveAegisSessionOf(session.uid)) === null;
         },
+        resourceIntrospected: (resource) => this.clients.isIntrospectedResource(resource),
       }),
     );
     // Behind trusted proxies the provider believes X-Forwarded-Proto/Host, as the rest of Aegis does.
