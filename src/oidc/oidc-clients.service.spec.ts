@@ -333,6 +333,16 @@ describe('OidcClientsService: how a client authenticates', () => {
     expect(audit.record).not.toHaveBeenCalled();
   });
 
+  it('lets a client stored before a rule existed be disabled without asking the rules again', async () => {
+    const { service, validator } = setup();
+    const { client } = await service.create(ADMIN, webApp());
+    validator.validate.mockClear();
+    validator.validate.mockRejectedValue(new OidcError(OidcErrorCode.InvalidClientMetadata));
+    const updated = await service.update(ADMIN, client.id, { isEnabled: false });
+    expect(updated.isEnabled).toBe(false);
+    expect(validator.validate).not.toHaveBeenCalled();
+  });
+
   it('drops the secret of a client that moves to private_key_jwt', async () => {
     const { service, rows } = setup();
     const { client } = await service.create(ADMIN, webApp());

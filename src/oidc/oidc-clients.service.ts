@@ -111,15 +111,18 @@ export class OidcClientsService {
     const registration = applyChanges(current.registration, registrationChanges);
     assertSameCredentialKind(current.registration, registration);
     assertCoherent(registration);
+    const metadata = JSON.stringify(toMetadata(registration));
+    // Checked when the metadata changes: a client stored before a rule existed can still be disabled.
+    const recheck = metadata !== row.metadata;
     Object.assign(row, {
       name: registration.name,
-      metadata: JSON.stringify(toMetadata(registration)),
+      metadata,
       // A client moving from its secret to its keys keeps no secret.
       secretHash: usesSecret(registration.tokenEndpointAuthMethod) ? row.secretHash : null,
       isEnabled: isEnabled ?? row.isEnabled,
       updatedAt: this.clock.now(),
     });
-    await this.validator.validate(providerView(row));
+    if (recheck) await this.validator.validate(providerView(row));
     await this.clients.save(row);
     await this.audit.record({
       action: AuditAction.OidcClientUpdated,
