@@ -50,6 +50,16 @@ export class ClientMetadataValidator {
       if (problem !== undefined)
         throw new OidcError(OidcErrorCode.InvalidClientMetadata, `${field} ${problem}`, field);
     }
+    const served = metadata[INTROSPECTION_RESOURCES] as unknown;
+    const unknown = Array.isArray(served)
+      ? served.filter((resource) => !this.config.oidc.resources.includes(resource as string))
+      : [];
+    if (unknown.length > 0)
+      throw new OidcError(
+        OidcErrorCode.InvalidClientMetadata,
+        `${INTROSPECTION_RESOURCES} must only contain resources listed in OIDC_RESOURCES (${unknown.join(', ')} is not)`,
+        INTROSPECTION_RESOURCES,
+      );
     this.rules ??= this.build().catch((error: unknown) => {
       this.rules = undefined;
       throw error;

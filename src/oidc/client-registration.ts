@@ -58,6 +58,9 @@ export type ClientChanges = Partial<
 export const usesSecret = (method: ClientAuthMethod): boolean =>
   method === 'client_secret_basic' || method === 'client_secret_post';
 
+/** Resources as the configuration lists them (`https://api.example` is `https://api.example/`). */
+const asResources = (uris: string[]): string[] => uris.map((uri) => URL.parse(uri)?.href ?? uri);
+
 export function withDefaults(registration: ClientRegistration): StoredRegistration {
   return {
     ...registration,
@@ -66,7 +69,7 @@ export function withDefaults(registration: ClientRegistration): StoredRegistrati
       (registration.isPublic ? 'none' : 'client_secret_basic'),
     jwks: registration.jwks ?? null,
     jwksUri: registration.jwksUri ?? null,
-    introspectionResources: registration.introspectionResources ?? [],
+    introspectionResources: asResources(registration.introspectionResources ?? []),
   };
 }
 
@@ -82,6 +85,8 @@ export function applyChanges(
     Object.entries(changes).filter(([, value]) => value !== undefined),
   ) as Partial<StoredRegistration>;
   const next = { ...current, ...given };
+  if (given.introspectionResources)
+    next.introspectionResources = asResources(given.introspectionResources);
   if (given.jwks && given.jwksUri === undefined) next.jwksUri = null;
   if (given.jwksUri && given.jwks === undefined) next.jwks = null;
   return next;

@@ -33,22 +33,22 @@ export function mayIntrospect(
 }
 
 /**
- * The provider's check of `introspection_resources` (run on every registration and every client it loads): an
- * array of resources this server issues tokens for, on a confidential client.
+ * The provider's check of `introspection_resources`, run on every registration and every client it loads: URLs,
+ * on a confidential client. Whether each is in OIDC_RESOURCES is checked at registration only
+ * (`ClientMetadataValidator`): a resource later removed from the configuration gets no tokens, and its client
+ * keeps working.
  */
-export function introspectionResourcesRule(resources: ReadonlySet<string>) {
-  return (_ctx: unknown, key: string, value: unknown, metadata: ClientMetadata): void => {
-    if (key !== INTROSPECTION_RESOURCES || value === undefined) return;
-    if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string'))
-      throw new errors.InvalidClientMetadata(`${INTROSPECTION_RESOURCES} must be an array of URLs`);
-    const unknown = value.filter((entry: string) => !resources.has(entry));
-    if (unknown.length > 0)
-      throw new errors.InvalidClientMetadata(
-        `${INTROSPECTION_RESOURCES} must only contain resources listed in OIDC_RESOURCES (${unknown.join(', ')} is not)`,
-      );
-    if (value.length > 0 && metadata.token_endpoint_auth_method === 'none')
-      throw new errors.InvalidClientMetadata(
-        `${INTROSPECTION_RESOURCES} is for confidential clients: a public client cannot introspect`,
-      );
-  };
+export function introspectionResourcesRule(
+  _ctx: unknown,
+  key: string,
+  value: unknown,
+  metadata: ClientMetadata,
+): void {
+  if (key !== INTROSPECTION_RESOURCES || value === undefined) return;
+  if (!Array.isArray(value) || !value.every((entry) => typeof entry === 'string'))
+    throw new errors.InvalidClientMetadata(`${INTROSPECTION_RESOURCES} must be an array of URLs`);
+  if (value.length > 0 && metadata.token_endpoint_auth_method === 'none')
+    throw new errors.InvalidClientMetadata(
+      `${INTROSPECTION_RESOURCES} is for confidential clients: a public client cannot introspect`,
+    );
 }

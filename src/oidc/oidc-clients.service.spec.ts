@@ -400,12 +400,13 @@ describe('OidcClientsService: how a client authenticates', () => {
 });
 
 describe('OidcClientsService.isIntrospectedResource', () => {
-  it('answers whether an enabled client serves the resource', async () => {
+  it('answers whether an enabled client serves the resource (written as the configuration writes it)', async () => {
     const { service } = setup();
     const { client } = await service.create(
       ADMIN,
-      webApp({ introspectionResources: ['https://api.example/'] }),
+      webApp({ introspectionResources: ['https://api.example'] }),
     );
+    expect(client.registration.introspectionResources).toEqual(['https://api.example/']);
     await service.create(ADMIN, webApp());
     expect(await service.isIntrospectedResource('https://api.example/')).toBe(true);
     expect(await service.isIntrospectedResource('https://other.example/')).toBe(false);

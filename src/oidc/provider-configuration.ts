@@ -109,7 +109,7 @@ export function providerConfiguration(
     clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     extraClientMetadata: {
       properties: [INTROSPECTION_RESOURCES],
-      validator: introspectionResourcesRule(resources),
+      validator: introspectionResourcesRule,
     },
     pkce: { required: () => true },
     conformIdTokenClaims: false,
