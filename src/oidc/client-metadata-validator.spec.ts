@@ -45,7 +45,9 @@ describe('ClientMetadataValidator', () => {
     ['a back-channel URI on a private address', { backchannel_logout_uri: 'http://10.1.2.3/bc' }],
     ['a resource it serves', { introspection_resources: ['https://api.example/'] }],
   ])('accepts %s', async (_case, overrides) => {
-    await expect(validator.validate({ ...WIKI, ...overrides })).resolves.toBeUndefined();
+    await expect(
+      validator.validate({ ...WIKI, ...overrides } as AdapterPayload),
+    ).resolves.toBeUndefined();
   });
 
   it.each([
@@ -115,7 +117,7 @@ describe('ClientMetadataValidator', () => {
       /confidential/,
     ],
   ])('refuses %s, naming the field', async (_case, overrides, field, detail) => {
-    const error = await refusal({ ...WIKI, ...overrides });
+    const error = await refusal({ ...WIKI, ...overrides } as AdapterPayload);
     expect(error.code).toBe(OidcErrorCode.InvalidClientMetadata);
     expect(error.options.detail).toMatch(detail);
     expect(error.options.errors).toEqual([{ field, messages: [error.options.detail] }]);

@@ -50,7 +50,7 @@ export class ClientMetadataValidator {
       if (problem !== undefined)
         throw new OidcError(OidcErrorCode.InvalidClientMetadata, `${field} ${problem}`, field);
     }
-    const served = metadata[INTROSPECTION_RESOURCES] as unknown;
+    const served = metadata[INTROSPECTION_RESOURCES];
     const unknown = Array.isArray(served)
       ? served.filter((resource) => !this.config.oidc.resources.includes(resource as string))
       : [];

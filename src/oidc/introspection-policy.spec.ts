@@ -1,4 +1,4 @@
-import type { AccessToken, Client, RefreshToken } from 'oidc-provider';
+import type { AccessToken, Client, ClientMetadata, RefreshToken } from 'oidc-provider';
 import { introspectionResourcesRule, mayIntrospect } from './introspection-policy';
 
 const API = 'https://api.example/';
@@ -58,7 +58,7 @@ describe('introspectionResourcesRule', () => {
     introspectionResourcesRule(undefined, 'introspection_resources', value, {
       client_id: 'x',
       token_endpoint_auth_method: method,
-    });
+    } as ClientMetadata);
 
   it('accepts no value, an empty list and URLs', () => {
     expect(() => check(undefined)).not.toThrow();
