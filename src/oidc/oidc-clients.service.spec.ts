@@ -1,70 +1,15 @@
 import { AuditAction } from '../audit/audit-action';
-import { AuditService } from '../audit/audit.service';
-import { Clock } from '../common/clock';
-import { FrozenClock, META, NOW } from '../../test/support/auth-fixtures';
-import { newTestService, provide } from '../../test/support/test-service';
-import type { Actor } from '../users/user-administration.service';
-import { ClientMetadataValidator } from './client-metadata-validator';
+import { NOW, META } from '../../test/support/auth-fixtures';
+import {
+  ADMIN,
+  KEYS,
+  STORED_DEFAULTS,
+  oidcClients as setup,
+  oidcErrorOf as errorOf,
+  webApp,
+} from '../../test/support/oidc-clients-rig';
 import { hashClientSecret } from './client-secret';
-import { OidcClient } from './entities/oidc-client.entity';
-import { OidcClientsRepository } from './oidc-clients.repository';
-import { OidcClientsService, type ClientRegistration } from './oidc-clients.service';
-import { OidcError, OidcErrorCode } from './oidc.error';
-
-const ADMIN: Actor = { userId: 'admin-1', meta: META };
-
-const webApp = (overrides: Partial<ClientRegistration> = {}): ClientRegistration => ({
-  name: 'Wiki',
-  redirectUris: ['https://wiki.example/callback'],
-  postLogoutRedirectUris: [],
-  backchannelLogoutUri: null,
-  isPublic: false,
-  grantTypes: ['authorization_code'],
-  idTokenSigningAlg: 'ES256',
-  ...overrides,
-});
-
-/** The clients table as the repository answers for it: rows by id, copies handed out. */
-function setup() {
-  const clock = new FrozenClock();
-  const { service, double } = newTestService(OidcClientsService, provide(Clock, clock));
-  const rows = new Map<string, OidcClient>();
-  const clients = double(OidcClientsRepository);
-  const copy = (row: OidcClient) => Object.assign(new OidcClient(), row);
-  clients.insert.mockImplementation(async (row) => void rows.set(row.id, copy(row)));
-  clients.save.mockImplementation(async (row) => void rows.set(row.id, copy(row)));
-  clients.findById.mockImplementation(async (id) => {
-    const row = rows.get(id);
-    return row ? copy(row) : null;
-  });
-  clients.list.mockImplementation(async () => [...rows.values()].map(copy));
-  clients.delete.mockImplementation(async (id) => rows.delete(id));
-  return {
-    service,
-    clients,
-    rows,
-    clock,
-    audit: double(AuditService),
-    validator: double(ClientMetadataValidator),
-  };
-}
-
-const KEYS = { keys: [{ kty: 'EC', crv: 'P-256', x: 'x', y: 'y' }] };
-const STORED_DEFAULTS = {
-  tokenEndpointAuthMethod: 'client_secret_basic',
-  jwks: null,
-  jwksUri: null,
-  introspectionResources: [],
-} as const;
-
-async function errorOf(promise: Promise<unknown>): Promise<OidcError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof OidcError)) throw new Error(`expected an OidcError, got ${String(error)}`);
-  return error;
-}
+import { OidcErrorCode } from './oidc.error';
 
 describe('OidcClientsService.create', () => {
   it('returns a confidential client’s secret once and stores only its hash', async () => {
@@ -273,148 +218,6 @@ describe('OidcClientsService.delete, get and list', () => {
   });
 });
 
-describe('OidcClientsService: how a client authenticates', () => {
-  it('gives a client_secret_post client a secret and registers the method', async () => {
-    const { service, rows } = setup();
-    const { client, secret } = await service.create(
-      ADMIN,
-      webApp({ tokenEndpointAuthMethod: 'client_secret_post' }),
-    );
-    expect(rows.get(client.id)!.secretHash).toBe(hashClientSecret(secret!));
-    expect(JSON.parse(rows.get(client.id)!.metadata)).toMatchObject({
-      token_endpoint_auth_method: 'client_secret_post',
-    });
-    expect(client.registration).toMatchObject({ tokenEndpointAuthMethod: 'client_secret_post' });
-  });
-
-  it('gives a private_key_jwt client no secret, only its public keys', async () => {
-    const { service, rows } = setup();
-    const { client, secret } = await service.create(
-      ADMIN,
-      webApp({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: KEYS }),
-    );
-    expect(secret).toBeUndefined();
-    expect(rows.get(client.id)!.secretHash).toBeNull();
-    expect(JSON.parse(rows.get(client.id)!.metadata)).toMatchObject({
-      token_endpoint_auth_method: 'private_key_jwt',
-      jwks: KEYS,
-    });
-    expect(await service.providerMetadata(client.id)).not.toHaveProperty('client_secret');
-  });
-
-  it('asks the provider’s rules about the metadata the provider will read, before storing it', async () => {
-    const { service, clients, validator } = setup();
-    validator.validate.mockImplementation(async () => {
-      expect(clients.insert).not.toHaveBeenCalled();
-    });
-    const { client, secret } = await service.create(ADMIN, webApp());
-    expect(validator.validate).toHaveBeenCalledWith({
-      ...(await service.providerMetadata(client.id)),
-      client_secret: hashClientSecret(secret!),
-    });
-  });
-
-  it('stores and audits nothing the provider’s rules refuse, on create and on update', async () => {
-    const { service, clients, audit, validator, rows } = setup();
-    const refusal = new OidcError(OidcErrorCode.InvalidClientMetadata, 'redirect_uris …');
-    validator.validate.mockRejectedValueOnce(refusal);
-    await expect(service.create(ADMIN, webApp())).rejects.toBe(refusal);
-    expect(clients.insert).not.toHaveBeenCalled();
-    expect(audit.record).not.toHaveBeenCalled();
-    const { client } = await service.create(ADMIN, webApp());
-    const before = { ...rows.get(client.id)! };
-    audit.record.mockClear();
-    validator.validate.mockRejectedValueOnce(refusal);
-    await expect(
-      service.update(ADMIN, client.id, { redirectUris: ['https://m.example/cb#frag'] }),
-    ).rejects.toBe(refusal);
-    expect(clients.save).not.toHaveBeenCalled();
-    expect(rows.get(client.id)).toEqual(before);
-    expect(audit.record).not.toHaveBeenCalled();
-  });
-
-  it('lets a client stored before a rule existed be disabled without asking the rules again', async () => {
-    const { service, validator } = setup();
-    const { client } = await service.create(ADMIN, webApp());
-    validator.validate.mockClear();
-    validator.validate.mockRejectedValue(new OidcError(OidcErrorCode.InvalidClientMetadata));
-    const updated = await service.update(ADMIN, client.id, { isEnabled: false });
-    expect(updated.isEnabled).toBe(false);
-    expect(validator.validate).not.toHaveBeenCalled();
-  });
-
-  it('drops the secret of a client that moves to private_key_jwt', async () => {
-    const { service, rows } = setup();
-    const { client } = await service.create(ADMIN, webApp());
-    const updated = await service.update(ADMIN, client.id, {
-      tokenEndpointAuthMethod: 'private_key_jwt',
-      jwksUri: 'https://wiki.example/jwks',
-    });
-    expect(rows.get(client.id)!.secretHash).toBeNull();
-    expect(updated.registration).toMatchObject({
-      tokenEndpointAuthMethod: 'private_key_jwt',
-      jwksUri: 'https://wiki.example/jwks',
-    });
-  });
-
-  it('keeps the secret when a client moves between the two ways of sending it', async () => {
-    const { service, rows } = setup();
-    const { client, secret } = await service.create(ADMIN, webApp());
-    await service.update(ADMIN, client.id, { tokenEndpointAuthMethod: 'client_secret_post' });
-    expect(rows.get(client.id)!.secretHash).toBe(hashClientSecret(secret!));
-  });
-
-  it.each([
-    [
-      'a private_key_jwt client',
-      webApp({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: KEYS }),
-    ],
-    ['a public client', webApp({ isPublic: true })],
-  ])('refuses to move %s to a secret it never got', async (_case, registration) => {
-    const { service, clients } = setup();
-    const { client } = await service.create(ADMIN, registration);
-    const error = await errorOf(
-      service.update(ADMIN, client.id, { tokenEndpointAuthMethod: 'client_secret_basic' }),
-    );
-    expect(error.code).toBe(OidcErrorCode.InvalidClientMetadata);
-    expect(error.options.errors).toEqual([
-      {
-        field: 'token_endpoint_auth_method',
-        messages: [expect.stringContaining('register a new client')],
-      },
-    ]);
-    expect(clients.save).not.toHaveBeenCalled();
-  });
-
-  it('replaces inline keys by a JWKS URI and back', async () => {
-    const { service } = setup();
-    const { client } = await service.create(
-      ADMIN,
-      webApp({ tokenEndpointAuthMethod: 'private_key_jwt', jwks: KEYS }),
-    );
-    const byUri = await service.update(ADMIN, client.id, { jwksUri: 'https://wiki.example/jwks' });
-    expect(byUri.registration).toMatchObject({ jwks: null, jwksUri: 'https://wiki.example/jwks' });
-    const inline = await service.update(ADMIN, client.id, { jwks: KEYS });
-    expect(inline.registration).toMatchObject({ jwks: KEYS, jwksUri: null });
-  });
-});
-
-describe('OidcClientsService.isIntrospectedResource', () => {
-  it('answers whether an enabled client serves the resource (written as the configuration writes it)', async () => {
-    const { service } = setup();
-    const { client } = await service.create(
-      ADMIN,
-      webApp({ introspectionResources: ['https://api.example'] }),
-    );
-    expect(client.registration.introspectionResources).toEqual(['https://api.example/']);
-    await service.create(ADMIN, webApp());
-    expect(await service.isIntrospectedResource('https://api.example/')).toBe(true);
-    expect(await service.isIntrospectedResource('https://other.example/')).toBe(false);
-    await service.update(ADMIN, client.id, { isEnabled: false });
-    expect(await service.isIntrospectedResource('https://api.example/')).toBe(false);
-  });
-});
-
 describe('OidcClientsService.providerMetadata', () => {
   it('hands the provider the metadata and the secret’s hash, never the secret', async () => {
     const { service } = setup();
@@ -442,5 +245,21 @@ describe('OidcClientsService.providerMetadata', () => {
     expect(await service.providerMetadata(client.id)).toBeUndefined();
     await service.delete(ADMIN, client.id);
     expect(await service.providerMetadata(client.id)).toBeUndefined();
+  });
+});
+
+describe('OidcClientsService.isIntrospectedResource', () => {
+  it('answers whether an enabled client serves the resource (written as the configuration writes it)', async () => {
+    const { service } = setup();
+    const { client } = await service.create(
+      ADMIN,
+      webApp({ introspectionResources: ['https://api.example'] }),
+    );
+    expect(client.registration.introspectionResources).toEqual(['https://api.example/']);
+    await service.create(ADMIN, webApp());
+    expect(await service.isIntrospectedResource('https://api.example/')).toBe(true);
+    expect(await service.isIntrospectedResource('https://other.example/')).toBe(false);
+    await service.update(ADMIN, client.id, { isEnabled: false });
+    expect(await service.isIntrospectedResource('https://api.example/')).toBe(false);
   });
 });
