@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RegisteredClient } from '../oidc-clients.service';
-import { JwksDto } from './jwks.dto';
+import type { JwksDto } from './jwks.dto';
 
 export class OidcClientDto {
   @ApiProperty({ example: 'aegis-3q2Vd0lJm4c8kQ1p' })
@@ -33,7 +33,13 @@ export class OidcClientDto {
   })
   token_endpoint_auth_method!: string;
 
-  @ApiProperty({ type: JwksDto, nullable: true })
+  // Inline (not a $ref): OpenAPI 3.0 ignores `nullable` beside a $ref, and most clients have no keys.
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+    description: 'private_key_jwt: the public keys registered inline (a JWK Set)',
+  })
   jwks!: JwksDto | null;
 
   @ApiProperty({ type: String, nullable: true })
