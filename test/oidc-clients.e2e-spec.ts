@@ -143,6 +143,15 @@ describe('OpenID Connect clients: registration by administrators (HTTP and CLI)'
     expect(
       await runCli(['clients:create', '--name', 'x', '--redirect-uri', 'ftp://x'], env, sink),
     ).toBe(2);
+    err.length = 0;
+    expect(
+      await runCli(
+        ['clients:create', '--name', 'x', '--redirect-uri', 'https://m.example/cb#frag'],
+        env,
+        sink,
+      ),
+    ).toBe(2);
+    expect(err).toEqual([expect.stringMatching(/redirect_uris must not contain fragments/)]);
 
     const keys = t.dataSource.getRepository(OidcSigningKey);
     const before = await keys.count();

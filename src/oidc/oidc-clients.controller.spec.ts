@@ -6,25 +6,38 @@ import {
   type ControllerRig,
 } from '../../test/support/controller-rig';
 import { OidcClientsController } from './oidc-clients.controller';
-import { OidcClientsService, type RegisteredClient } from './oidc-clients.service';
+import {
+  OidcClientsService,
+  type ClientRegistration,
+  type RegisteredClient,
+} from './oidc-clients.service';
 import { OidcError, OidcErrorCode } from './oidc.error';
 
 const ADMIN = principalOf(Role.Admin);
+/** What the controller asks for when the body gives only a name and a redirect URI. */
+const WIKI_DEFAULTS: ClientRegistration = {
+  name: 'Wiki',
+  redirectUris: ['https://wiki.example/callback'],
+  postLogoutRedirectUris: [],
+  backchannelLogoutUri: null,
+  isPublic: false,
+  grantTypes: ['authorization_code'],
+  idTokenSigningAlg: 'ES256',
+};
 const WIKI: RegisteredClient = {
   id: 'aegis-wiki',
   isEnabled: true,
   createdAt: NOW,
   updatedAt: NOW,
   registration: {
-    name: 'Wiki',
-    redirectUris: ['https://wiki.example/callback'],
-    postLogoutRedirectUris: [],
-    backchannelLogoutUri: null,
-    isPublic: false,
-    grantTypes: ['authorization_code'],
-    idTokenSigningAlg: 'ES256',
+    ...WIKI_DEFAULTS,
+    tokenEndpointAuthMethod: 'client_secret_basic',
+    jwks: null,
+    jwksUri: null,
+    introspectionResources: [],
   },
 };
+const KEY = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' };
 
 let rig: ControllerRig;
 let clients: jest.Mocked<OidcClientsService>;
@@ -63,6 +76,24 @@ describe('OidcClientsController: what it accepts', () => {
     ],
     ['an unknown grant type', { grant_types: ['password'] }, 'grant_types'],
     ['a field the API does not have', { client_secret: 'chosen' }, 'client_secret'],
+    [
+      'token_endpoint_auth_method none (public: true says that)',
+      { token_endpoint_auth_method: 'none' },
+      'token_endpoint_auth_method',
+    ],
+    [
+      'an authentication method Aegis does not offer',
+      { token_endpoint_auth_method: 'client_secret_jwt' },
+      'token_endpoint_auth_method',
+    ],
+    ['a key set without keys', { jwks: { keys: [] } }, 'jwks.keys'],
+    ['a key set with a field of its own', { jwks: { keys: [KEY], extra: 1 } }, 'jwks.extra'],
+    ['a JWKS URI that is not an http(s) URL', { jwks_uri: 'file:///etc/keys' }, 'jwks_uri'],
+    [
+      'a resource that is not a URL',
+      { introspection_resources: ['api'] },
+      'introspection_resources',
+    ],
   ])('refuses %s with 400 naming the field', async (_case, fields, field) => {
     const response = await rig
       .http()
@@ -85,10 +116,39 @@ describe('OidcClientsController: what it accepts', () => {
       .expect(201);
     expect(clients.create).toHaveBeenCalledWith(
       expect.objectContaining({ userId: 'admin-1' }),
-      WIKI.registration,
+      WIKI_DEFAULTS,
     );
-    expect(response.body).toMatchObject({ client_id: 'aegis-wiki', client_secret: 'shown-once' });
+    expect(response.body).toMatchObject({
+      client_id: 'aegis-wiki',
+      client_secret: 'shown-once',
+      token_endpoint_auth_method: 'client_secret_basic',
+      jwks: null,
+      jwks_uri: null,
+      introspection_resources: [],
+    });
     expect(rig.unitOfWork.run).toHaveBeenCalledTimes(1);
+  });
+
+  it('passes the authentication method, the keys and the served resources on', async () => {
+    clients.create.mockResolvedValue({ client: WIKI });
+    await rig
+      .http()
+      .post('/oidc-clients')
+      .set(rig.bearer(ADMIN))
+      .send({
+        name: 'Wiki',
+        redirect_uris: ['https://wiki.example/callback'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [KEY] },
+        introspection_resources: ['https://api.example/'],
+      })
+      .expect(201);
+    expect(clients.create).toHaveBeenCalledWith(expect.anything(), {
+      ...WIKI_DEFAULTS,
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      jwks: { keys: [KEY] },
+      introspectionResources: ['https://api.example/'],
+    });
   });
 
   it('passes only the given changes on, and maps an unknown client to 404', async () => {
@@ -106,6 +166,10 @@ describe('OidcClientsController: what it accepts', () => {
       postLogoutRedirectUris: undefined,
       backchannelLogoutUri: undefined,
       idTokenSigningAlg: undefined,
+      tokenEndpointAuthMethod: undefined,
+      jwks: undefined,
+      jwksUri: undefined,
+      introspectionResources: undefined,
       isEnabled: false,
     });
   });

@@ -50,6 +50,10 @@ export class OidcClientsController {
       isPublic: body.public ?? false,
       grantTypes: body.grant_types ?? ['authorization_code'],
       idTokenSigningAlg: body.id_token_signed_response_alg ?? 'ES256',
+      tokenEndpointAuthMethod: body.token_endpoint_auth_method,
+      jwks: body.jwks,
+      jwksUri: body.jwks_uri,
+      introspectionResources: body.introspection_resources,
     });
     return {
       ...OidcClientDto.from(client),
@@ -91,6 +95,10 @@ export class OidcClientsController {
       postLogoutRedirectUris: body.post_logout_redirect_uris,
       backchannelLogoutUri: body.backchannel_logout_uri,
       idTokenSigningAlg: body.id_token_signed_response_alg,
+      tokenEndpointAuthMethod: body.token_endpoint_auth_method,
+      jwks: body.jwks,
+      jwksUri: body.jwks_uri,
+      introspectionResources: body.introspection_resources,
       isEnabled: body.enabled,
     });
     return OidcClientDto.from(client);

@@ -1,54 +1,15 @@
 import { AuditAction } from '../audit/audit-action';
-import { AuditService } from '../audit/audit.service';
-import { Clock } from '../common/clock';
-import { FrozenClock, META, NOW } from '../../test/support/auth-fixtures';
-import { newTestService, provide } from '../../test/support/test-service';
-import type { Actor } from '../users/user-administration.service';
+import { NOW, META } from '../../test/support/auth-fixtures';
+import {
+  ADMIN,
+  KEYS,
+  STORED_DEFAULTS,
+  oidcClients as setup,
+  oidcErrorOf as errorOf,
+  webApp,
+} from '../../test/support/oidc-clients-rig';
 import { hashClientSecret } from './client-secret';
-import { OidcClient } from './entities/oidc-client.entity';
-import { OidcClientsRepository } from './oidc-clients.repository';
-import { OidcClientsService, type ClientRegistration } from './oidc-clients.service';
-import { OidcError, OidcErrorCode } from './oidc.error';
-
-const ADMIN: Actor = { userId: 'admin-1', meta: META };
-
-const webApp = (overrides: Partial<ClientRegistration> = {}): ClientRegistration => ({
-  name: 'Wiki',
-  redirectUris: ['https://wiki.example/callback'],
-  postLogoutRedirectUris: [],
-  backchannelLogoutUri: null,
-  isPublic: false,
-  grantTypes: ['authorization_code'],
-  idTokenSigningAlg: 'ES256',
-  ...overrides,
-});
-
-/** The clients table as the repository answers for it: rows by id, copies handed out. */
-function setup() {
-  const clock = new FrozenClock();
-  const { service, double } = newTestService(OidcClientsService, provide(Clock, clock));
-  const rows = new Map<string, OidcClient>();
-  const clients = double(OidcClientsRepository);
-  const copy = (row: OidcClient) => Object.assign(new OidcClient(), row);
-  clients.insert.mockImplementation(async (row) => void rows.set(row.id, copy(row)));
-  clients.save.mockImplementation(async (row) => void rows.set(row.id, copy(row)));
-  clients.findById.mockImplementation(async (id) => {
-    const row = rows.get(id);
-    return row ? copy(row) : null;
-  });
-  clients.list.mockImplementation(async () => [...rows.values()].map(copy));
-  clients.delete.mockImplementation(async (id) => rows.delete(id));
-  return { service, clients, rows, clock, audit: double(AuditService) };
-}
-
-async function errorOf(promise: Promise<unknown>): Promise<OidcError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof OidcError)) throw new Error(`expected an OidcError, got ${String(error)}`);
-  return error;
-}
+import { OidcErrorCode } from './oidc.error';
 
 describe('OidcClientsService.create', () => {
   it('returns a confidential client’s secret once and stores only its hash', async () => {
@@ -117,6 +78,7 @@ describe('OidcClientsService.create', () => {
       details: {
         name: 'Wiki',
         public: false,
+        token_endpoint_auth_method: 'client_secret_basic',
         grant_types: 'authorization_code',
         redirect_uris: 'https://wiki.example/callback',
         os_user: 'ops',
@@ -138,6 +100,21 @@ describe('OidcClientsService.create', () => {
       'redirect URIs on a client that never redirects',
       { grantTypes: ['client_credentials' as const] },
       'redirect URIs are only for clients using authorization_code',
+    ],
+    [
+      'a public client with a confidential authentication method',
+      { isPublic: true, tokenEndpointAuthMethod: 'client_secret_post' as const },
+      'a public client has none',
+    ],
+    [
+      'a confidential client authenticating with none',
+      { tokenEndpointAuthMethod: 'none' as const },
+      'none is for public clients',
+    ],
+    [
+      'keys on a client that authenticates with a secret',
+      { jwks: KEYS },
+      'jwks and jwks_uri are for clients using private_key_jwt',
     ],
   ])('refuses %s, storing and auditing nothing', async (_case, overrides, detail) => {
     const { service, clients, audit } = setup();
@@ -165,6 +142,7 @@ describe('OidcClientsService.update', () => {
     });
     expect(updated.registration).toEqual({
       ...webApp({ postLogoutRedirectUris: ['https://a'] }),
+      ...STORED_DEFAULTS,
       name: 'Team wiki',
     });
     expect(updated).toMatchObject({ isEnabled: false, createdAt: NOW, updatedAt: clock.current });
@@ -267,5 +245,21 @@ describe('OidcClientsService.providerMetadata', () => {
     expect(await service.providerMetadata(client.id)).toBeUndefined();
     await service.delete(ADMIN, client.id);
     expect(await service.providerMetadata(client.id)).toBeUndefined();
+  });
+});
+
+describe('OidcClientsService.isIntrospectedResource', () => {
+  it('answers whether an enabled client serves the resource (written as the configuration writes it)', async () => {
+    const { service } = setup();
+    const { client } = await service.create(
+      ADMIN,
+      webApp({ introspectionResources: ['https://api.example'] }),
+    );
+    expect(client.registration.introspectionResources).toEqual(['https://api.example/']);
+    await service.create(ADMIN, webApp());
+    expect(await service.isIntrospectedResource('https://api.example/')).toBe(true);
+    expect(await service.isIntrospectedResource('https://other.example/')).toBe(false);
+    await service.update(ADMIN, client.id, { isEnabled: false });
+    expect(await service.isIntrospectedResource('https://api.example/')).toBe(false);
   });
 });

@@ -5,51 +5,35 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import type { Actor } from '../users/user-administration.service';
+import { ClientMetadataValidator } from './client-metadata-validator';
+import { providerView, toMetadata, toRegistration } from './client-metadata';
+import {
+  applyChanges,
+  assertCoherent,
+  usesSecret,
+  withDefaults,
+  type ClientChanges,
+  type ClientRegistration,
+  type StoredRegistration,
+} from './client-registration';
 import { newClientSecret } from './client-secret';
 import { OidcClient } from './entities/oidc-client.entity';
 import { OidcClientsRepository } from './oidc-clients.repository';
 import { OidcError, OidcErrorCode } from './oidc.error';
 
-export type ClientGrantType = 'authorization_code' | 'client_credentials';
-export type IdTokenAlg = 'ES256' | 'RS256';
-
-export interface ClientRegistration {
-  name: string;
-  redirectUris: string[];
-  postLogoutRedirectUris: string[];
-  backchannelLogoutUri: string | null;
-  /** A public client (a SPA, a CLI) has no secret and authenticates with PKCE alone. */
-  isPublic: boolean;
-  grantTypes: ClientGrantType[];
-  idTokenSigningAlg: IdTokenAlg;
-}
-
-export type ClientChanges = Partial<
-  Pick<
-    ClientRegistration,
-    | 'name'
-    | 'redirectUris'
-    | 'postLogoutRedirectUris'
-    | 'backchannelLogoutUri'
-    | 'idTokenSigningAlg'
-  >
-> & { isEnabled?: boolean };
-
-/** What the registration stores as JSON: OIDC client metadata (RFC 7591 names), never a secret. */
-interface StoredMetadata {
-  client_name: string;
-  redirect_uris: string[];
-  post_logout_redirect_uris: string[];
-  backchannel_logout_uri?: string;
-  grant_types: string[];
-  response_types: string[];
-  token_endpoint_auth_method: 'client_secret_basic' | 'none';
-  id_token_signed_response_alg: IdTokenAlg;
-}
+export type {
+  ClientAuthMethod,
+  ClientChanges,
+  ClientGrantType,
+  ClientJwks,
+  ClientRegistration,
+  IdTokenAlg,
+  StoredRegistration,
+} from './client-registration';
 
 export interface RegisteredClient {
   id: string;
-  registration: ClientRegistration;
+  registration: StoredRegistration;
   isEnabled: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -62,16 +46,23 @@ export class OidcClientsService {
     private readonly clients: OidcClientsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly validator: ClientMetadataValidator,
   ) {}
 
-  /** Registers a client; the secret (confidential clients) is returned here once and stored only as a hash. */
+  /**
+   * Registers a client, checked by Aegis's rules and the provider's; the secret (clients authenticating with
+   * one) is returned here once and stored only as a hash.
+   */
   async create(
     actor: Actor,
-    registration: ClientRegistration,
+    input: ClientRegistration,
   ): Promise<{ client: RegisteredClient; secret?: string }> {
+    const registration = withDefaults(input);
     assertCoherent(registration);
     const now = this.clock.now();
-    const credentials = registration.isPublic ? undefined : newClientSecret();
+    const credentials = usesSecret(registration.tokenEndpointAuthMethod)
+      ? newClientSecret()
+      : undefined;
     const row = Object.assign(new OidcClient(), {
       id: `aegis-${randomBytes(12).toString('base64url')}`,
       name: registration.name,
@@ -81,6 +72,7 @@ export class OidcClientsService {
       createdAt: now,
       updatedAt: now,
     });
+    await this.validator.validate(providerView(row));
     await this.clients.insert(row);
     await this.audit.record({
       action: AuditAction.OidcClientCreated,
@@ -91,6 +83,7 @@ export class OidcClientsService {
       details: {
         name: registration.name,
         public: registration.isPublic,
+        token_endpoint_auth_method: registration.tokenEndpointAuthMethod,
         grant_types: registration.grantTypes.join(' '),
         redirect_uris: registration.redirectUris.join(' '),
         ...actor.details,
@@ -115,19 +108,21 @@ export class OidcClientsService {
     const changed = Object.entries(changes)
       .filter(([, value]) => value !== undefined)
       .map(([key]) => key);
-    const registration: ClientRegistration = {
-      ...current.registration,
-      ...Object.fromEntries(
-        Object.entries(registrationChanges).filter(([, value]) => value !== undefined),
-      ),
-    };
+    const registration = applyChanges(current.registration, registrationChanges);
+    assertSameCredentialKind(current.registration, registration);
     assertCoherent(registration);
+    const metadata = JSON.stringify(toMetadata(registration));
+    // Checked when the metadata changes: a client stored before a rule existed can still be disabled.
+    const recheck = metadata !== row.metadata;
     Object.assign(row, {
       name: registration.name,
-      metadata: JSON.stringify(toMetadata(registration)),
+      metadata,
+      // A client moving from its secret to its keys keeps no secret.
+      secretHash: usesSecret(registration.tokenEndpointAuthMethod) ? row.secretHash : null,
       isEnabled: isEnabled ?? row.isEnabled,
       updatedAt: this.clock.now(),
     });
+    if (recheck) await this.validator.validate(providerView(row));
     await this.clients.save(row);
     await this.audit.record({
       action: AuditAction.OidcClientUpdated,
@@ -155,18 +150,19 @@ export class OidcClientsService {
   }
 
   /**
-   * The client as the provider reads it: metadata with the secret's hash in `client_secret` (the provider's
-   * secret comparison is replaced by a hash check). A disabled or deleted client is unknown to the provider:
-   * it gets no new tokens, and its tokens stop being accepted.
+   * The client as the provider reads it (`providerView`). A disabled or deleted client is unknown to the
+   * provider: it gets no new tokens, and its tokens stop being accepted.
    */
   async providerMetadata(id: string): Promise<AdapterPayload | undefined> {
     const row = await this.clients.findById(id);
-    if (!row?.isEnabled) return undefined;
-    return {
-      ...(JSON.parse(row.metadata) as StoredMetadata),
-      client_id: row.id,
-      ...(row.secretHash !== null && { client_secret: row.secretHash }),
-    } as AdapterPayload;
+    return row?.isEnabled ? providerView(row) : undefined;
+  }
+
+  /** Whether an enabled client serves `resource` and introspects its tokens (`introspection_resources`). */
+  async isIntrospectedResource(resource: string): Promise<boolean> {
+    return (await this.clients.list()).some(
+      (row) => row.isEnabled && toRegistration(row).introspectionResources.includes(resource),
+    );
   }
 
   /**
@@ -194,61 +190,27 @@ export class OidcClientsService {
   }
 }
 
-function assertCoherent(registration: ClientRegistration): void {
-  const problem = (detail: string) => {
-    throw new OidcError(OidcErrorCode.InvalidClientMetadata, detail);
-  };
-  if (registration.grantTypes.length === 0) problem('grant_types must not be empty');
-  if (
-    registration.grantTypes.includes('authorization_code') &&
-    registration.redirectUris.length === 0
-  )
-    problem('a client using authorization_code needs at least one redirect URI');
-  if (registration.isPublic && registration.grantTypes.includes('client_credentials'))
-    problem('a public client cannot use client_credentials (it has no secret)');
-  if (
-    !registration.grantTypes.includes('authorization_code') &&
-    registration.redirectUris.length > 0
-  )
-    problem('redirect URIs are only for clients using authorization_code');
-}
-
-function toMetadata(registration: ClientRegistration): StoredMetadata {
-  const interactive = registration.grantTypes.includes('authorization_code');
-  return {
-    client_name: registration.name,
-    redirect_uris: registration.redirectUris,
-    post_logout_redirect_uris: registration.postLogoutRedirectUris,
-    ...(registration.backchannelLogoutUri !== null && {
-      backchannel_logout_uri: registration.backchannelLogoutUri,
-    }),
-    // Refresh tokens come with the code flow (issued only when offline_access is granted).
-    grant_types: interactive
-      ? [...registration.grantTypes, 'refresh_token']
-      : registration.grantTypes,
-    response_types: interactive ? ['code'] : [],
-    token_endpoint_auth_method: registration.isPublic ? 'none' : 'client_secret_basic',
-    id_token_signed_response_alg: registration.idTokenSigningAlg,
-  };
+/**
+ * A client's kind of credential is chosen at registration: a public client stays public, and a client without a
+ * secret (private_key_jwt) gets none later. Moving from a secret to keys is allowed (the secret is dropped).
+ */
+function assertSameCredentialKind(before: StoredRegistration, after: StoredRegistration): void {
+  const from = before.tokenEndpointAuthMethod;
+  const to = after.tokenEndpointAuthMethod;
+  if (from === to || (usesSecret(from) && (usesSecret(to) || to === 'private_key_jwt'))) return;
+  throw new OidcError(
+    OidcErrorCode.InvalidClientMetadata,
+    `a client registered with ${from} cannot change to ${to} (it has no secret to use): register a new client`,
+    'token_endpoint_auth_method',
+  );
 }
 
 function fromRow(row: OidcClient): RegisteredClient {
-  const metadata = JSON.parse(row.metadata) as StoredMetadata;
   return {
     id: row.id,
     isEnabled: row.isEnabled,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-    registration: {
-      name: row.name,
-      redirectUris: metadata.redirect_uris,
-      postLogoutRedirectUris: metadata.post_logout_redirect_uris,
-      backchannelLogoutUri: metadata.backchannel_logout_uri ?? null,
-      isPublic: metadata.token_endpoint_auth_method === 'none',
-      grantTypes: metadata.grant_types.filter(
-        (grant): grant is ClientGrantType => grant !== 'refresh_token',
-      ),
-      idTokenSigningAlg: metadata.id_token_signed_response_alg,
-    },
+    registration: toRegistration(row),
   };
 }

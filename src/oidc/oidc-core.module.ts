@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditCoreModule } from '../audit/audit-core.module';
+import { ClientMetadataValidator } from './client-metadata-validator';
 import { OidcClient } from './entities/oidc-client.entity';
 import { OidcSigningKey } from './entities/oidc-signing-key.entity';
 import { OidcClientsRepository } from './oidc-clients.repository';
@@ -11,7 +12,13 @@ import { SigningKeysService } from './signing-keys.service';
 /** The provider's registered clients and signing keys, without the provider itself: imported by the app and the CLI. */
 @Module({
   imports: [TypeOrmModule.forFeature([OidcClient, OidcSigningKey]), AuditCoreModule],
-  providers: [OidcClientsRepository, OidcClientsService, SigningKeysRepository, SigningKeysService],
+  providers: [
+    OidcClientsRepository,
+    OidcClientsService,
+    ClientMetadataValidator,
+    SigningKeysRepository,
+    SigningKeysService,
+  ],
   exports: [OidcClientsService, SigningKeysService],
 })
 export class OidcCoreModule {}

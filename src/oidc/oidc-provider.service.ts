@@ -106,6 +106,7 @@ export class OidcProviderService {
         fetch: registeredUriFetch(async (href) =>
           (await this.clients.registeredOutboundUris()).has(href),
         ),
+        resourceIntrospected: (resource) => this.clients.isIntrospectedResource(resource),
       }),
     );
     // Behind trusted proxies the provider believes X-Forwarded-Proto/Host, as the rest of Aegis does.

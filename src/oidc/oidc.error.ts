@@ -16,8 +16,12 @@ const CATALOGUE: Record<OidcErrorCode, [ErrorKind, string]> = {
 };
 
 export class OidcError extends DomainError {
-  constructor(code: OidcErrorCode, detail?: string) {
+  /** `field`: the client metadata field the detail is about (listed in the body's `errors`). */
+  constructor(code: OidcErrorCode, detail?: string, field?: string) {
     const [kind, title] = CATALOGUE[code];
-    super(kind, code, title, { detail });
+    super(kind, code, title, {
+      detail,
+      ...(field !== undefined && { errors: [{ field, messages: [detail ?? title] }] }),
+    });
   }
 }

@@ -8,6 +8,11 @@ import {
 } from 'oidc-provider';
 import type { AppConfig } from '../config/app-config';
 import { ACR_MULTI_FACTOR, ACR_VALUES, asksMultiFactor } from './acr';
+import {
+  INTROSPECTION_RESOURCES,
+  introspectionResourcesRule,
+  mayIntrospect,
+} from './introspection-policy';
 import { messagePage, logoutPage } from './pages/message.page';
 import { pageHeaders } from './pages/page-layout';
 
@@ -34,6 +39,8 @@ export interface ProviderHooks {
   aegisSessionEnded: (ctx: KoaContextWithOIDC) => Promise<boolean>;
   /** The provider's outgoing requests (registeredUriFetch). */
   fetch: NonNullable<Configuration['fetch']>;
+  /** Whether a client registered as the server of this resource introspects its tokens. */
+  resourceIntrospected: (resource: string) => Promise<boolean>;
 }
 
 /** The cookie signing keys of the provider, derived from the encryption key (one secret less to manage). */
@@ -99,8 +106,13 @@ export function providerConfiguration(
     scopes: ['openid', 'offline_access', 'profile', 'roles'],
     acrValues: ACR_VALUES,
     responseTypes: ['code'],
-    // Secrets in the Authorization header, or none (public clients with PKCE); no client-signed JWTs.
-    clientAuthMethods: ['client_secret_basic', 'none'],
+    // Each client registers one: a secret in the Authorization header (the default) or in the form body, a JWT
+    // signed with its own key, or none (public clients, PKCE alone).
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    extraClientMetadata: {
+      properties: [INTROSPECTION_RESOURCES],
+      validator: introspectionResourcesRule,
+    },
     pkce: { required: () => true },
     // Browser apps call the token endpoint and userinfo cross-origin: a public client (an SPA) from the origins of
     // its redirect URIs, userinfo for any client from those; never an opaque (`null`) origin. Discovery and the
@@ -145,12 +157,10 @@ export function providerConfiguration(
       // multi-factor `acr` asked that way would reach neither the aegis_multi_factor check nor the hosted page.
       claimsParameter: { enabled: true },
       clientCredentials: { enabled: true },
-      // Resource servers introspect tokens issued to other clients: any confidential client may; a public one
-      // (no secret, anyone can be it) may not.
+      // A client learns about its own tokens, and a resource server about the access tokens issued for it.
       introspection: {
         enabled: true,
-        allowedPolicy: (_ctx, caller, token) =>
-          Promise.resolve(caller.clientAuthMethod !== 'none' || token.clientId === caller.clientId),
+        allowedPolicy: (_ctx, caller, token) => Promise.resolve(mayIntrospect(caller, token)),
       },
       // Only the client a token was issued to may revoke it.
       revocation: {
@@ -174,15 +184,19 @@ export function providerConfiguration(
         enabled: true,
         defaultResource: (_ctx, _client, oneOf) => Promise.resolve(oneOf),
         useGrantedResource: () => Promise.resolve(true),
-        getResourceServerInfo: (_ctx, resource) => {
+        // Tokens for a resource whose server introspects are opaque (the provider introspects no JWT, and an
+        // opaque token stops working at once); the others are JWTs the server verifies with the JWKS.
+        getResourceServerInfo: async (_ctx, resource) => {
           if (!resources.has(resource)) throw new errors.InvalidTarget();
-          return Promise.resolve({
+          const opaque = await hooks.resourceIntrospected(resource);
+          return {
             scope: config.oidc.resourceScopes.join(' '),
             audience: resource,
             accessTokenTTL: OIDC_TTL.AccessToken,
-            accessTokenFormat: 'jwt',
-            jwt: { sign: { alg: 'ES256' } },
-          });
+            ...(opaque
+              ? { accessTokenFormat: 'opaque' as const }
+              : { accessTokenFormat: 'jwt' as const, jwt: { sign: { alg: 'ES256' as const } } }),
+          };
         },
       },
     },

@@ -19,11 +19,24 @@ export async function listen(t: TestApp): Promise<string> {
   return (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
 }
 
+/** How the relying party authenticates: by default as the registration says, with the secret it got. */
+export type RpAuth = (secret: string | undefined) => client.ClientAuth;
+
+const authAsRegistered =
+  (method: ClientRegistration['tokenEndpointAuthMethod']): RpAuth =>
+  (secret) =>
+    secret === undefined
+      ? client.None()
+      : method === 'client_secret_post'
+        ? client.ClientSecretPost(secret)
+        : client.ClientSecretBasic(secret);
+
 /** Registers a client through the service (the admin API has its own tests) and discovers the provider. */
 export async function registerRp(
   t: TestApp,
   base: string,
   overrides: Partial<ClientRegistration> = {},
+  auth: RpAuth = authAsRegistered(overrides.tokenEndpointAuthMethod),
 ): Promise<RegisteredRp> {
   const { client: registered, secret } = await t.app.get(UnitOfWork).run(() =>
     t.app.get(OidcClientsService).create(
@@ -44,7 +57,7 @@ export async function registerRp(
     new URL(`${base}/oidc`),
     registered.id,
     { id_token_signed_response_alg: overrides.idTokenSigningAlg ?? 'ES256' },
-    secret === undefined ? client.None() : client.ClientSecretBasic(secret),
+    auth(secret),
     { execute: [client.allowInsecureRequests] },
   );
   return { clientId: registered.id, clientSecret: secret, config };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import {
   CliCommand,
@@ -7,10 +8,28 @@ import {
 } from '../../common/cli/cli-command';
 import { DomainError } from '../../common/errors/domain-error';
 import { UnitOfWork } from '../../database/unit-of-work';
+import {
+  CONFIDENTIAL_AUTH_METHODS,
+  type ClientJwks,
+  type ConfidentialAuthMethod,
+} from '../client-registration';
 import { OidcClientsService, type ClientGrantType } from '../oidc-clients.service';
 
 const list = (value: string | boolean | string[] | undefined): string[] =>
   value === undefined || typeof value === 'boolean' ? [] : ([] as string[]).concat(value);
+
+/** The JWK Set in `path`, or why it is not one (the provider checks the keys themselves). */
+function readJwks(path: string): ClientJwks | string {
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    const keys = (parsed as { keys?: unknown } | null)?.keys;
+    return Array.isArray(keys)
+      ? { keys: keys as ClientJwks['keys'] }
+      : `${path} has no "keys" array`;
+  } catch (error) {
+    return `${path}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
 
 function validUrl(value: string): boolean {
   try {
@@ -49,6 +68,25 @@ function validUrl(value: string): boolean {
       description: 'authorization_code (default) or client_credentials (repeatable)',
     },
     'id-token-alg': { type: 'string', description: 'ES256 (default) or RS256' },
+    'token-endpoint-auth-method': {
+      type: 'string',
+      description:
+        'client_secret_basic (default), client_secret_post, or private_key_jwt (no secret; give --jwks-file or --jwks-uri)',
+    },
+    'jwks-file': {
+      type: 'string',
+      description: 'private_key_jwt: a JSON file holding the public keys ({"keys": [...]})',
+    },
+    'jwks-uri': {
+      type: 'string',
+      description: 'private_key_jwt: where Aegis fetches the public keys',
+    },
+    'introspection-resource': {
+      type: 'string',
+      multiple: true,
+      description:
+        'A resource of OIDC_RESOURCES this client serves: it may introspect tokens issued for it (repeatable)',
+    },
     json: { type: 'boolean', description: 'Print JSON' },
   },
 })
@@ -63,6 +101,8 @@ export class ClientsCreateCommand implements CliCommandRunner {
       ...list(values['redirect-uri']),
       ...list(values['post-logout-redirect-uri']),
       ...list(values['backchannel-logout-uri']),
+      ...list(values['jwks-uri']),
+      ...list(values['introspection-resource']),
     ];
     const bad = urls.filter((url) => !validUrl(url));
     if (bad.length > 0) {
@@ -79,6 +119,20 @@ export class ClientsCreateCommand implements CliCommandRunner {
       output.err('--id-token-alg must be ES256 or RS256');
       return 2;
     }
+    const method = values['token-endpoint-auth-method'] as string | undefined;
+    if (
+      method !== undefined &&
+      !(CONFIDENTIAL_AUTH_METHODS as readonly string[]).includes(method)
+    ) {
+      output.err(`--token-endpoint-auth-method must be ${CONFIDENTIAL_AUTH_METHODS.join(', ')}`);
+      return 2;
+    }
+    const jwksFile = values['jwks-file'] as string | undefined;
+    const jwks = jwksFile === undefined ? undefined : readJwks(jwksFile);
+    if (typeof jwks === 'string') {
+      output.err(`--jwks-file: ${jwks}`);
+      return 2;
+    }
     try {
       const { client, secret } = await this.unitOfWork.run(() =>
         this.clients.create(
@@ -91,6 +145,10 @@ export class ClientsCreateCommand implements CliCommandRunner {
             isPublic: values.public === true,
             grantTypes: (grants.length > 0 ? grants : ['authorization_code']) as ClientGrantType[],
             idTokenSigningAlg: alg,
+            tokenEndpointAuthMethod: method as ConfidentialAuthMethod | undefined,
+            jwks,
+            jwksUri: (values['jwks-uri'] as string | undefined) ?? null,
+            introspectionResources: list(values['introspection-resource']),
           },
         ),
       );

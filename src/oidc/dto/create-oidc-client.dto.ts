@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -9,7 +10,10 @@ import {
   IsUrl,
   Length,
   Matches,
+  ValidateNested,
 } from 'class-validator';
+import { CONFIDENTIAL_AUTH_METHODS, type ConfidentialAuthMethod } from '../client-registration';
+import { JwksDto } from './jwks.dto';
 
 /** Absolute http(s) URLs; compared exactly by the provider (no wildcards, no prefix matching). */
 export const URL_RULE = {
@@ -18,6 +22,14 @@ export const URL_RULE = {
   protocols: ['http', 'https'],
 };
 export const NO_CONTROL = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u;
+
+export const AUTH_METHOD_DESCRIPTION =
+  'How a confidential client authenticates: client_secret_basic (the secret in the Authorization header), ' +
+  'client_secret_post (the secret in the form body), or private_key_jwt (no secret: a JWT signed with a key of ' +
+  'jwks or jwks_uri). A public client has none.';
+export const INTROSPECTION_RESOURCES_DESCRIPTION =
+  'Resources (of OIDC_RESOURCES) this client serves as a resource server: it may introspect the access tokens ' +
+  'issued for them, which are then opaque';
 
 export class CreateOidcClientDto {
   @ApiProperty({ example: 'Wiki', description: 'Shown on the sign-in page' })
@@ -75,4 +87,31 @@ export class CreateOidcClientDto {
   @IsOptional()
   @IsIn(['ES256', 'RS256'])
   id_token_signed_response_alg?: 'ES256' | 'RS256';
+
+  @ApiPropertyOptional({
+    enum: CONFIDENTIAL_AUTH_METHODS,
+    default: 'client_secret_basic',
+    description: AUTH_METHOD_DESCRIPTION,
+  })
+  @IsOptional()
+  @IsIn(CONFIDENTIAL_AUTH_METHODS)
+  token_endpoint_auth_method?: ConfidentialAuthMethod;
+
+  @ApiPropertyOptional({ type: JwksDto, description: 'private_key_jwt: the public keys, inline' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => JwksDto)
+  jwks?: JwksDto;
+
+  @ApiPropertyOptional({ description: 'private_key_jwt: where Aegis fetches the public keys' })
+  @IsOptional()
+  @IsUrl(URL_RULE)
+  jwks_uri?: string;
+
+  @ApiPropertyOptional({ type: [String], description: INTROSPECTION_RESOURCES_DESCRIPTION })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUrl(URL_RULE, { each: true })
+  introspection_resources?: string[];
 }

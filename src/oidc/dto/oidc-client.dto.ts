@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { RegisteredClient } from '../oidc-clients.service';
+import type { JwksDto } from './jwks.dto';
 
 export class OidcClientDto {
   @ApiProperty({ example: 'aegis-3q2Vd0lJm4c8kQ1p' })
@@ -26,6 +27,27 @@ export class OidcClientDto {
   @ApiProperty({ enum: ['ES256', 'RS256'] })
   id_token_signed_response_alg!: string;
 
+  @ApiProperty({
+    enum: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+    description: 'none: a public client',
+  })
+  token_endpoint_auth_method!: string;
+
+  // Inline (not a $ref): OpenAPI 3.0 ignores `nullable` beside a $ref, and most clients have no keys.
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: { keys: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+    description: 'private_key_jwt: the public keys registered inline (a JWK Set)',
+  })
+  jwks!: JwksDto | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  jwks_uri!: string | null;
+
+  @ApiProperty({ type: [String] })
+  introspection_resources!: string[];
+
   @ApiProperty()
   enabled!: boolean;
 
@@ -46,6 +68,10 @@ export class OidcClientDto {
       public: registration.isPublic,
       grant_types: registration.grantTypes,
       id_token_signed_response_alg: registration.idTokenSigningAlg,
+      token_endpoint_auth_method: registration.tokenEndpointAuthMethod,
+      jwks: registration.jwks,
+      jwks_uri: registration.jwksUri,
+      introspection_resources: registration.introspectionResources,
       enabled: client.isEnabled,
       created_at: client.createdAt.toISOString(),
       updated_at: client.updatedAt.toISOString(),
@@ -55,7 +81,7 @@ export class OidcClientDto {
 
 export class CreatedOidcClientDto extends OidcClientDto {
   @ApiPropertyOptional({
-    description: 'Confidential clients only: shown once, stored only as a hash',
+    description: 'Clients authenticating with a secret only: shown once, stored only as a hash',
   })
   client_secret?: string;
 }

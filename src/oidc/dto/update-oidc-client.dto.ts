@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -10,9 +11,17 @@ import {
   Length,
   Matches,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
 import { NonEmptyBody } from '../../common/http/non-empty-body.decorator';
-import { NO_CONTROL, URL_RULE } from './create-oidc-client.dto';
+import { CONFIDENTIAL_AUTH_METHODS, type ConfidentialAuthMethod } from '../client-registration';
+import {
+  AUTH_METHOD_DESCRIPTION,
+  INTROSPECTION_RESOURCES_DESCRIPTION,
+  NO_CONTROL,
+  URL_RULE,
+} from './create-oidc-client.dto';
+import { JwksDto } from './jwks.dto';
 
 @NonEmptyBody()
 export class UpdateOidcClientDto {
@@ -47,6 +56,35 @@ export class UpdateOidcClientDto {
   @IsOptional()
   @IsIn(['ES256', 'RS256'])
   id_token_signed_response_alg?: 'ES256' | 'RS256';
+
+  @ApiPropertyOptional({
+    enum: CONFIDENTIAL_AUTH_METHODS,
+    description: `${AUTH_METHOD_DESCRIPTION} A client without a secret (public, private_key_jwt) cannot move to a secret.`,
+  })
+  @IsOptional()
+  @IsIn(CONFIDENTIAL_AUTH_METHODS)
+  token_endpoint_auth_method?: ConfidentialAuthMethod;
+
+  @ApiPropertyOptional({ type: JwksDto, description: 'Replaces the keys (and a jwks_uri)' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => JwksDto)
+  jwks?: JwksDto;
+
+  @ApiPropertyOptional({ description: 'Replaces where the keys are fetched (and inline jwks)' })
+  @IsOptional()
+  @IsUrl(URL_RULE)
+  jwks_uri?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: `${INTROSPECTION_RESOURCES_DESCRIPTION}; [] removes them`,
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsUrl(URL_RULE, { each: true })
+  introspection_resources?: string[];
 
   @ApiPropertyOptional({
     description: 'A disabled client gets no tokens, and its tokens stop working',
