@@ -96,6 +96,7 @@ export class ClientMetadataValidator {
         findAccount: unused,
         aegisSessionEnded: unused,
         resourceIntrospected: unused,
+        fetch: unused,
       }),
     );
   }
