@@ -15,6 +15,7 @@ export interface StoredMetadata {
   redirect_uris: string[];
   post_logout_redirect_uris: string[];
   backchannel_logout_uri?: string;
+  backchannel_logout_session_required?: boolean;
   grant_types: string[];
   response_types: string[];
   token_endpoint_auth_method: ClientAuthMethod;
@@ -32,6 +33,7 @@ export function toMetadata(registration: StoredRegistration): StoredMetadata {
     post_logout_redirect_uris: registration.postLogoutRedirectUris,
     ...(registration.backchannelLogoutUri !== null && {
       backchannel_logout_uri: registration.backchannelLogoutUri,
+      backchannel_logout_session_required: registration.backchannelLogoutSessionRequired,
     }),
     // Refresh tokens come with the code flow (issued only when offline_access is granted).
     grant_types: interactive
@@ -55,6 +57,7 @@ export function toRegistration(row: OidcClient): StoredRegistration {
     redirectUris: metadata.redirect_uris,
     postLogoutRedirectUris: metadata.post_logout_redirect_uris,
     backchannelLogoutUri: metadata.backchannel_logout_uri ?? null,
+    backchannelLogoutSessionRequired: metadata.backchannel_logout_session_required ?? false,
     isPublic: metadata.token_endpoint_auth_method === 'none',
     grantTypes: metadata.grant_types.filter(
       (grant): grant is ClientGrantType => grant !== 'refresh_token',

@@ -23,6 +23,11 @@ export interface ClientRegistration {
   redirectUris: string[];
   postLogoutRedirectUris: string[];
   backchannelLogoutUri: string | null;
+  /**
+   * The tool needs `sid` in its logout tokens to end the right session (OpenID Back-Channel Logout's
+   * `backchannel_logout_session_required`); default false: logout tokens name the user only. Needs a back-channel URI.
+   */
+  backchannelLogoutSessionRequired?: boolean;
   /** A public client (a SPA, a CLI) has no secret and authenticates with PKCE alone. */
   isPublic: boolean;
   grantTypes: ClientGrantType[];
@@ -46,6 +51,7 @@ export type ClientChanges = Partial<
     | 'redirectUris'
     | 'postLogoutRedirectUris'
     | 'backchannelLogoutUri'
+    | 'backchannelLogoutSessionRequired'
     | 'idTokenSigningAlg'
     | 'tokenEndpointAuthMethod'
     | 'jwks'
@@ -67,6 +73,7 @@ export function withDefaults(registration: ClientRegistration): StoredRegistrati
     tokenEndpointAuthMethod:
       registration.tokenEndpointAuthMethod ??
       (registration.isPublic ? 'none' : 'client_secret_basic'),
+    backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired ?? false,
     jwks: registration.jwks ?? null,
     jwksUri: registration.jwksUri ?? null,
     introspectionResources: asResources(registration.introspectionResources ?? []),
@@ -87,6 +94,9 @@ export function applyChanges(
   const next = { ...current, ...given };
   if (given.introspectionResources)
     next.introspectionResources = asResources(given.introspectionResources);
+  // Removing the back-channel URI removes what only it means.
+  if (given.backchannelLogoutUri === null && given.backchannelLogoutSessionRequired === undefined)
+    next.backchannelLogoutSessionRequired = false;
   if (given.jwks && given.jwksUri === undefined) next.jwksUri = null;
   if (given.jwksUri && given.jwks === undefined) next.jwks = null;
   return next;
@@ -112,6 +122,11 @@ export function assertCoherent(registration: StoredRegistration): void {
         ? 'token_endpoint_auth_method is for confidential clients: a public client has none (PKCE only)'
         : 'token_endpoint_auth_method none is for public clients',
       'token_endpoint_auth_method',
+    );
+  if (registration.backchannelLogoutSessionRequired && registration.backchannelLogoutUri === null)
+    problem(
+      'backchannel_logout_session_required needs a backchannel_logout_uri',
+      'backchannel_logout_session_required',
     );
   if ((registration.jwks !== null || registration.jwksUri !== null) && method !== 'private_key_jwt')
     problem(

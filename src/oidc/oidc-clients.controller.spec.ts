@@ -35,6 +35,7 @@ const WIKI: RegisteredClient = {
     jwks: null,
     jwksUri: null,
     introspectionResources: [],
+    backchannelLogoutSessionRequired: false,
   },
 };
 const KEY = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y' };

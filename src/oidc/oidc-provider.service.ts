@@ -118,6 +118,9 @@ export class OidcProviderService {
     ) {
       return Promise.resolve(clientSecretMatches(this.clientSecret, actual));
     };
+    // Every ID token carries `sid` (OpenID Back-Channel Logout), not only those of clients that require it in
+    // their logout tokens: a tool can then match a logout token that names the session to the one it holds.
+    provider.Client.prototype.includeSid = () => true;
     for (const middleware of this.middleware) provider.use(middleware);
     return { provider, kids: kids || (await this.keys.kids()) };
   }

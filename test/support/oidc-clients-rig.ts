@@ -33,6 +33,7 @@ export const STORED_DEFAULTS = {
   jwks: null,
   jwksUri: null,
   introspectionResources: [],
+  backchannelLogoutSessionRequired: false,
 } as const;
 
 /**

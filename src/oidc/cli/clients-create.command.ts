@@ -61,6 +61,10 @@ function validUrl(value: string): boolean {
       type: 'string',
       description: 'Receives back-channel logout tokens',
     },
+    'backchannel-logout-session-required': {
+      type: 'boolean',
+      description: 'Logout tokens carry sid, so the tool ends that session only',
+    },
     public: { type: 'boolean', description: 'No secret (SPA, native app); PKCE only' },
     grant: {
       type: 'string',
@@ -142,6 +146,8 @@ export class ClientsCreateCommand implements CliCommandRunner {
             redirectUris: list(values['redirect-uri']),
             postLogoutRedirectUris: list(values['post-logout-redirect-uri']),
             backchannelLogoutUri: (values['backchannel-logout-uri'] as string | undefined) ?? null,
+            backchannelLogoutSessionRequired:
+              values['backchannel-logout-session-required'] === true,
             isPublic: values.public === true,
             grantTypes: (grants.length > 0 ? grants : ['authorization_code']) as ClientGrantType[],
             idTokenSigningAlg: alg,

@@ -67,6 +67,15 @@ export class CreateOidcClientDto {
   @ApiPropertyOptional({
     default: false,
     description:
+      'Logout tokens carry `sid` (the session the tool got in its ID token), so the tool ends that session only; needs backchannel_logout_uri',
+  })
+  @IsOptional()
+  @IsBoolean()
+  backchannel_logout_session_required?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description:
       'A public client (SPA, native app) has no secret; PKCE is required for every client anyway',
   })
   @IsOptional()

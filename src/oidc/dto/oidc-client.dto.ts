@@ -18,6 +18,9 @@ export class OidcClientDto {
   @ApiProperty({ type: String, nullable: true })
   backchannel_logout_uri!: string | null;
 
+  @ApiProperty({ description: 'Logout tokens carry `sid`' })
+  backchannel_logout_session_required!: boolean;
+
   @ApiProperty()
   public!: boolean;
 
@@ -65,6 +68,7 @@ export class OidcClientDto {
       redirect_uris: registration.redirectUris,
       post_logout_redirect_uris: registration.postLogoutRedirectUris,
       backchannel_logout_uri: registration.backchannelLogoutUri,
+      backchannel_logout_session_required: registration.backchannelLogoutSessionRequired,
       public: registration.isPublic,
       grant_types: registration.grantTypes,
       id_token_signed_response_alg: registration.idTokenSigningAlg,

@@ -52,6 +52,11 @@ export class UpdateOidcClientDto {
   @IsUrl(URL_RULE)
   backchannel_logout_uri?: string | null;
 
+  @ApiPropertyOptional({ description: 'Logout tokens carry `sid`; needs backchannel_logout_uri' })
+  @IsOptional()
+  @IsBoolean()
+  backchannel_logout_session_required?: boolean;
+
   @ApiPropertyOptional({ enum: ['ES256', 'RS256'] })
   @IsOptional()
   @IsIn(['ES256', 'RS256'])
