@@ -163,6 +163,15 @@ describe('SecondFactorService.checkCode: TOTP', () => {
     expect(await check(totpCode(secret, rig.clock, 1))).toMatchObject({ ok: true });
   });
 
+  it('accepts a code typed as authenticator apps show it, with a space in the middle', async () => {
+    const rig = setup();
+    const secret = rig.addTotp('u-1', 'f-1');
+    const code = totpCode(secret, rig.clock);
+    expect(
+      await rig.service.checkCode('u-1', MfaMethod.Totp, `${code.slice(0, 3)} ${code.slice(3)}`),
+    ).toMatchObject({ ok: true });
+  });
+
   it('refuses a wrong code without spending a step', async () => {
     const rig = setup();
     const secret = rig.addTotp('u-1', 'f-1');

@@ -60,7 +60,8 @@ export class SecondFactorService {
     if (totps.length === 0) return { ok: false, reason: 'not_enrolled' };
     for (const factor of totps) {
       const secret = this.box.open(factor.secretCiphertext!, secretBinding(factor));
-      const step = matchingStep(secret, code.trim(), now.getTime());
+      // Apps show the code as `123 456`: a space typed inside it is not part of it.
+      const step = matchingStep(secret, code.replace(/\s/g, ''), now.getTime());
       if (step === null) continue;
       if (!(await this.factors.acceptStep(factor.id, step, now)))
         return { ok: false, reason: 'reused' };
