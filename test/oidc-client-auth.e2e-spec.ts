@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
 import { createUser, type UserFixture } from './factories/user.factory';
 import { TestBrowser } from './support/oidc-browser';
@@ -107,6 +109,30 @@ describe('OpenID Connect: confidential clients authenticate as they registered (
     const { tokens } = await signInWithPassword(rp, base, alice);
     expect(tokens.claims()?.sub).toBe(alice.user.id);
     expect((await serviceToken(rp.config)).access_token).toEqual(expect.any(String));
+  });
+
+  it('fetches the keys of a private_key_jwt client from its registered jwks_uri, on a loopback address', async () => {
+    const { privateKey, jwk } = await keyPair('tool-uri');
+    let fetched = 0;
+    const keys = createServer((_request, response) => {
+      fetched += 1;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => keys.listen(0, '127.0.0.1', resolve));
+    try {
+      const jwksUri = `http://127.0.0.1:${(keys.address() as AddressInfo).port}/jwks`;
+      const rp = await registerRp(
+        t,
+        base,
+        { ...BOTH_GRANTS, tokenEndpointAuthMethod: 'private_key_jwt', jwksUri },
+        () => client.PrivateKeyJwt({ key: privateKey, kid: 'tool-uri' }),
+      );
+      expect((await serviceToken(rp.config)).access_token).toEqual(expect.any(String));
+      expect(fetched).toBeGreaterThanOrEqual(1);
+    } finally {
+      await new Promise((resolve) => keys.close(resolve));
+    }
   });
 
   it('refuses an assertion signed with a key the client did not register: 401 invalid_client', async () => {
