@@ -1,38 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AuditAction } from '../src/audit/audit-action';
-import { AuditService, type AuditEntry } from '../src/audit/audit.service';
 import { AuditEvent } from '../src/audit/entities/audit-event.entity';
-import { runCli } from '../src/cli/run-cli';
-import { UnitOfWork } from '../src/database/unit-of-work';
 import { logIn } from './factories/session.factory';
 import { createUser, type UserFixture } from './factories/user.factory';
-import { asDatabaseOwner, chain } from './support/audit-chain';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { chain } from './support/audit-chain';
 import { createTestApp, TEST_ADMIN, type TestApp } from './support/test-app';
-
-interface EventBody {
-  seq: number;
-  action: string;
-  resource_type: string;
-  resource_id: string | null;
-  actor_user_id: string | null;
-  outcome: string;
-  occurred_at: string;
-  hash: string;
-}
-
-function record(t: TestApp, entry: Partial<AuditEntry> = {}): Promise<void> {
-  return t.app.get(UnitOfWork).run(() =>
-    t.app.get(AuditService).record({
-      action: AuditAction.UserUpdated,
-      outcome: 'success',
-      resourceType: 'document',
-      ...entry,
-    }),
-  );
-}
+import { type EventBody, record } from './support/audit-api-rig';
 
 describe('audit routes (admin only)', () => {
   let t: TestApp;
@@ -250,74 +222,6 @@ describe('audit routes (admin only)', () => {
       last_hash: (await chain(t)).at(-1)!.hash,
       checkpoints_checked: 0,
       signed_through_seq: null,
-    });
-  });
-});
-
-/** The operator CLI on the same database, run while no test app is open (passport strategies are global). */
-describe('npm run cli -- audit:verify | audit:export', () => {
-  let database: TestDatabase;
-  const env = () => ({
-    ...database.env,
-    JWT_SECRET: 'cli-secret-that-is-long-enough-0123456789',
-    LOG_LEVEL: 'error',
-  });
-  async function cli(...argv: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runCli(argv, env(), {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
-  async function withApp(work: (t: TestApp) => Promise<void>) {
-    const t = await createTestApp({ database });
-    try {
-      await work(t);
-    } finally {
-      await t.close();
-    }
-  }
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    await withApp(async (t) => {
-      for (let i = 0; i < 4; i++) await record(t, { resourceId: `cli-${i}` });
-    });
-  });
-  afterAll(() => database.drop());
-
-  it('verifies the chain (exit 0) and exports it to a file', async () => {
-    const verified = await cli('audit:verify');
-    expect(verified.code).toBe(0);
-    expect(JSON.parse(verified.out)).toMatchObject({ ok: true, checked: 5, last_seq: 5 });
-
-    const file = join(mkdtempSync(join(tmpdir(), 'aegis-export-')), 'audit.ndjson');
-    const exported = await cli('audit:export', '--output', file, '--from', '2000-01-01');
-    expect(exported.code).toBe(0);
-    expect(exported.err).toContain('Exported 5 audit events');
-    const lines = readFileSync(file, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as EventBody);
-    expect(lines.map((line) => line.seq)).toEqual([1, 2, 3, 4, 5]);
-    expect((await cli('audit:export', '--output', file)).code).toBe(1); // never overwrites
-    expect((await cli('audit:export', '--from', 'soon')).code).toBe(2);
-  });
-
-  it('exits 1 with the broken seq when the chain was tampered with', async () => {
-    await withApp((t) =>
-      asDatabaseOwner(t, () =>
-        t.dataSource.getRepository(AuditEvent).update({ seq: 3 }, { resourceId: 'changed' }),
-      ),
-    );
-    const verified = await cli('audit:verify');
-    expect(verified.code).toBe(1);
-    expect(JSON.parse(verified.out)).toMatchObject({
-      ok: false,
-      first_broken_seq: 3,
-      reason: 'hash_mismatch',
     });
   });
 });

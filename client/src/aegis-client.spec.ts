@@ -1,67 +1,5 @@
-import {
-  createAegisClient,
-  type ChannelLike,
-  type SessionMessage,
-  type StorageLike,
-} from './aegis-client';
-
-type Handler = (path: string, init: RequestInit) => Response | Promise<Response>;
-
-/** A fake Aegis: records every request and answers through `handler`. */
-function fakeServer(handler: Handler) {
-  const calls: Array<{ path: string; init: RequestInit }> = [];
-  const fetch = jest.fn(async (input: string | URL, init: RequestInit = {}) => {
-    const path = String(input).replace('https://id.test', '');
-    calls.push({ path, init });
-    return handler(path, init);
-  });
-  return {
-    fetch: fetch as unknown as typeof globalThis.fetch,
-    calls,
-    count: (path: string) => calls.filter((c) => c.path === path).length,
-  };
-}
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-const tokens = { access_token: 'opaque-to-js', token_type: 'bearer', expires_in: 900 };
-
-/** Two tabs share one bus and one storage, as BroadcastChannel and localStorage do in a browser. */
-function sharedBus() {
-  const listeners: Array<(event: { data: SessionMessage }) => void> = [];
-  const values = new Map<string, string>();
-  const storage: StorageLike = {
-    getItem: (key) => values.get(key) ?? null,
-    setItem: (key, value) => void values.set(key, value),
-  };
-  const channel = (): ChannelLike => {
-    let own: ((event: { data: SessionMessage }) => void) | undefined;
-    return {
-      postMessage: (data) =>
-        listeners.filter((listener) => listener !== own).forEach((listener) => listener({ data })),
-      addEventListener: (_type, listener) => {
-        own = listener;
-        listeners.push(listener);
-      },
-      close: () => undefined,
-    };
-  };
-  let tail: Promise<unknown> = Promise.resolve();
-  const locks = {
-    request<T>(_name: string, callback: () => Promise<T>): Promise<T> {
-      const run = tail.then(callback);
-      tail = run.catch(() => undefined);
-      return run;
-    },
-  };
-  return { storage, channel, locks, tab: () => ({ storage, channel: channel(), locks }) };
-}
-
-/** A clock that moves 1 ms per reading, so "after" is always strictly after. */
-function ticking() {
-  let t = 1_000;
-  return () => ++t;
-}
+import { createAegisClient } from './aegis-client';
+import { fakeServer, json, sharedBus, ticking, tokens } from './aegis-client-rig';
 
 describe('createAegisClient', () => {
   it('sends credentials with every request and never touches a token', async () => {
@@ -178,33 +116,6 @@ describe('createAegisClient', () => {
     expect(server.count('/auth/refresh')).toBe(0);
   });
 
-  it('lets two tabs share one refresh: the second tab reuses the first one’s instead of rotating again', async () => {
-    const bus = sharedBus();
-    const clock = ticking();
-    let fresh = false;
-    const server = fakeServer((path) => {
-      if (path === '/auth/refresh') {
-        fresh = true;
-        return json(200, tokens);
-      }
-      return fresh ? json(200, {}) : json(401, { code: 'TOKEN_EXPIRED' });
-    });
-    const tab = () =>
-      createAegisClient({
-        baseUrl: 'https://id.test',
-        onSessionExpired: jest.fn(),
-        fetch: server.fetch,
-        now: clock,
-        locks: bus.locks,
-        channel: bus.channel(),
-        storage: bus.storage,
-      });
-    const [first, second] = [tab(), tab()];
-    const responses = await Promise.all([first.fetch('/a'), second.fetch('/b')]);
-    expect(responses.map((response) => response.status)).toEqual([200, 200]);
-    expect(server.count('/auth/refresh')).toBe(1);
-  });
-
   it('refreshes proactively before the access token expires, when asked to', async () => {
     jest.useFakeTimers();
     try {
@@ -252,55 +163,5 @@ describe('a refused refresh', () => {
     await late;
     expect(server.count('/auth/refresh')).toBe(1);
     expect(onSessionExpired).toHaveBeenCalledTimes(1);
-  });
-});
-
-describe('tabs that share only the lock manager (storage and messages never arrive in time)', () => {
-  it('still rotate once: the renewal marker lock is visible to the next tab', async () => {
-    const held = new Set<string>();
-    const queues = new Map<string, Promise<unknown>>();
-    const locks = {
-      request<T>(name: string, callback: () => Promise<T>): Promise<T> {
-        const run = (queues.get(name) ?? Promise.resolve()).then(async () => {
-          held.add(name);
-          try {
-            return await callback();
-          } finally {
-            held.delete(name);
-          }
-        });
-        queues.set(
-          name,
-          run.catch(() => undefined),
-        );
-        return run;
-      },
-      query: () => Promise.resolve({ held: [...held].map((name) => ({ name })) }),
-    };
-    const clock = ticking();
-    let fresh = false;
-    const server = fakeServer((path) => {
-      if (path === '/auth/refresh') {
-        fresh = true;
-        return json(200, tokens);
-      }
-      return fresh ? json(200, {}) : json(401, { code: 'TOKEN_EXPIRED' });
-    });
-    const isolatedTab = () =>
-      createAegisClient({
-        baseUrl: 'https://id.test',
-        onSessionExpired: jest.fn(),
-        fetch: server.fetch,
-        now: clock,
-        locks,
-        channel: sharedBus().channel(),
-        storage: sharedBus().storage,
-      });
-    const [first, second] = [isolatedTab(), isolatedTab()];
-    const responses = await Promise.all([first.fetch('/a'), second.fetch('/b')]);
-    expect(responses.map((response) => response.status)).toEqual([200, 200]);
-    expect(server.count('/auth/refresh')).toBe(1);
-    first.close();
-    second.close();
   });
 });

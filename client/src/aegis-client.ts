@@ -16,6 +16,14 @@ import {
   type SecondFactorApi,
   type WebAuthnBrowser,
 } from './second-factor.js';
+import {
+  defaultChannel,
+  defaultLocks,
+  defaultStorage,
+  type ChannelLike,
+  type LockManagerLike,
+  type StorageLike,
+} from './tab-coordination.js';
 
 export { AegisError, type TokenResponse } from './http.js';
 export type {
@@ -30,6 +38,12 @@ export type {
   SecondFactorApi,
   WebAuthnBrowser,
 } from './second-factor.js';
+export type {
+  ChannelLike,
+  LockManagerLike,
+  SessionMessage,
+  StorageLike,
+} from './tab-coordination.js';
 
 export interface AegisClientOptions {
   /** Where Aegis is, e.g. `https://id.example.com` or `''` for the page's own origin. */
@@ -56,26 +70,6 @@ export interface AegisClientOptions {
   /** The @simplewebauthn/browser module, for passkeys (second factor, sign-in, enrolment). */
   webauthn?: WebAuthnBrowser;
 }
-
-export interface StorageLike {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-}
-
-export interface LockManagerLike {
-  request<T>(name: string, callback: () => Promise<T>): Promise<T>;
-  /** The Web Locks API's snapshot of held locks; used to see other tabs' renewal markers. */
-  query?(): Promise<{ held?: Array<{ name?: string }> }>;
-}
-
-export interface ChannelLike {
-  postMessage(message: SessionMessage): void;
-  addEventListener(type: 'message', listener: (event: { data: SessionMessage }) => void): void;
-  close(): void;
-}
-
-export type SessionMessage =
-  { type: 'refreshed'; at: number; expiresIn: number } | { type: 'logged-out'; at: number };
 
 export interface AegisUser {
   id: string;
@@ -116,38 +110,6 @@ const REFRESHED_AT_KEY = 'aegis:refreshed-at';
  * manager is one consistent state, unlike localStorage, whose writes reach other tabs asynchronously.
  */
 const MARKER_PREFIX = 'aegis-refreshed:';
-const CHANNEL_NAME = 'aegis-session';
-
-/** Runs the callback alone in this tab when the browser has no Web Locks API. */
-const localLocks = (): LockManagerLike => {
-  let tail: Promise<unknown> = Promise.resolve();
-  return {
-    request<T>(_name: string, callback: () => Promise<T>): Promise<T> {
-      const run = tail.then(callback, callback);
-      tail = run.catch(() => undefined);
-      return run;
-    },
-  };
-};
-
-function defaultLocks(): LockManagerLike {
-  const nav = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator;
-  return nav?.locks ?? localLocks();
-}
-
-function defaultChannel(): ChannelLike | undefined {
-  const Channel = (globalThis as { BroadcastChannel?: new (name: string) => ChannelLike })
-    .BroadcastChannel;
-  return Channel ? new Channel(CHANNEL_NAME) : undefined;
-}
-
-function defaultStorage(): StorageLike | undefined {
-  try {
-    return (globalThis as { localStorage?: StorageLike }).localStorage;
-  } catch {
-    return undefined; // storage disabled by the browser's privacy settings
-  }
-}
 
 function pathOf(url: string, baseUrl: string): string {
   const relative = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : url;
