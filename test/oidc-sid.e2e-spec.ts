@@ -56,7 +56,7 @@ describe('OpenID sid in ID and logout tokens', () => {
     expect(logoutToken.sub).toBe(idToken.sub);
   });
 
-  it('is registered through the API, shown, changed, and refused without a back-channel URI', async () => {
+  it('is registered through the API (on by default with a back-channel URI), shown, changed, and refused without one', async () => {
     const created = await t
       .http()
       .post('/oidc-clients')
@@ -76,6 +76,23 @@ describe('OpenID sid in ID and logout tokens', () => {
       .set('authorization', admin.bearer)
       .send({ backchannel_logout_session_required: false });
     expect(off.body).toMatchObject({ backchannel_logout_session_required: false });
+    // The default: on with a back-channel URI, off without one.
+    const byDefault = await t
+      .http()
+      .post('/oidc-clients')
+      .set('authorization', admin.bearer)
+      .send({
+        name: 'Wiki',
+        redirect_uris: [REDIRECT_URI],
+        backchannel_logout_uri: 'http://10.1.2.3/bcl',
+      });
+    expect(byDefault.body).toMatchObject({ backchannel_logout_session_required: true });
+    const noUri = await t
+      .http()
+      .post('/oidc-clients')
+      .set('authorization', admin.bearer)
+      .send({ name: 'Chat', redirect_uris: [REDIRECT_URI] });
+    expect(noUri.body).toMatchObject({ backchannel_logout_session_required: false });
     const alone = await t
       .http()
       .post('/oidc-clients')

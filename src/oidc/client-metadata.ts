@@ -57,7 +57,8 @@ export function toRegistration(row: OidcClient): StoredRegistration {
     redirectUris: metadata.redirect_uris,
     postLogoutRedirectUris: metadata.post_logout_redirect_uris,
     backchannelLogoutUri: metadata.backchannel_logout_uri ?? null,
-    backchannelLogoutSessionRequired: metadata.backchannel_logout_session_required ?? false,
+    backchannelLogoutSessionRequired:
+      metadata.backchannel_logout_session_required ?? metadata.backchannel_logout_uri !== undefined,
     isPublic: metadata.token_endpoint_auth_method === 'none',
     grantTypes: metadata.grant_types.filter(
       (grant): grant is ClientGrantType => grant !== 'refresh_token',

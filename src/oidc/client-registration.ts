@@ -24,8 +24,9 @@ export interface ClientRegistration {
   postLogoutRedirectUris: string[];
   backchannelLogoutUri: string | null;
   /**
-   * The tool needs `sid` in its logout tokens to end the right session (OpenID Back-Channel Logout's
-   * `backchannel_logout_session_required`); default false: logout tokens name the user only. Needs a back-channel URI.
+   * Logout tokens carry `sid` (OpenID Back-Channel Logout's `backchannel_logout_session_required`). Default: true
+   * with a back-channel URI, since ID tokens carry `sid` and tools such as mod_auth_openidc then find the session
+   * by it; false sends logout tokens that name the user only. Needs a back-channel URI.
    */
   backchannelLogoutSessionRequired?: boolean;
   /** A public client (a SPA, a CLI) has no secret and authenticates with PKCE alone. */
@@ -73,7 +74,8 @@ export function withDefaults(registration: ClientRegistration): StoredRegistrati
     tokenEndpointAuthMethod:
       registration.tokenEndpointAuthMethod ??
       (registration.isPublic ? 'none' : 'client_secret_basic'),
-    backchannelLogoutSessionRequired: registration.backchannelLogoutSessionRequired ?? false,
+    backchannelLogoutSessionRequired:
+      registration.backchannelLogoutSessionRequired ?? registration.backchannelLogoutUri !== null,
     jwks: registration.jwks ?? null,
     jwksUri: registration.jwksUri ?? null,
     introspectionResources: asResources(registration.introspectionResources ?? []),
@@ -94,9 +96,14 @@ export function applyChanges(
   const next = { ...current, ...given };
   if (given.introspectionResources)
     next.introspectionResources = asResources(given.introspectionResources);
-  // Removing the back-channel URI removes what only it means.
-  if (given.backchannelLogoutUri === null && given.backchannelLogoutSessionRequired === undefined)
-    next.backchannelLogoutSessionRequired = false;
+  // The flag follows the back-channel URI unless given: off without one, on (the default) when one is added.
+  if (
+    given.backchannelLogoutSessionRequired === undefined &&
+    given.backchannelLogoutUri !== undefined
+  )
+    next.backchannelLogoutSessionRequired =
+      given.backchannelLogoutUri !== null &&
+      (current.backchannelLogoutUri === null || current.backchannelLogoutSessionRequired);
   if (given.jwks && given.jwksUri === undefined) next.jwksUri = null;
   if (given.jwksUri && given.jwks === undefined) next.jwks = null;
   return next;

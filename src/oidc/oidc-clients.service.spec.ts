@@ -45,7 +45,7 @@ describe('OidcClientsService.create', () => {
       redirect_uris: ['https://wiki.example/callback'],
       post_logout_redirect_uris: [],
       backchannel_logout_uri: 'https://wiki.example/logout',
-      backchannel_logout_session_required: false,
+      backchannel_logout_session_required: true,
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',

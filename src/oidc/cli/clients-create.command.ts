@@ -61,9 +61,10 @@ function validUrl(value: string): boolean {
       type: 'string',
       description: 'Receives back-channel logout tokens',
     },
-    'backchannel-logout-session-required': {
+    'backchannel-logout-without-sid': {
       type: 'boolean',
-      description: 'Logout tokens carry sid, so the tool ends that session only',
+      description:
+        'Logout tokens name the user only (by default they carry sid, the session to end)',
     },
     public: { type: 'boolean', description: 'No secret (SPA, native app); PKCE only' },
     grant: {
@@ -147,7 +148,7 @@ export class ClientsCreateCommand implements CliCommandRunner {
             postLogoutRedirectUris: list(values['post-logout-redirect-uri']),
             backchannelLogoutUri: (values['backchannel-logout-uri'] as string | undefined) ?? null,
             backchannelLogoutSessionRequired:
-              values['backchannel-logout-session-required'] === true,
+              values['backchannel-logout-without-sid'] === true ? false : undefined,
             isPublic: values.public === true,
             grantTypes: (grants.length > 0 ? grants : ['authorization_code']) as ClientGrantType[],
             idTokenSigningAlg: alg,

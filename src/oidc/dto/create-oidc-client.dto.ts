@@ -65,9 +65,8 @@ export class CreateOidcClientDto {
   backchannel_logout_uri?: string;
 
   @ApiPropertyOptional({
-    default: false,
     description:
-      'Logout tokens carry `sid` (the session the tool got in its ID token), so the tool ends that session only; needs backchannel_logout_uri',
+      'Logout tokens carry `sid` (the session the tool got in its ID token), so the tool ends that session only; needs backchannel_logout_uri; default: true when backchannel_logout_uri is given',
   })
   @IsOptional()
   @IsBoolean()
