@@ -7,6 +7,7 @@ import {
   credentialsOf,
   exchange,
   listen,
+  passwordStepOf,
   REDIRECT_URI,
   registerRp,
   type RegisteredRp,
@@ -33,15 +34,8 @@ describe('OpenID Connect: the claims parameter', () => {
   afterAll(() => t.close());
 
   /** The password step of a sign-in: the page the hosted form answers with. */
-  async function passwordStep(
-    who: UserFixture,
-    browser: TestBrowser,
-    params: Record<string, string> = {},
-  ) {
-    const started = await authorizationUrl(rp, params);
-    const page = await browser.follow(started.url, base);
-    return { started, page, answer: await browser.submit(page, base, credentialsOf(who)) };
-  }
+  const passwordStep = (who: UserFixture, browser: TestBrowser, params?: Record<string, string>) =>
+    passwordStepOf(rp, base, who, browser, params);
 
   it('is advertised in discovery', () => {
     expect(rp.config.serverMetadata().claims_parameter_supported).toBe(true);

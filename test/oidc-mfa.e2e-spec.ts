@@ -10,6 +10,7 @@ import {
   credentialsOf,
   exchange,
   listen,
+  passwordStepOf,
   registerRp,
   type RegisteredRp,
 } from './support/oidc';
@@ -32,16 +33,8 @@ describe('OpenID Connect: the second factor on the hosted sign-in page', () => {
   afterAll(() => t.close());
 
   /** The password step through the hosted form: the page it answers with (the code form, for a factor). */
-  async function passwordStep(
-    who: UserFixture,
-    browser = new TestBrowser(),
-    params: Record<string, string> = {},
-  ) {
-    const started = await authorizationUrl(rp, params);
-    const page = await browser.follow(started.url, base);
-    const answer = await browser.submit(page, base, credentialsOf(who));
-    return { started, browser, answer };
-  }
+  const passwordStep = (who: UserFixture, browser?: TestBrowser, params?: Record<string, string>) =>
+    passwordStepOf(rp, base, who, browser, params);
 
   const submitCode = (browser: TestBrowser, page: Hop, code: string) =>
     browser.submit(page, base, { code });

@@ -103,8 +103,11 @@ export function exchange(rp: RegisteredRp, started: Started, callback: Hop) {
   });
 }
 
-/** The whole code flow through the hosted password form; returns the tokens and the browser (its cookies). */
-export async function signInWithPassword(
+/**
+ * The password step of a sign-in through the hosted form: the started request, the form page, and what the form
+ * answered with (the callback redirect, or the next step's page).
+ */
+export async function passwordStepOf(
   rp: RegisteredRp,
   base: string,
   who: { username: string; password: string },
@@ -113,11 +116,23 @@ export async function signInWithPassword(
 ) {
   const started = await authorizationUrl(rp, params);
   const page = await browser.follow(started.url, base);
-  const callback = await browser.submit(page, base, {
+  const answer = await browser.submit(page, base, {
     username: who.username,
     password: who.password,
   });
-  return { tokens: await exchange(rp, started, callback), browser, started };
+  return { started, browser, page, answer };
+}
+
+/** The whole code flow through the hosted password form; returns the tokens and the browser (its cookies). */
+export async function signInWithPassword(
+  rp: RegisteredRp,
+  base: string,
+  who: { username: string; password: string },
+  browser = new TestBrowser(),
+  params: Record<string, string> = {},
+) {
+  const { started, answer } = await passwordStepOf(rp, base, who, browser, params);
+  return { tokens: await exchange(rp, started, answer), browser, started };
 }
 
 export const credentialsOf = (who: { username: string; password: string }) => ({
