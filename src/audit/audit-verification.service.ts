@@ -124,6 +124,17 @@ export class AuditVerificationService {
     return this.walk(new Walk(anchor.seq, { position: start, lastSigned: start.seq }));
   }
 
+  /** Whether checkpoints can be checked at all: their signatures need AUDIT_HMAC_KEY. */
+  get checksCheckpoints(): boolean {
+    return this.signer.enabled;
+  }
+
+  /** The signed checkpoints in the kept chain, whether or not this instance can check them. */
+  async checkpointsPresent(): Promise<number> {
+    const anchor = await this.repository.anchor();
+    return this.repository.countCheckpointsAfter(anchor.seq);
+  }
+
   private anchorTrusted(anchor: AuditChainAnchor): boolean {
     return !this.signer.enabled || anchor.seq === 0 || this.signer.anchorValid(anchor, anchor.mac);
   }

@@ -150,6 +150,15 @@ export class AuditRepository {
     return query.getMany();
   }
 
+  /** How many checkpoints sign a position after `afterSeq` (those before it went with purged events). */
+  async countCheckpointsAfter(afterSeq: number): Promise<number> {
+    const manager = await this.unitOfWork.manager();
+    return manager
+      .createQueryBuilder(AuditCheckpoint, 'c')
+      .where('c.seq > :afterSeq', { afterSeq })
+      .getCount();
+  }
+
   /** Stores a checkpoint; another instance may have signed the same position already, which is fine. */
   async insertCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
     const manager = await this.unitOfWork.manager();
