@@ -36,4 +36,6 @@ export enum AuditAction {
   PasskeyLogin = 'PASSKEY_LOGIN',
   MfaReset = 'MFA_RESET',
   Reauthenticated = 'REAUTHENTICATED',
+  SessionsRevokedAll = 'SESSIONS_REVOKED_ALL',
+  DatabaseRestored = 'DB_RESTORED',
 }

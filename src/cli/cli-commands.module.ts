@@ -5,7 +5,13 @@ import { MfaCommandsModule } from '../mfa/cli/mfa-commands.module';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { OidcCommandsModule } from '../oidc/cli/oidc-commands.module';
 import { UsersCommandsModule } from '../users/cli/users-commands.module';
+import { OidcCoreModule } from '../oidc/oidc-core.module';
+import { SessionsCoreModule } from '../sessions/sessions-core.module';
+import { AuditCoreModule } from '../audit/audit-core.module';
 import { DbBackupCommand } from './db-backup.command';
+import { DbRestoreCommand } from './db-restore.command';
+import { SessionsRevokeAllCommand } from './sessions-revoke-all.command';
+import { SignOutEveryone } from './sign-out-everyone.service';
 
 /** The base class counts nothing: a CLI run has no /metrics to report to. */
 @Global()
@@ -24,7 +30,10 @@ class NoMetricsModule {}
     MfaCommandsModule,
     AuditCommandsModule,
     OidcCommandsModule,
+    AuditCoreModule,
+    SessionsCoreModule,
+    OidcCoreModule,
   ],
-  providers: [DbBackupCommand],
+  providers: [DbBackupCommand, DbRestoreCommand, SessionsRevokeAllCommand, SignOutEveryone],
 })
 export class CliCommandsModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, LessThan } from 'typeorm';
+import { In, LessThan, Not } from 'typeorm';
 import { UnitOfWork } from '../database/unit-of-work';
 import { OidcPayload } from './entities/oidc-payload.entity';
 
@@ -58,6 +58,25 @@ export class OidcPayloadRepository {
   destroySessionByUid(uid: string): Promise<void> {
     return this.unitOfWork.join(async () => {
       await (await this.unitOfWork.manager()).delete(OidcPayload, { model: 'Session', uid });
+    });
+  }
+
+  /**
+   * Deletes every artifact but those of the `kept` models (grants, sessions, codes, tokens, …): every sign-in the
+   * provider knows ends. Returns how many rows of each model went.
+   */
+  destroyAllBut(kept: readonly string[]): Promise<Record<string, number>> {
+    return this.unitOfWork.join(async () => {
+      const manager = await this.unitOfWork.manager();
+      const counts = await manager
+        .createQueryBuilder(OidcPayload, 'p')
+        .select('p.model', 'model')
+        .addSelect('COUNT(*)', 'count')
+        .where('p.model NOT IN (:...kept)', { kept })
+        .groupBy('p.model')
+        .getRawMany<{ model: string; count: string | number }>();
+      await manager.delete(OidcPayload, { model: Not(In([...kept])) });
+      return Object.fromEntries(counts.map((row) => [row.model, Number(row.count)]));
     });
   }
 

@@ -16,7 +16,6 @@ import { EndedSessionSweep } from './logout/ended-session-sweep.service';
 import { OidcClientsController } from './oidc-clients.controller';
 import { OidcCoreModule } from './oidc-core.module';
 import { OidcMaintenanceService } from './oidc-maintenance.service';
-import { OidcPayloadRepository } from './oidc-payload.repository';
 import { OidcProviderService } from './oidc-provider.service';
 import { mountProvider } from './provider-mount';
 import { ProviderSessionEnder } from './provider-session-ender.service';
@@ -39,7 +38,6 @@ import { SignInService } from './sign-in.service';
   ],
   controllers: [OidcClientsController, InteractionController, SignInAssetsController],
   providers: [
-    OidcPayloadRepository,
     SessionLinksRepository,
     SessionLinksService,
     OidcProviderService,

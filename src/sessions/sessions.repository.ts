@@ -146,6 +146,15 @@ export class SessionsRepository {
     return result.affected === 1;
   }
 
+  /** Ends every session not yet revoked, of every user; returns how many ended. */
+  async revokeAll(reason: SessionRevocationReason, now: Date): Promise<number> {
+    const manager = await this.unitOfWork.manager();
+    const result = await this.principals.write('all', () =>
+      manager.update(Session, { revokedAt: IsNull() }, { revokedAt: now, revokedReason: reason }),
+    );
+    return result.affected ?? 0;
+  }
+
   /** Ends every live session of a user, optionally but one; returns how many ended. */
   async revokeAllForUser(
     userId: string,

@@ -265,6 +265,14 @@ export class SessionsService {
     return revoked;
   }
 
+  /**
+   * Ends every session of every user (expired ones too: a restored database must not bring one back to life). No
+   * `session.ended` notice: the OpenID provider's sweep of ended sessions reaches the linked tools.
+   */
+  revokeAll(reason: SessionRevocationReason): Promise<number> {
+    return this.sessions.revokeAll(reason, this.clock.now());
+  }
+
   private idleExpiry(now: Date, absoluteExpiresAt: Date): Date {
     return new Date(
       Math.min(now.getTime() + this.config.sessionIdleTtlMs, absoluteExpiresAt.getTime()),

@@ -13,6 +13,8 @@ export enum SessionRevocationReason {
   MfaReset = 'mfa_reset',
   /** The same browser signed the same user in again on the hosted sign-in (a step-up): the newer one goes on. */
   Replaced = 'replaced',
+  /** An operator ended every session at once (`sessions:revoke-all`, or `db:restore` on the restored copy). */
+  EndedByOperator = 'ended_by_operator',
 }
 
 /** What decides whether a session may still be used. */
