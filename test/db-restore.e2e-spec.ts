@@ -179,17 +179,47 @@ describe('npm run cli -- db:restore', () => {
         .findOneByOrFail({ action: 'DB_RESTORED' });
       expect(audited.details).toMatchObject({ keep_sessions: true });
     });
+  });
+});
 
-    it('sessions:revoke-all ends them afterwards, as after a PostgreSQL restore', async () => {
-      const result = await cli(database.env, 'sessions:revoke-all');
-      expect(result.code).toBe(0);
-      expect(result.out).toContain('Ended 1 session(s)');
-      const app = await openApp();
-      expect((await me(app, session.accessToken)).status).toBe(401);
-      expect((await refresh(app, session.refreshToken)).status).toBe(401);
-      expect(
-        await app.dataSource.getRepository(AuditEvent).countBy({ action: 'SESSIONS_REVOKED_ALL' }),
-      ).toBe(1);
-    });
+/** What a PostgreSQL operator runs after pg_restore, on either database. */
+describe('npm run cli -- sessions:revoke-all', () => {
+  let database: TestDatabase;
+  afterAll(() => database.drop());
+
+  it('ends every session and OpenID sign-in; access and refresh tokens are refused at once', async () => {
+    database = await createTestDatabase();
+    let t = await createTestApp({ database });
+    const session = await logIn(t, await createUser(t));
+    await t.dataSource
+      .getRepository(OidcPayload)
+      .insert([providerRow('Grant', 'grant-1'), providerRow('ReplayDetection', 'jti-1')]);
+    await t.close();
+
+    const result = await cli(database.env, 'sessions:revoke-all');
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.out).toContain('Ended 1 session(s) and 1 OpenID grant(s)');
+
+    t = await createTestApp({ database });
+    try {
+      const me = await t
+        .http()
+        .get('/auth/me')
+        .set('Authorization', `Bearer ${session.accessToken}`);
+      expect(me.status).toBe(401);
+      const refreshed = await t
+        .http()
+        .post('/auth/refresh')
+        .send({ refresh_token: session.refreshToken });
+      expect(refreshed.status).toBe(401);
+      const kept = await t.dataSource.getRepository(OidcPayload).find();
+      expect(kept.map((row) => row.model)).toEqual(['ReplayDetection']);
+      const audited = await t.dataSource
+        .getRepository(AuditEvent)
+        .findOneByOrFail({ action: 'SESSIONS_REVOKED_ALL' });
+      expect(audited.details).toMatchObject({ sessions_ended: 1, oidc_grants_ended: 1 });
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -16,7 +16,7 @@ interface SqliteHandle {
 /**
  * `npm run cli -- db:backup --to <file>`: a consistent copy of the SQLite database while the service runs
  * (SQLite's online backup API, which copies pages under a read lock and picks up what the WAL holds), written
- * 0600. Restore: stop the service, put the copy in place of SQLITE_PATH (remove any -wal/-shm beside it), start.
+ * 0600. Restore with `db:restore` (DbRestoreCommand), which also ends the sessions the copy holds.
  * PostgreSQL has its own tools (pg_dump): refused with a pointer to them.
  */
 @CliCommand({
