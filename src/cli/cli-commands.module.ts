@@ -4,6 +4,7 @@ import { AuthCommandsModule } from '../auth/lockout/cli/auth-commands.module';
 import { MfaCommandsModule } from '../mfa/cli/mfa-commands.module';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { OidcCommandsModule } from '../oidc/cli/oidc-commands.module';
+import { SigningKeysCommandsModule } from '../signing-keys/cli/signing-keys-commands.module';
 import { UsersCommandsModule } from '../users/cli/users-commands.module';
 import { DbBackupCommand } from './db-backup.command';
 
@@ -24,6 +25,7 @@ class NoMetricsModule {}
     MfaCommandsModule,
     AuditCommandsModule,
     OidcCommandsModule,
+    SigningKeysCommandsModule,
   ],
   providers: [DbBackupCommand],
 })

@@ -3,22 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditCoreModule } from '../audit/audit-core.module';
 import { ClientMetadataValidator } from './client-metadata-validator';
 import { OidcClient } from './entities/oidc-client.entity';
-import { OidcSigningKey } from './entities/oidc-signing-key.entity';
 import { OidcClientsRepository } from './oidc-clients.repository';
 import { OidcClientsService } from './oidc-clients.service';
-import { SigningKeysRepository } from './signing-keys.repository';
-import { SigningKeysService } from './signing-keys.service';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 
 /** The provider's registered clients and signing keys, without the provider itself: imported by the app and the CLI. */
 @Module({
-  imports: [TypeOrmModule.forFeature([OidcClient, OidcSigningKey]), AuditCoreModule],
-  providers: [
-    OidcClientsRepository,
-    OidcClientsService,
-    ClientMetadataValidator,
-    SigningKeysRepository,
-    SigningKeysService,
-  ],
-  exports: [OidcClientsService, SigningKeysService],
+  imports: [TypeOrmModule.forFeature([OidcClient]), AuditCoreModule, SigningKeysModule],
+  providers: [OidcClientsRepository, OidcClientsService, ClientMetadataValidator],
+  exports: [OidcClientsService, SigningKeysModule],
 })
 export class OidcCoreModule {}

@@ -175,7 +175,7 @@ describe('the configuration schema', () => {
   it('signs with JWT_SECRET when it is set', () => {
     const config = loadConfig({ JWT_SECRET: SECRET });
     expect(config.jwt.keySource).toBe('env');
-    expect(config.jwt.key.export().toString()).toBe(SECRET);
+    expect(config.jwt.key!.export().toString()).toBe(SECRET);
   });
 });
 
