@@ -67,7 +67,7 @@ describe('access tokens signed with keys from the database', () => {
     const token = forgeJwt(
       { alg: 'ES256', typ: 'at+jwt', kid: stored.kid },
       claims,
-      createPrivateKey({ key: stored.privateJwk as JWK & { kty: string }, format: 'jwk' }),
+      createPrivateKey({ key: stored.privateJwk, format: 'jwk' }),
     );
     const response = await me(t, token);
     expect(response.body).toEqual(expect.objectContaining({ id: alice.user.id }));

@@ -149,8 +149,7 @@ export class AccessTokenKeys implements OnModuleInit {
     const next = new Map<string, StoredKey>();
     for (const key of keys) {
       const privateKey =
-        this.stored.get(key.kid)?.key ??
-        createPrivateKey({ key: key.privateJwk as JsonWebKey, format: 'jwk' });
+        this.stored.get(key.kid)?.key ?? createPrivateKey({ key: key.privateJwk, format: 'jwk' });
       next.set(key.kid, {
         kid: key.kid,
         alg: key.alg as AccessTokenAlgorithm,

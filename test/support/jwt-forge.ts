@@ -1,5 +1,4 @@
 import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
-import type { JWK } from 'jose';
 import type { TestApp } from './test-app';
 import { AccessTokenKeys } from '../../src/auth/access-token-keys';
 import { SigningKeyPurpose } from '../../src/signing-keys/signing-key-kinds';
@@ -57,6 +56,6 @@ export async function openIdSigningKey(t: TestApp): Promise<{ kid: string; key: 
   );
   return {
     kid: stored.kid,
-    key: createPrivateKey({ key: stored.privateJwk as JWK & { kty: string }, format: 'jwk' }),
+    key: createPrivateKey({ key: stored.privateJwk, format: 'jwk' }),
   };
 }
