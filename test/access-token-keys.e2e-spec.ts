@@ -147,4 +147,29 @@ describe('access tokens: the migration from JWT_SECRET (HS256)', () => {
       await database.drop();
     }
   });
+
+  it('runs in production with no JWT_SECRET at all: tokens are ES256, and no HS256 token verifies', async () => {
+    const t = await createTestApp({
+      env: {
+        AEGIS_ENV: 'production',
+        JWT_SECRET: '',
+        PUBLIC_URL: 'https://aegis.example.com',
+        MFA_ENCRYPTION_KEY: 'q7Vd2mX9pL4sT8wZ1cR6yN3bH5kF0jGa8eU2iO4xQ1s=',
+        METRICS_TOKEN: 'metrics-token-0123456789',
+        OIDC_ENCRYPTION_KEY: '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      },
+    });
+    try {
+      expect(t.config.jwt.keySource).toBe('none');
+      const alice = await createUser(t);
+      const token = (await logIn(t, alice)).accessToken;
+      expect(decodeJwt(token).header.alg).toBe('ES256');
+      expect((await me(t, token)).status).toBe(200);
+      const { claims } = decodeJwt(token);
+      const legacy = forgeJwt({ alg: 'HS256', typ: 'at+jwt', kid: legacyKid(OLD) }, claims, OLD);
+      expectProblem(await me(t, legacy), 401, 'INVALID_TOKEN');
+    } finally {
+      await t.close();
+    }
+  });
 });
