@@ -89,6 +89,15 @@ describe('SigningKeyStore', () => {
     expect(await store.stampOf(SigningKeyPurpose.AccessToken)).not.toBe(rotated);
   });
 
+  it('refuses to open keys sealed under another OIDC_ENCRYPTION_KEY, saying so', async () => {
+    const { store, rows } = setup();
+    await store.keysOf(SigningKeyPurpose.AccessToken);
+    rows[0].sealedPrivateJwk = rows[0].sealedPrivateJwk.slice(0, -4) + 'AAAA';
+    await expect(store.keysOf(SigningKeyPurpose.AccessToken)).rejects.toThrow(
+      /OIDC_ENCRYPTION_KEY is not the key it was sealed with/,
+    );
+  });
+
   it('keeps a retired access-token key for the token lifetime plus a margin, an OpenID key two hours; then purges it', async () => {
     const { store, repository, clock } = setup();
     expect(store.keepMs(SigningKeyPurpose.AccessToken)).toBe(20 * MINUTE);

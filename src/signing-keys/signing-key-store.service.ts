@@ -103,7 +103,7 @@ export class SigningKeyStore {
         alg: row.alg as SigningAlgorithm,
         activatesAt: row.activatesAt,
         retiredAt: row.retiredAt,
-        privateJwk: JSON.parse(this.box.open(row.sealedPrivateJwk, row.kid)) as JWK,
+        privateJwk: this.open(row),
       }));
   }
 
@@ -184,6 +184,17 @@ export class SigningKeyStore {
         new Date(this.clock.now().getTime() - this.keepMs(purpose)),
       );
     return deleted;
+  }
+
+  private open(row: SigningKey): JWK {
+    try {
+      return JSON.parse(this.box.open(row.sealedPrivateJwk, row.kid)) as JWK;
+    } catch {
+      // Say what to fix rather than the cipher's words; never serve without the keys that sign.
+      throw new Error(
+        `The stored signing key ${row.kid} cannot be opened: OIDC_ENCRYPTION_KEY is not the key it was sealed with`,
+      );
+    }
   }
 
   private async generate(
