@@ -5,7 +5,17 @@ import globals from 'globals';
 
 // Import rules of the feature folders (imports point one way; the audit log and the infrastructure know no feature).
 // metrics, logging and redis are infrastructure every feature may use (they know no feature either).
-const FEATURES = ['auth', 'users', 'sessions', 'audit', 'health', 'mfa', 'oidc', 'cli'];
+const FEATURES = [
+  'auth',
+  'users',
+  'sessions',
+  'audit',
+  'health',
+  'mfa',
+  'oidc',
+  'signing-keys',
+  'cli',
+];
 const importsOf = (folders) => `^(\\.\\./)+(${folders.join('|')})(/|$)`;
 const restrict = (files, patterns) => ({
   files,
@@ -44,6 +54,12 @@ const IMPORT_RULES = [
     forbidden: ['mfa'],
     message:
       'oidc never imports mfa: the hosted sign-in reaches second factors through the login steps in auth/login.',
+  },
+  {
+    folders: ['signing-keys'],
+    forbidden: ['auth', 'oidc'],
+    message:
+      'signing-keys is the key store both auth and oidc sign with: it never imports either of them.',
   },
   {
     folders: ['audit'],

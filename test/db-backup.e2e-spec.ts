@@ -50,9 +50,13 @@ describe('npm run cli -- db:backup', () => {
       expect((await cli(t.database.env, 'db:backup', '--to', target)).code).toBe(2);
       const later = await createUser(t);
 
-      await t.close();
       // Restore: start the service on the copy.
-      t = await createTestApp({ env: { SQLITE_PATH: target, DATA_DIR: dir } });
+      // With the encryption key of the signing keys the copy holds, as a real restore must keep it.
+      const encryptionKey = t.config.oidc.encryptionKey.toString('base64');
+      await t.close();
+      t = await createTestApp({
+        env: { SQLITE_PATH: target, DATA_DIR: dir, OIDC_ENCRYPTION_KEY: encryptionKey },
+      });
       const login = await t.http().post('/auth/login').send({ username, password });
       expect(login.status).toBe(200);
       const missing = await t

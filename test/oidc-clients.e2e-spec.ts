@@ -1,7 +1,8 @@
 import { AuditAction } from '../src/audit/audit-action';
 import { runCli } from '../src/cli/run-cli';
 import { OidcClient } from '../src/oidc/entities/oidc-client.entity';
-import { OidcSigningKey } from '../src/oidc/entities/oidc-signing-key.entity';
+import { SigningKey } from '../src/signing-keys/entities/signing-key.entity';
+import { SigningKeyPurpose } from '../src/signing-keys/signing-key-kinds';
 import { createAdmin, type AdminFixture } from './factories/admin.factory';
 import { logIn } from './factories/session.factory';
 import { createUser } from './factories/user.factory';
@@ -153,10 +154,10 @@ describe('OpenID Connect clients: registration by administrators (HTTP and CLI)'
     ).toBe(2);
     expect(err).toEqual([expect.stringMatching(/redirect_uris must not contain fragments/)]);
 
-    const keys = t.dataSource.getRepository(OidcSigningKey);
-    const before = await keys.count();
+    const keys = t.dataSource.getRepository(SigningKey);
+    const before = await keys.countBy({ purpose: SigningKeyPurpose.OpenId });
     expect(await runCli(['keys:rotate'], env, sink)).toBe(0);
-    const all = await keys.find();
+    const all = await keys.findBy({ purpose: SigningKeyPurpose.OpenId });
     expect(all.length).toBe(Math.max(before, 2) + 2);
     expect(
       all
@@ -166,5 +167,6 @@ describe('OpenID Connect clients: registration by administrators (HTTP and CLI)'
     ).toEqual(['ES256', 'RS256']);
     expect(all.every((key) => !key.sealedPrivateJwk.includes('"d"'))).toBe(true);
     expect(await auditEvents(t, { action: AuditAction.OidcKeyRotated })).toHaveLength(1);
+    expect(await auditEvents(t, { action: AuditAction.AccessTokenKeyRotated })).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { UnitOfWork } from '../src/database/unit-of-work';
 import { OidcMaintenanceService } from '../src/oidc/oidc-maintenance.service';
-import { SigningKeysService } from '../src/oidc/signing-keys.service';
+import { SigningKeyStore } from '../src/signing-keys/signing-key-store.service';
 import { createAdmin, type AdminFixture } from './factories/admin.factory';
 import { createUser, type UserFixture } from './factories/user.factory';
 import { BackchannelReceiver } from './support/backchannel-receiver';
@@ -205,13 +205,26 @@ describe('OpenID Connect: one Aegis session for every tool', () => {
     });
   });
 
-  it('keeps verifying tokens across a key rotation, and signs new ones with the new key', async () => {
+  it('publishes a rotated key at once, signs with it only after the activation delay, and keeps verifying the old one', async () => {
     const frank = await createUser(t);
     const before = (await signIn(frank)).tokens.id_token!;
-    await t.app.get(UnitOfWork).run(() => t.app.get(SigningKeysService).rotate({ userId: null }));
+    const added = await t.app
+      .get(UnitOfWork)
+      .run(() => t.app.get(SigningKeyStore).rotate({ userId: null }));
+    await t.app.get(OidcMaintenanceService).runOnce();
+    const published = (await (await fetch(`${base}/oidc/jwks`)).json()) as {
+      keys: { kid: string }[];
+    };
+    expect(published.keys.map((key) => key.kid)).toEqual(
+      expect.arrayContaining([decodeProtectedHeader(before).kid, ...added.slice(0, 2)]),
+    );
+    const meanwhile = (await signIn(frank)).tokens.id_token!;
+    expect(decodeProtectedHeader(meanwhile).kid).toBe(decodeProtectedHeader(before).kid);
+
+    t.clock.advance(t.config.signingKeys.activationDelayMs);
     await t.app.get(OidcMaintenanceService).runOnce();
     const after = (await signIn(frank)).tokens.id_token!;
-    expect(decodeProtectedHeader(after).kid).not.toBe(decodeProtectedHeader(before).kid);
+    expect(added).toContain(decodeProtectedHeader(after).kid);
     const keys = createRemoteJWKSet(new URL(`${base}/oidc/jwks`));
     await expect(jwtVerify(before, keys)).resolves.toBeDefined();
     await expect(jwtVerify(after, keys)).resolves.toBeDefined();

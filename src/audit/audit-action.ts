@@ -26,6 +26,7 @@ export enum AuditAction {
   OidcTokenRevoked = 'OIDC_TOKEN_REVOKED',
   OidcLogout = 'OIDC_LOGOUT',
   OidcKeyRotated = 'OIDC_KEY_ROTATED',
+  AccessTokenKeyRotated = 'ACCESS_TOKEN_KEY_ROTATED',
   MfaEnrolled = 'MFA_ENROLLED',
   MfaRemoved = 'MFA_REMOVED',
   MfaVerified = 'MFA_VERIFIED',

@@ -14,8 +14,6 @@ export interface IssuedAccessToken {
   expiresIn: number;
 }
 
-/** The one algorithm Aegis signs with and accepts (RFC 8725 §3.1: never let the token choose). */
-export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 /** Explicit typing (RFC 8725 §3.11, RFC 9068): no other kind of JWT signed with the key passes as an access token. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /**
@@ -25,9 +23,10 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 const HEADER_PARAMETERS = new Set(['alg', 'typ', 'kid']);
 
 /**
- * Signs and reads access JWTs: HS256 only, typed `at+jwt`, `kid` picking the key (rollover), `iss`/`aud`
- * checked, lifetime never beyond the session's. Time claims are checked against the injectable Clock in
- * RequestAuthenticator.authenticate.
+ * Signs and reads access JWTs: ES256 with keys from the database (HS256 under JWT_SECRET only verifies, during
+ * the migration), typed `at+jwt`, `kid` picking the key and the key fixing the algorithm (RFC 8725 §3.1: never
+ * let the token choose), `iss`/`aud` checked, lifetime never beyond the session's. Time claims are checked
+ * against the injectable Clock in RequestAuthenticator.authenticate.
  */
 @Injectable()
 export class AccessTokenService {
@@ -50,12 +49,13 @@ export class AccessTokenService {
       nbf: now,
       exp,
     };
+    const signing = this.keys.signing();
     const token = this.jwt.sign(claims, {
       // A KeyObject: given a string, jsonwebtoken first tries createPublicKey() on it on every sign.
-      secret: this.keys.signing.key as unknown as string,
-      algorithm: ACCESS_TOKEN_ALGORITHM,
-      keyid: this.keys.signing.kid,
-      header: { alg: ACCESS_TOKEN_ALGORITHM, typ: ACCESS_TOKEN_TYPE }, // typ replaces jsonwebtoken's "JWT"
+      privateKey: signing.key as unknown as string,
+      algorithm: signing.alg,
+      keyid: signing.kid,
+      header: { alg: signing.alg, typ: ACCESS_TOKEN_TYPE }, // typ replaces jsonwebtoken's "JWT"
       issuer: this.config.jwt.issuer,
       audience: this.config.jwt.audience,
     });
@@ -63,27 +63,27 @@ export class AccessTokenService {
   }
 
   /**
-   * The key to verify `token` with, chosen by its `kid` after its header passed inspection (one algorithm,
-   * the access-token type, no foreign parameters). Throws INVALID_TOKEN otherwise.
+   * The key to verify `token` with, chosen by its `kid` after its header passed inspection (an accepted
+   * algorithm, the one of the key the kid names; the access-token type; no foreign parameters), from memory.
+   * Throws INVALID_TOKEN otherwise.
    */
   verificationKeyFor(token: string): KeyObject {
-    return this.verificationKeyForHeader(this.headerOf(token));
+    const header = this.inspected(this.headerOf(token));
+    const key = header && this.keys.forKid(header.kid, header.alg);
+    if (key === undefined) throw new AuthError(AuthErrorCode.InvalidToken);
+    return key;
   }
 
-  /** The same choice for a header already decoded (jsonwebtoken hands it to a key callback). */
-  verificationKeyForHeader(header: unknown): KeyObject {
-    const fields =
-      typeof header === 'object' && header !== null
-        ? (header as Record<string, unknown>)
-        : undefined;
+  /**
+   * The same choice for a header already decoded (jsonwebtoken hands it to a key callback); a kid this instance
+   * has not loaded yet may read the key table once (throttled), in case another instance rotated just now.
+   */
+  async verificationKeyForHeader(header: unknown): Promise<KeyObject> {
+    const inspected = this.inspected(header);
     const key =
-      fields !== undefined &&
-      Object.keys(fields).every((name) => HEADER_PARAMETERS.has(name)) &&
-      fields.alg === ACCESS_TOKEN_ALGORITHM &&
-      fields.typ === ACCESS_TOKEN_TYPE &&
-      typeof fields.kid === 'string'
-        ? this.keys.forKid(fields.kid)
-        : undefined;
+      inspected &&
+      (this.keys.forKid(inspected.kid, inspected.alg) ??
+        (await this.keys.forKidReloading(inspected.kid, inspected.alg)));
     if (key === undefined) throw new AuthError(AuthErrorCode.InvalidToken);
     return key;
   }
@@ -91,7 +91,7 @@ export class AccessTokenService {
   /** Options for verifying the signature, algorithm, issuer and audience; times are the Clock's business. */
   get verifyOptions() {
     return {
-      algorithms: [ACCESS_TOKEN_ALGORITHM] as [typeof ACCESS_TOKEN_ALGORITHM],
+      algorithms: this.keys.algorithms,
       issuer: this.config.jwt.issuer,
       audience: this.config.jwt.audience,
       ignoreExpiration: true,
@@ -110,6 +110,21 @@ export class AccessTokenService {
     } catch {
       return null;
     }
+  }
+
+  private inspected(header: unknown): { kid: string; alg: string } | undefined {
+    const fields =
+      typeof header === 'object' && header !== null
+        ? (header as Record<string, unknown>)
+        : undefined;
+    return fields !== undefined &&
+      Object.keys(fields).every((name) => HEADER_PARAMETERS.has(name)) &&
+      typeof fields.alg === 'string' &&
+      (this.keys.algorithms as string[]).includes(fields.alg) &&
+      fields.typ === ACCESS_TOKEN_TYPE &&
+      typeof fields.kid === 'string'
+      ? { kid: fields.kid, alg: fields.alg }
+      : undefined;
   }
 
   /**

@@ -7,7 +7,9 @@ import { AuditCoreModule } from '../audit/audit-core.module';
 import { MfaModule } from '../mfa/mfa.module';
 import { AppConfig } from '../config/app-config';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { UsersCoreModule } from '../users/users-core.module';
+import { AccessTokenJwksController } from './access-token-jwks.controller';
 import { AccessTokenKeys } from './access-token-keys';
 import { AccessTokenService } from './access-token.service';
 import { AuthCookies, authCookieNames } from './auth-cookies';
@@ -48,8 +50,9 @@ const ONE_MINUTE_MS = 60_000;
     MfaModule,
     LoginLockoutModule,
     AuthCoreModule,
+    SigningKeysModule,
     PassportModule,
-    // Keys, algorithm, issuer and audience are passed on every call by AccessTokenService (key rollover).
+    // Keys, algorithm, issuer and audience are passed on every call by AccessTokenService (key rotation).
     JwtModule.register({}),
     ThrottlerModule.forRootAsync({
       imports: [RateLimitStorageModule],
@@ -68,6 +71,7 @@ const ONE_MINUTE_MS = 60_000;
     PasskeyLoginController,
     ReauthenticationController,
     MySessionsController,
+    AccessTokenJwksController,
   ],
   providers: [
     CredentialVerificationService,

@@ -4,6 +4,7 @@ import { AuthCommandsModule } from '../auth/lockout/cli/auth-commands.module';
 import { MfaCommandsModule } from '../mfa/cli/mfa-commands.module';
 import { AuthMetrics } from '../metrics/auth-metrics';
 import { OidcCommandsModule } from '../oidc/cli/oidc-commands.module';
+import { SigningKeysCommandsModule } from '../signing-keys/cli/signing-keys-commands.module';
 import { UsersCommandsModule } from '../users/cli/users-commands.module';
 import { OidcCoreModule } from '../oidc/oidc-core.module';
 import { SessionsCoreModule } from '../sessions/sessions-core.module';
@@ -33,6 +34,7 @@ class NoMetricsModule {}
     AuditCoreModule,
     SessionsCoreModule,
     OidcCoreModule,
+    SigningKeysCommandsModule,
   ],
   providers: [DbBackupCommand, DbRestoreCommand, SessionsRevokeAllCommand, SignOutEveryone],
 })

@@ -35,8 +35,20 @@ describe('loadConfig', () => {
     expect(config.argon2).toEqual({ memoryKiB: 19_456, timeCost: 2, parallelism: 1 });
   });
 
-  it('refuses to start in production without a JWT secret', () => {
-    expect(() => loadConfig({ AEGIS_ENV: 'production' })).toThrow(/JWT_SECRET is required/);
+  it('starts in production without JWT_SECRET: access tokens are signed with keys from the database', () => {
+    const config = loadConfig(PROD);
+    expect(config.jwt.key).toBeUndefined();
+    expect(config.jwt.keySource).toBe('none');
+  });
+
+  it('refuses an activation delay too short for every instance to learn of a new key first', () => {
+    expect(
+      loadConfig({ SIGNING_KEY_POLL_INTERVAL: '500ms', SIGNING_KEY_ACTIVATION_DELAY: '2s' })
+        .signingKeys,
+    ).toEqual({ pollIntervalMs: 500, activationDelayMs: 2_000 });
+    expect(() =>
+      loadConfig({ SIGNING_KEY_POLL_INTERVAL: '5s', SIGNING_KEY_ACTIVATION_DELAY: '10s' }),
+    ).toThrow(/SIGNING_KEY_ACTIVATION_DELAY must be at least 3 times SIGNING_KEY_POLL_INTERVAL/);
   });
 
   it('refuses a short or example secret in production', () => {

@@ -13,7 +13,7 @@ describe('resolveDevelopmentSecrets', () => {
     const dir = dataDir();
     const first = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir }));
     const second = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir }));
-    expect(first.jwt.key.export().equals(second.jwt.key.export())).toBe(true);
+    expect(first.jwt.key!.export().equals(second.jwt.key!.export())).toBe(true);
     expect(readFileSync(join(dir, 'jwt-secret'), 'utf8').trim().length).toBeGreaterThanOrEqual(48);
     expect(statSync(join(dir, 'jwt-secret')).mode & 0o777).toBe(0o600);
   });
@@ -25,7 +25,7 @@ describe('resolveDevelopmentSecrets', () => {
       `${'Hq3mZ8vR1tY6uI0oP4aS7dF2gJ9kL5xC-bN_wE3rT6yU1iO8'}\n`,
     );
     const config = resolveDevelopmentSecrets(loadConfig({ DATA_DIR: dir }));
-    expect(config.jwt.key.export().toString()).toBe(
+    expect(config.jwt.key!.export().toString()).toBe(
       'Hq3mZ8vR1tY6uI0oP4aS7dF2gJ9kL5xC-bN_wE3rT6yU1iO8',
     );
     expect(config.jwt.keySource).toBe('development-file');

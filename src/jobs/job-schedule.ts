@@ -40,6 +40,15 @@ export const JOB_SCHEDULE = {
     task: 'OidcMaintenance',
     timing: (config) => ({ intervalMs: config.sessionPurgeIntervalMs }),
   },
+  // Each instance learns of keys rotated elsewhere (and of a key's activation) well within the activation delay.
+  'access-token-keys-refresh': {
+    task: 'AccessTokenKeysRefresh',
+    timing: (config) => ({ intervalMs: config.signingKeys.pollIntervalMs }),
+  },
+  'oidc-keys-refresh': {
+    task: 'OidcKeysRefresh',
+    timing: (config) => ({ intervalMs: config.signingKeys.pollIntervalMs }),
+  },
   'oidc-logout-sweep': {
     task: 'OidcLogoutSweep',
     timing: (config) => ({ intervalMs: config.oidc.logoutSweepIntervalMs }),

@@ -6,7 +6,7 @@ import { INTROSPECTION_RESOURCES } from './introspection-policy';
 import { OidcError, OidcErrorCode } from './oidc.error';
 import { outboundUriProblem } from './outbound-uri-rule';
 import { providerConfiguration } from './provider-configuration';
-import { SIGNING_ALGORITHMS } from './signing-keys.service';
+import { SIGNING_KEY_KINDS, SigningKeyPurpose } from '../signing-keys/signing-key-kinds';
 
 /** The metadata fields a registration can set, which a refusal names. */
 const FIELDS = [
@@ -82,7 +82,9 @@ export class ClientMetadataValidator {
    */
   private async build(): Promise<Provider> {
     const jwks: JWK[] = [];
-    for (const alg of SIGNING_ALGORITHMS) {
+    for (const { alg } of SIGNING_KEY_KINDS.filter(
+      (kind) => kind.purpose === SigningKeyPurpose.OpenId,
+    )) {
       const { privateKey } = await generateKeyPair(alg, { extractable: true });
       jwks.push({ ...(await exportJWK(privateKey)), alg, use: 'sig', kid: `rules-${alg}` });
     }

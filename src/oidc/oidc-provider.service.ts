@@ -3,7 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type Account, type FindAccount, type KoaContextWithOIDC } from 'oidc-provider';
 import { Clock } from '../common/clock';
+import { PeriodicJob } from '../jobs/periodic-job.decorator';
 import { AppConfig } from '../config/app-config';
+import { SigningKeyPurpose } from '../signing-keys/signing-key-kinds';
+import { SigningKeyStore } from '../signing-keys/signing-key-store.service';
 import { UsersService } from '../users/users.service';
 import { clientSecretMatches } from './client-secret';
 import { OidcClientsService } from './oidc-clients.service';
@@ -11,7 +14,6 @@ import { OidcPayloadRepository } from './oidc-payload.repository';
 import { registeredUriFetch } from './logout/registered-uri-fetch';
 import { providerConfiguration } from './provider-configuration';
 import { SessionLinksService } from './session-links.service';
-import { SigningKeysService } from './signing-keys.service';
 import { TypeOrmAdapter } from './typeorm-adapter';
 
 /** Provider routes after the /oidc mount, for Aegis's own hooks around them. */
@@ -27,13 +29,13 @@ export type ProviderMiddleware = (
 @Injectable()
 export class OidcProviderService {
   private readonly logger = new Logger(OidcProviderService.name);
-  private current?: Promise<{ provider: Provider; kids: string }>;
+  private current?: Promise<{ provider: Provider; stamp: string }>;
   private listeningAddress?: () => AddressInfo | string | null;
   private readonly middleware: ProviderMiddleware[] = [];
 
   constructor(
     private readonly config: AppConfig,
-    private readonly keys: SigningKeysService,
+    private readonly keys: SigningKeyStore,
     private readonly payloads: OidcPayloadRepository,
     private readonly clients: OidcClientsService,
     private readonly links: SessionLinksService,
@@ -67,11 +69,15 @@ export class OidcProviderService {
     await provider.callback()(request, response);
   }
 
-  /** Picks up keys rotated by another process (the CLI): the next request uses a provider with them. */
+  /**
+   * Picks up keys rotated by another process (the CLI), and a new key's activation: the next request uses a
+   * provider that publishes them, and signs with the key that became current.
+   */
+  @PeriodicJob('oidc-keys-refresh')
   async reloadIfKeysChanged(): Promise<boolean> {
     if (!this.current) return false;
-    const { kids } = await this.current;
-    if ((await this.keys.kids()) === kids) return false;
+    const { stamp } = await this.current;
+    if ((await this.keys.stampOf(SigningKeyPurpose.OpenId)) === stamp) return false;
     this.current = undefined;
     await this.provider();
     this.logger.log('Signing keys changed: the OpenID provider now uses the new set');
@@ -88,9 +94,13 @@ export class OidcProviderService {
     return `http://${shown}:${address.port}/oidc`;
   }
 
-  private async build(): Promise<{ provider: Provider; kids: string }> {
-    const kids = await this.keys.kids();
-    const jwks = await this.keys.privateJwks();
+  private async build(): Promise<{ provider: Provider; stamp: string }> {
+    const stored = await this.keys.keysOf(SigningKeyPurpose.OpenId);
+    const stamp = await this.keys.stampOf(SigningKeyPurpose.OpenId);
+    // The provider signs with the first key of an algorithm: the current one, never a key not yet activated.
+    const jwks = this.keys
+      .signingFirst(stored, SigningKeyPurpose.OpenId)
+      .map((key) => key.privateJwk);
     const provider = new Provider(
       this.issuer(),
       providerConfiguration(this.config, jwks, {
@@ -122,7 +132,7 @@ export class OidcProviderService {
     // their logout tokens: a tool can then match a logout token that names the session to the one it holds.
     provider.Client.prototype.includeSid = () => true;
     for (const middleware of this.middleware) provider.use(middleware);
-    return { provider, kids: kids || (await this.keys.kids()) };
+    return { provider, stamp };
   }
 
   /**

@@ -13,9 +13,9 @@ type KeyDone = (error: Error | null, key?: string) => void;
 /**
  * Reads the access JWT from `Authorization: Bearer` (API clients, Swagger UI) or the access cookie (SPA).
  * passport-jwt (jsonwebtoken) decodes it once; its header is inspected and its `kid` picks the key; then
- * signature, algorithm (HS256 only), issuer and audience are checked. Expiry and not-before are checked in
- * RequestAuthenticator against the injectable Clock (hence ignored here), then the session and user are
- * loaded from the database.
+ * signature, algorithm (the key's own: ES256, or HS256 for a legacy JWT_SECRET token), issuer and audience
+ * are checked. Expiry and not-before are checked in RequestAuthenticator against the injectable Clock (hence
+ * ignored here), then the session and user are loaded from the database.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -28,11 +28,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       header: unknown,
       callback: (error: Error | null, key?: KeyObject) => void,
     ) => {
-      try {
-        callback(null, accessTokens.verificationKeyForHeader(header));
-      } catch (error) {
-        callback(error as Error);
-      }
+      accessTokens.verificationKeyForHeader(header).then(
+        (key) => callback(null, key),
+        (error: unknown) => callback(error as Error),
+      );
     };
     super({
       jwtFromRequest: ExtractJwt.fromExtractors([

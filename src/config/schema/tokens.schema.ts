@@ -1,4 +1,4 @@
-import { createSecretKey, randomBytes } from 'node:crypto';
+import { createSecretKey } from 'node:crypto';
 import { z } from 'zod';
 import { duration, integer, isProduction, raw, secret, text } from './env-fields';
 
@@ -11,11 +11,12 @@ const EXAMPLE_SECRETS = new Set([
 ]);
 
 /**
- * Where the signing key comes from: JWT_SECRET, or (outside production, JWT_SECRET unset) the development secret
- * kept in DATA_DIR/jwt-secret. Reading or creating that file is start-up work, not parsing:
- * `pending` says resolveDevelopmentSecrets() has yet to replace the placeholder key with it.
+ * Where the legacy HS256 key comes from: JWT_SECRET, or (outside production, JWT_SECRET unset) the development
+ * secret kept in DATA_DIR/jwt-secret. Reading or creating that file is start-up work, not parsing: `pending`
+ * says resolveDevelopmentSecrets() has yet to read it. `none`: production without JWT_SECRET (access tokens are
+ * signed with keys from the database; no HS256 token verifies).
  */
-export type JwtKeySource = 'env' | 'pending' | 'development-file';
+export type JwtKeySource = 'env' | 'pending' | 'development-file' | 'none';
 
 // A KeyObject, not a string: given a string, jsonwebtoken first tries createPublicKey() on it, which throws
 // after ~340 µs on every sign and verify.
@@ -46,10 +47,13 @@ export function isGuessableSecret(secret: string): boolean {
 /** The principal cache's last bound stays short: invalidation, not age, is what keeps it correct. */
 const MAX_PRINCIPAL_CACHE_AGE_MS = 60_000;
 
-const sourceOf = (secret: string | undefined): JwtKeySource =>
-  secret === undefined ? 'pending' : 'env';
+const sourceOf = (secret: string | undefined, aegisEnv: string | undefined): JwtKeySource =>
+  secret !== undefined ? 'env' : isProduction(aegisEnv) ? 'none' : 'pending';
 
-/** Access tokens (HS256) and the server-side sessions they belong to. */
+/** Instances must learn of a new key (poll) well before it signs, with room for one slow or missed poll. */
+const POLLS_PER_ACTIVATION_DELAY = 3;
+
+/** Access tokens (ES256, keys in the database; HS256 under JWT_SECRET verified only) and their sessions. */
 export const tokensSchema = z
   .object({
     AEGIS_ENV: raw(),
@@ -64,16 +68,20 @@ export const tokensSchema = z
     SESSION_PURGE_INTERVAL: duration('15m', 0),
     PRINCIPAL_CACHE_SIZE: integer(10_000, 0, 1_000_000),
     PRINCIPAL_CACHE_MAX_AGE: duration('5s'),
+    SIGNING_KEY_POLL_INTERVAL: duration('5s', 100),
+    SIGNING_KEY_ACTIVATION_DELAY: duration('1m'),
   })
   .superRefine((env, ctx) => {
     const problem = (variable: string, message: string) =>
       ctx.addIssue({ code: 'custom', path: [variable], message });
-    if (isProduction(env.AEGIS_ENV)) {
-      if (env.JWT_SECRET === undefined)
-        problem('JWT_SECRET', 'is required when AEGIS_ENV=production (at least 32 bytes)');
-      else if (EXAMPLE_SECRETS.has(env.JWT_SECRET.toLowerCase()))
-        problem('JWT_SECRET', 'is an example value; generate one with `openssl rand -base64 48`');
-    }
+    if (
+      isProduction(env.AEGIS_ENV) &&
+      env.JWT_SECRET !== undefined &&
+      EXAMPLE_SECRETS.has(env.JWT_SECRET.toLowerCase())
+    )
+      problem('JWT_SECRET', 'is an example value; it may be left unset');
+    if (isProduction(env.AEGIS_ENV) && env.JWT_SECRET === undefined && env.JWT_SECRET_PREVIOUS)
+      problem('JWT_SECRET_PREVIOUS', 'is only read with JWT_SECRET');
     for (const name of ['JWT_SECRET', 'JWT_SECRET_PREVIOUS'] as const) {
       const value = env[name];
       // Only a secret long enough for the length rule: one problem line per secret is enough.
@@ -96,18 +104,36 @@ export const tokensSchema = z
       problem('PRINCIPAL_CACHE_MAX_AGE', 'must not exceed 1m');
     if (env.ACCESS_TOKEN_TTL > env.SESSION_IDLE_TTL)
       problem('ACCESS_TOKEN_TTL', 'must not exceed SESSION_IDLE_TTL');
+    if (
+      env.SIGNING_KEY_ACTIVATION_DELAY <
+      POLLS_PER_ACTIVATION_DELAY * env.SIGNING_KEY_POLL_INTERVAL
+    )
+      problem(
+        'SIGNING_KEY_ACTIVATION_DELAY',
+        `must be at least ${POLLS_PER_ACTIVATION_DELAY} times SIGNING_KEY_POLL_INTERVAL (every instance publishes a new key before any signs with it)`,
+      );
   })
   .transform((env) => ({
-    /** `previousKey`: JWT_SECRET_PREVIOUS, still verified (never used to sign) during a key rollover. */
+    /**
+     * `key` and `previousKey` (JWT_SECRET, JWT_SECRET_PREVIOUS): HS256 keys of tokens minted before access tokens
+     * were signed with keys from the database; they only verify, until those tokens expired. `key` also derives
+     * the device-cookie key when set. Undefined while `keySource` is `pending` or `none`.
+     */
     jwt: {
-      key: keyOf(env.JWT_SECRET ?? randomBytes(32).toString('hex')),
-      keySource: sourceOf(env.JWT_SECRET),
+      key: env.JWT_SECRET === undefined ? undefined : keyOf(env.JWT_SECRET),
+      keySource: sourceOf(env.JWT_SECRET, env.AEGIS_ENV),
       previousKey:
         env.JWT_SECRET_PREVIOUS === undefined ? undefined : keyOf(env.JWT_SECRET_PREVIOUS),
       issuer: env.JWT_ISSUER,
       audience: env.JWT_AUDIENCE,
     },
     accessTokenTtlMs: env.ACCESS_TOKEN_TTL,
+    signingKeys: {
+      /** How often each instance reads the key table for keys added, activated or retired elsewhere. */
+      pollIntervalMs: env.SIGNING_KEY_POLL_INTERVAL,
+      /** From a rotation to the new keys signing: every instance publishes them before any signs with them. */
+      activationDelayMs: env.SIGNING_KEY_ACTIVATION_DELAY,
+    },
     sessionIdleTtlMs: env.SESSION_IDLE_TTL,
     sessionAbsoluteTtlMs: env.SESSION_ABSOLUTE_TTL,
     refreshReuseGraceMs: env.REFRESH_REUSE_GRACE,
