@@ -28,5 +28,5 @@ USER 1000:1000
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# exec form: node is PID 1 and receives SIGTERM itself (graceful drain, SHUTDOWN_GRACE).
+# exec form: node is PID 1 and receives SIGTERM itself (graceful drain: SHUTDOWN_DRAIN, then SHUTDOWN_GRACE).
 CMD ["node", "dist/src/main.js"]

@@ -10,6 +10,7 @@ import {
 import { Public } from '../common/access/public.decorator';
 import { HealthDto, type CheckStatus } from './dto/health.dto';
 import { NotReadyError } from './not-ready.error';
+import { GracefulShutdown } from './graceful-shutdown';
 import { RedisHealthIndicator } from './redis.health';
 import { ReadOnly } from '../database/transaction-mode.decorator';
 
@@ -35,6 +36,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   @Get('live')
@@ -60,6 +62,8 @@ export class HealthController {
   @ApiOkResponse({ type: HealthDto })
   @Problems(new NotReadyError('unreachable: database'))
   async checkReadiness(): Promise<HealthDto> {
+    // From the signal on, through the drain: the load balancer must stop sending before the server closes.
+    if (this.shutdown.shuttingDown) throw new NotReadyError('shutting down');
     const indicators: HealthIndicatorFunction[] = [
       () => this.database.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
     ];

@@ -39,6 +39,7 @@ export const serverSchema = z
     METRICS_PUBLIC: bool(false),
     DOCS_ENABLED: optionalText(),
     PUBLIC_URL: optionalText(),
+    SHUTDOWN_DRAIN: duration('5s', 0),
     SHUTDOWN_GRACE: duration('10s'),
     REQUEST_TIMEOUT: duration('30s'),
     HEADERS_TIMEOUT: duration('10s'),
@@ -98,7 +99,9 @@ export const serverSchema = z
       keepAliveMs: env.KEEP_ALIVE_TIMEOUT,
       connectionMs: env.CONNECTION_TIMEOUT,
     },
-    /** After SIGTERM, in-flight requests get this long to finish before the process exits anyway. */
+    /** After SIGTERM, how long the instance keeps serving (readiness 503) before it stops accepting. */
+    shutdownDrainMs: env.SHUTDOWN_DRAIN,
+    /** Then, how long in-flight requests get to finish before the process exits anyway. */
     shutdownGraceMs: env.SHUTDOWN_GRACE,
   }));
 
