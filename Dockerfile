@@ -14,6 +14,10 @@ RUN npm ci --no-audit --no-fund && npm run check:runtime
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
 RUN npx nest build && npm prune --omit=dev
+# The commit, when the build is told it (--build-arg AEGIS_COMMIT=$(git rev-parse HEAD)), for the start line:
+# the image has no .git to ask, and nothing runs git at start-up.
+ARG AEGIS_COMMIT
+RUN if [ -n "$AEGIS_COMMIT" ]; then printf '%s\n' "$AEGIS_COMMIT" > dist/COMMIT; fi
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production AEGIS_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data

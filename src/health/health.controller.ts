@@ -11,6 +11,7 @@ import { Public } from '../common/access/public.decorator';
 import { HealthDto, type CheckStatus } from './dto/health.dto';
 import { NotReadyError } from './not-ready.error';
 import { GracefulShutdown } from './graceful-shutdown';
+import { ReadinessLog } from './readiness-log';
 import { RedisHealthIndicator } from './redis.health';
 import { ReadOnly } from '../database/transaction-mode.decorator';
 
@@ -37,6 +38,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: GracefulShutdown,
+    private readonly readinessLog: ReadinessLog,
   ) {}
 
   @Get('live')
@@ -70,11 +72,14 @@ export class HealthController {
     if (this.redis.configured)
       indicators.push(() => this.redis.pingCheck('redis', CHECK_TIMEOUT_MS));
     try {
-      return { status: 'ok', checks: checksOf(await this.health.check(indicators)) };
+      const result = await this.health.check(indicators);
+      this.readinessLog.nowReady();
+      return { status: 'ok', checks: checksOf(result) };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       if (result.status === 'shutting_down') throw new NotReadyError('shutting down');
+      this.readinessLog.notReady(result);
       const down = Object.entries(checksOf(result))
         .filter(([, status]) => status === 'down')
         .map(([key]) => key);

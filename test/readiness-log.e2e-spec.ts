@@ -1,0 +1,44 @@
+import { LogCapture } from './support/log-capture';
+import { createTestApp, type TestApp } from './support/test-app';
+
+/** One app per file: nestjs-pino keeps its root logger per process, so the capture belongs to the first app. */
+describe('readiness in the log', () => {
+  let t: TestApp;
+  const logs = new LogCapture();
+  beforeAll(async () => {
+    t = await createTestApp({ env: { LOG_LEVEL: 'log' }, override: logs.override() });
+  });
+  afterAll(() => t.close());
+
+  const readinessRecords = () =>
+    logs.records().filter((record) => record.context === 'Readiness' || record.level === 'error');
+
+  it('logs one warning when it turns not ready (the cause as fields) and one line when ready again, not one per probe', async () => {
+    await t.http().get('/health/ready');
+    await t.dataSource.destroy();
+    try {
+      for (let probe = 0; probe < 3; probe++)
+        expect((await t.http().get('/health/ready')).status).toBe(503);
+    } finally {
+      await t.dataSource.initialize();
+    }
+    for (let probe = 0; probe < 3; probe++)
+      expect((await t.http().get('/health/ready')).status).toBe(200);
+
+    const records = readinessRecords();
+    expect(records).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        msg: 'Not ready: unreachable: database',
+        ready: false,
+        down: ['database'],
+        causes: { database: expect.stringContaining('not open') },
+      }),
+      expect.objectContaining({
+        level: 'info',
+        msg: 'Ready again: every dependency answers',
+        ready: true,
+      }),
+    ]);
+  });
+});
