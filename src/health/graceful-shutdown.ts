@@ -11,6 +11,7 @@ import { Server as NetServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppConfig } from '../config/app-config';
 import { OpenConnections } from './open-connections';
+import { ReadinessState } from './readiness-state';
 
 /**
  * A keep-alive connection that has served nothing for this long after the instance stopped accepting is
@@ -41,6 +42,7 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
   constructor(
     private readonly config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly readiness: ReadinessState,
   ) {}
 
   /** True from the shutdown signal on: /health/ready answers 503. */
@@ -62,6 +64,7 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
   /** Without a signal (app.close() in tests) there is no drain and nothing is forced. */
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.notReady = true;
+    this.readiness.shuttingDown();
     if (signal === undefined) {
       this.closing = true;
       return;

@@ -11,7 +11,7 @@ import { Public } from '../common/access/public.decorator';
 import { HealthDto, type CheckStatus } from './dto/health.dto';
 import { NotReadyError } from './not-ready.error';
 import { GracefulShutdown } from './graceful-shutdown';
-import { ReadinessLog } from './readiness-log';
+import { ReadinessState } from './readiness-state';
 import { RedisHealthIndicator } from './redis.health';
 import { ReadOnly } from '../database/transaction-mode.decorator';
 
@@ -38,7 +38,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly shutdown: GracefulShutdown,
-    private readonly readinessLog: ReadinessLog,
+    private readonly readiness: ReadinessState,
   ) {}
 
   @Get('live')
@@ -73,13 +73,13 @@ export class HealthController {
       indicators.push(() => this.redis.pingCheck('redis', CHECK_TIMEOUT_MS));
     try {
       const result = await this.health.check(indicators);
-      this.readinessLog.nowReady();
+      this.readiness.nowReady();
       return { status: 'ok', checks: checksOf(result) };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       if (result.status === 'shutting_down') throw new NotReadyError('shutting down');
-      this.readinessLog.notReady(result);
+      this.readiness.notReady(result);
       const down = Object.entries(checksOf(result))
         .filter(([, status]) => status === 'down')
         .map(([key]) => key);
