@@ -14,6 +14,10 @@ RUN npm ci --no-audit --no-fund && npm run check:runtime
 COPY tsconfig.json tsconfig.build.json nest-cli.json ormconfig.ts ./
 COPY src ./src
 RUN npx nest build && npm prune --omit=dev
+# The commit, when the build is told it (--build-arg AEGIS_COMMIT=$(git rev-parse HEAD)), for the start line:
+# the image has no .git to ask, and nothing runs git at start-up.
+ARG AEGIS_COMMIT
+RUN if [ -n "$AEGIS_COMMIT" ]; then printf '%s\n' "$AEGIS_COMMIT" > dist/COMMIT; fi
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production AEGIS_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
@@ -28,5 +32,5 @@ USER 1000:1000
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# exec form: node is PID 1 and receives SIGTERM itself (graceful drain, SHUTDOWN_GRACE).
+# exec form: node is PID 1 and receives SIGTERM itself (graceful drain: SHUTDOWN_DRAIN, then SHUTDOWN_GRACE).
 CMD ["node", "dist/src/main.js"]

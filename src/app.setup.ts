@@ -37,6 +37,9 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     requestTimeout: config.timeouts.requestMs,
     connectionTimeout: config.timeouts.connectionMs,
     keepAliveTimeout: config.timeouts.keepAliveMs,
+    // A request on a connection still open when Fastify closes is served (with `Connection: close`), not
+    // refused with 503: the shutdown (health/graceful-shutdown.ts) has already stopped new connections.
+    return503OnClosing: false,
   });
 }
 

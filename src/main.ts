@@ -1,17 +1,18 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createFastifyAdapter } from './app.setup';
-import { ConfigError, loadConfig } from './config/app-config';
+import { loadConfig } from './config/app-config';
 import { resolveDevelopmentSecrets } from './config/development-secrets';
 import { loadDotEnv } from './config/env-file';
+import { TypeOrmLogger } from './database/typeorm-logger';
+import { fatalLine } from './logging/fatal-line';
+import { startLine } from './logging/start-line';
 import { keepCreatedFilesPrivate, tightenDataFiles } from './common/private-files';
-import {
-  assertDatabaseReachable,
-  DatabaseUnreachableError,
-} from './database/database-reachability';
+import { assertDatabaseReachable } from './database/database-reachability';
 
 async function bootstrap(): Promise<void> {
   keepCreatedFilesPrivate();
@@ -35,16 +36,17 @@ async function bootstrap(): Promise<void> {
     new Logger('Aegis').warn(`Removed group/other permissions from ${tightened.join(', ')}`);
   }
   await app.listen(config.port, config.host);
+  const logger = app.get(DataSource).logger;
   new Logger('Aegis').log(
-    `Listening on ${await app.getUrl()} (${config.database.kind}); Swagger UI at /docs`,
+    startLine(
+      await app.getUrl(),
+      config,
+      logger instanceof TypeOrmLogger ? logger.appliedMigrations : [],
+    ),
   );
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(
-    error instanceof ConfigError || error instanceof DatabaseUnreachableError
-      ? error.message
-      : `Aegis failed to start: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  console.error(fatalLine(error));
   process.exit(1);
 });

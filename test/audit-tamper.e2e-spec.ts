@@ -15,6 +15,7 @@ import {
   snapshotAudit,
   type AuditSnapshot,
 } from './support/audit-chain';
+import { sample, scrape } from './support/metrics';
 import { createTestApp, type TestApp } from './support/test-app';
 
 const HMAC_KEY = 'audit-hmac-key-kept-outside-the-database-0123';
@@ -156,13 +157,21 @@ describe('audit verification against tampering', () => {
     });
   });
 
-  it('never signs a chain that is already broken', async () => {
+  it('never signs a chain that is already broken, and counts the break for alerting', async () => {
+    const verifications = async (result: string) =>
+      sample(await scrape(t), 'aegis_audit_chain_verifications_total', { result });
+    const [brokenBefore, intactBefore] = [
+      await verifications('broken'),
+      await verifications('intact'),
+    ];
     await record(1);
     await asDatabaseOwner(t, () =>
       events().update({ seq: head + 1 }, { details: { i: 'edited' } }),
     );
     expect(await t.app.get(AuditCheckpointService).checkpoint()).toBeNull();
     expect(await t.dataSource.getRepository(AuditCheckpoint).count()).toBe(2);
+    expect(await verifications('broken')).toBe(brokenBefore! + 1);
+    expect(await verifications('intact')).toBe(intactBefore);
   });
 
   it('signs only when the head moved since the last checkpoint', async () => {

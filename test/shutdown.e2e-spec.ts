@@ -7,6 +7,9 @@ import { AegisProcess, ensureBuilt } from './support/aegis-process';
 import { HeldRequest, refusesConnections } from './support/held-request';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
+const lastLineOf = (log: string) =>
+  JSON.parse(log.trim().split('\n').at(-1)!) as Record<string, unknown>;
+
 const ADMIN = { username: 'shutdown-admin', password: 'shutdown admin passphrase' };
 
 /** SIGTERM on a real process (`node dist/src/main.js`), on the database under test (and Redis when set). */
@@ -67,7 +70,12 @@ describe('SIGTERM', () => {
     expect(response.headers.connection).toBe('close');
     // A clean shutdown exits 0 (also as PID 1 in a container); the SHUTDOWN_GRACE deadline exits 1.
     expect(exit).toEqual({ code: 0, signal: null });
-    expect(aegis.log).toContain('SIGTERM: finishing in-flight requests');
+    expect(aegis.log).toContain('SIGTERM: not ready; serving 5000 ms more');
+    expect(lastLineOf(aegis.log)).toMatchObject({
+      msg: 'Stopped after SIGTERM with exit code 0',
+      requests_in_flight_at_close: 1,
+      requests_served_after_close: 1,
+    });
     expect(await auditRowOf(response.headers['x-request-id'])).toMatchObject({
       action: AuditAction.LoginSuccess,
       outcome: 'success',
@@ -76,7 +84,7 @@ describe('SIGTERM', () => {
   });
 
   it('exits after SHUTDOWN_GRACE when a request does not finish', async () => {
-    aegis = await AegisProcess.start({ ...env, SHUTDOWN_GRACE: '1s' });
+    aegis = await AegisProcess.start({ ...env, SHUTDOWN_DRAIN: '0', SHUTDOWN_GRACE: '1s' });
     const stuck = await HeldRequest.open(aegis.port, '/auth/login', ADMIN);
 
     aegis.signal('SIGTERM');
@@ -85,5 +93,11 @@ describe('SIGTERM', () => {
 
     expect(exit).toEqual({ code: 1, signal: null });
     expect(aegis.log).toContain('Requests still running 1000 ms after SIGTERM: exiting anyway');
+    expect(lastLineOf(aegis.log)).toMatchObject({
+      msg: 'Stopped after SIGTERM with exit code 1',
+      drain_ms: 0,
+      requests_in_flight_at_close: 1,
+      connections_left_open: 1,
+    });
   });
 });

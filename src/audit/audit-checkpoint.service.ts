@@ -34,6 +34,7 @@ export class AuditCheckpointService {
     if (last !== null && last.seq > anchor.seq) {
       const event = await this.repository.eventAt(last.seq);
       if (!this.signer.checkpointValid(last, last.mac) || event?.hash !== last.hash) {
+        this.verifier.countBroken();
         return this.refuse(`the checkpoint at seq ${last.seq} no longer matches the chain`);
       }
       start = last;

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import type { Counter } from 'prom-client';
+import { Metrics } from '../metrics/metrics.service';
 import { chainHash } from './audit-chain';
 import { AuditSigner, type SignedPosition } from './audit-signer';
 import { AuditRepository } from './audit.repository';
@@ -94,12 +96,48 @@ class Walk {
  */
 @Injectable()
 export class AuditVerificationService {
+  private readonly verifications: Counter<'result'>;
+
   constructor(
     private readonly repository: AuditRepository,
     private readonly signer: AuditSigner,
-  ) {}
+    // Optional: the CLI verifies without the metrics module.
+    @Optional() metrics?: Metrics,
+  ) {
+    this.verifications = (metrics ?? new Metrics()).counter({
+      name: 'aegis_audit_chain_verifications_total',
+      help: 'Audit chain verifications (the checkpoint job, GET /audit/verify) by result: intact or broken',
+      labelNames: ['result'],
+    });
+    for (const result of ['intact', 'broken']) this.verifications.inc({ result }, 0);
+  }
+
+  /** Counts a break found without a walk (a signed checkpoint that no longer matches its event). */
+  countBroken(): void {
+    this.verifications.inc({ result: 'broken' });
+  }
 
   async verify(): Promise<ChainVerification> {
+    return this.counted(await this.verifyWhole());
+  }
+
+  /**
+   * Checks the events after `start` (a position already proven, e.g. by the last checkpoint) and returns the
+   * report with the head it reached: what the checkpoint job signs next.
+   */
+  async verifyFrom(start: SignedPosition): Promise<ChainVerification> {
+    const anchor = await this.repository.anchor();
+    return this.counted(
+      await this.walk(new Walk(anchor.seq, { position: start, lastSigned: start.seq })),
+    );
+  }
+
+  private counted(report: ChainVerification): ChainVerification {
+    this.verifications.inc({ result: report.ok ? 'intact' : 'broken' });
+    return report;
+  }
+
+  private async verifyWhole(): Promise<ChainVerification> {
     const anchor = await this.repository.anchor();
     const walk = new Walk(anchor.seq, {
       position: anchor,
@@ -113,15 +151,6 @@ export class AuditVerificationService {
       });
     }
     return this.walk(walk);
-  }
-
-  /**
-   * Checks the events after `start` (a position already proven, e.g. by the last checkpoint) and returns the
-   * report with the head it reached: what the checkpoint job signs next.
-   */
-  async verifyFrom(start: SignedPosition): Promise<ChainVerification> {
-    const anchor = await this.repository.anchor();
-    return this.walk(new Walk(anchor.seq, { position: start, lastSigned: start.seq }));
   }
 
   /** Whether checkpoints can be checked at all: their signatures need AUDIT_HMAC_KEY. */

@@ -173,6 +173,7 @@ describe('loadConfig', () => {
     expect(config.redisCommandTimeoutMs).toBe(1_000);
     expect(config.metricsToken).toBeUndefined();
     expect(config.shutdownGraceMs).toBe(10_000);
+    expect(config.shutdownDrainMs).toBe(5_000);
   });
 
   it('reads operational settings, and refuses a short METRICS_TOKEN or a pool of zero', () => {
@@ -184,6 +185,7 @@ describe('loadConfig', () => {
       REDIS_COMMAND_TIMEOUT: '300ms',
       METRICS_TOKEN: 'a-long-enough-scrape-token',
       SHUTDOWN_GRACE: '30s',
+      SHUTDOWN_DRAIN: '0',
     });
     expect(config.database.poolSize).toBe(25);
     expect(config.database.statementTimeoutMs).toBe(0);
@@ -191,6 +193,7 @@ describe('loadConfig', () => {
     expect(config.redisCommandTimeoutMs).toBe(300);
     expect(config.metricsToken).toBe('a-long-enough-scrape-token');
     expect(config.shutdownGraceMs).toBe(30_000);
+    expect(config.shutdownDrainMs).toBe(0);
     const bad = () => loadConfig({ JWT_SECRET: SECRET, METRICS_TOKEN: 'short', DB_POOL_SIZE: '0' });
     expect(bad).toThrow(/METRICS_TOKEN must be at least 16 bytes/);
     expect(bad).toThrow(/DB_POOL_SIZE must be an integer between 1 and 1000/);

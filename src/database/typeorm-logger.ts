@@ -9,6 +9,9 @@ function short(query: string): string {
   return flat.length > MAX_QUERY_CHARS ? `${flat.slice(0, MAX_QUERY_CHARS)}…` : flat;
 }
 
+/** TypeORM reports each migration it ran only in this schema-build message (fake runs are not applied). */
+const MIGRATION_APPLIED = /^Migration (\S+) has been executed successfully\.$/;
+
 function messageOf(error: string | Error): string {
   return typeof error === 'string' ? error : error.message;
 }
@@ -20,6 +23,12 @@ function messageOf(error: string | Error): string {
  */
 export class TypeOrmLogger implements Logger {
   private readonly logger = new NestLogger('TypeORM');
+  private readonly applied: string[] = [];
+
+  /** The migrations this process ran at start-up, in order, for the start line. */
+  get appliedMigrations(): readonly string[] {
+    return this.applied;
+  }
 
   /** Every statement would be a line (and a string copy on the hot path): not logged. */
   logQuery(): void {}
@@ -32,7 +41,10 @@ export class TypeOrmLogger implements Logger {
     this.logger.warn(`Slow query (${time} ms): ${short(query)}`);
   }
 
+  /** The migrations applied are named in the start line (main.ts), once, at the default level. */
   logSchemaBuild(message: string): void {
+    const migration = MIGRATION_APPLIED.exec(message)?.[1];
+    if (migration !== undefined) this.applied.push(migration);
     this.logger.debug(message);
   }
 

@@ -10,6 +10,8 @@ import {
 import { Public } from '../common/access/public.decorator';
 import { HealthDto, type CheckStatus } from './dto/health.dto';
 import { NotReadyError } from './not-ready.error';
+import { GracefulShutdown } from './graceful-shutdown';
+import { ReadinessState } from './readiness-state';
 import { RedisHealthIndicator } from './redis.health';
 import { ReadOnly } from '../database/transaction-mode.decorator';
 
@@ -35,6 +37,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly shutdown: GracefulShutdown,
+    private readonly readiness: ReadinessState,
   ) {}
 
   @Get('live')
@@ -60,17 +64,22 @@ export class HealthController {
   @ApiOkResponse({ type: HealthDto })
   @Problems(new NotReadyError('unreachable: database'))
   async checkReadiness(): Promise<HealthDto> {
+    // From the signal on, through the drain: the load balancer must stop sending before the server closes.
+    if (this.shutdown.shuttingDown) throw new NotReadyError('shutting down');
     const indicators: HealthIndicatorFunction[] = [
       () => this.database.pingCheck('database').withTimeout(CHECK_TIMEOUT_MS),
     ];
     if (this.redis.configured)
       indicators.push(() => this.redis.pingCheck('redis', CHECK_TIMEOUT_MS));
     try {
-      return { status: 'ok', checks: checksOf(await this.health.check(indicators)) };
+      const result = await this.health.check(indicators);
+      this.readiness.nowReady();
+      return { status: 'ok', checks: checksOf(result) };
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as HealthCheckResult;
       if (result.status === 'shutting_down') throw new NotReadyError('shutting down');
+      this.readiness.notReady(result);
       const down = Object.entries(checksOf(result))
         .filter(([, status]) => status === 'down')
         .map(([key]) => key);

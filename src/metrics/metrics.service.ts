@@ -6,6 +6,7 @@ import {
   Histogram,
   Registry,
   type CounterConfiguration,
+  type GaugeConfiguration,
   type HistogramConfiguration,
 } from 'prom-client';
 
@@ -33,6 +34,12 @@ export class Metrics {
     configuration: Omit<HistogramConfiguration<Label>, 'registers'>,
   ): Histogram<Label> {
     return new Histogram({ ...configuration, registers: [this.registry] });
+  }
+
+  gauge<Label extends string>(
+    configuration: Omit<GaugeConfiguration<Label>, 'registers'>,
+  ): Gauge<Label> {
+    return new Gauge({ ...configuration, registers: [this.registry] });
   }
 
   /**

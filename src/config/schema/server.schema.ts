@@ -39,6 +39,9 @@ export const serverSchema = z
     METRICS_PUBLIC: bool(false),
     DOCS_ENABLED: optionalText(),
     PUBLIC_URL: optionalText(),
+    AEGIS_COMMIT: optionalText(),
+    GIT_COMMIT: optionalText(),
+    SHUTDOWN_DRAIN: duration('5s', 0),
     SHUTDOWN_GRACE: duration('10s'),
     REQUEST_TIMEOUT: duration('30s'),
     HEADERS_TIMEOUT: duration('10s'),
@@ -98,7 +101,11 @@ export const serverSchema = z
       keepAliveMs: env.KEEP_ALIVE_TIMEOUT,
       connectionMs: env.CONNECTION_TIMEOUT,
     },
-    /** After SIGTERM, in-flight requests get this long to finish before the process exits anyway. */
+    /** The commit this build came from, for the start line (AEGIS_COMMIT, else a CI's GIT_COMMIT). */
+    commit: env.AEGIS_COMMIT ?? env.GIT_COMMIT,
+    /** After SIGTERM, how long the instance keeps serving (readiness 503) before it stops accepting. */
+    shutdownDrainMs: env.SHUTDOWN_DRAIN,
+    /** Then, how long in-flight requests get to finish before the process exits anyway. */
     shutdownGraceMs: env.SHUTDOWN_GRACE,
   }));
 
