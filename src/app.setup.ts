@@ -95,9 +95,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   await registerCors(app, config.corsOrigins);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
-  // After a clean drain the process exits 0 itself: re-raising SIGTERM (Nest's default) is ignored by PID 1
-  // in a container without an init process.
-  app.enableShutdownHooks([], { useProcessExit: true });
   if (config.serveDemo) await serveDemo(app);
   applyServerTimeouts(app, config);
   if (!config.docsEnabled) return;

@@ -10,6 +10,7 @@ import { resolveDevelopmentSecrets } from './config/development-secrets';
 import { loadDotEnv } from './config/env-file';
 import { TypeOrmLogger } from './database/typeorm-logger';
 import { fatalLine } from './logging/fatal-line';
+import { closeOnShutdownSignals } from './health/shutdown-signals';
 import { startLine } from './logging/start-line';
 import { keepCreatedFilesPrivate, tightenDataFiles } from './common/private-files';
 import { assertDatabaseReachable } from './database/database-reachability';
@@ -32,6 +33,7 @@ async function bootstrap(): Promise<void> {
     { bufferLogs: true, abortOnError: false, autoFlushLogs: false },
   );
   await configureApp(app, config);
+  closeOnShutdownSignals(app);
   if (tightened.length > 0) {
     new Logger('Aegis').warn(`Removed group/other permissions from ${tightened.join(', ')}`);
   }

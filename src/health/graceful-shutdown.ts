@@ -38,6 +38,7 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
   private readonly connections = new OpenConnections();
   private notReady = false;
   private closing = false;
+  private drained: { signal: string; servedDuringDrain: number } | undefined;
 
   constructor(
     private readonly config: AppConfig,
@@ -61,21 +62,35 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
     });
   }
 
-  /** Without a signal (app.close() in tests) there is no drain and nothing is forced. */
-  async beforeApplicationShutdown(signal?: string): Promise<void> {
+  /**
+   * The first step on a shutdown signal, before any shutdown hook runs: readiness answers 503 at once and the
+   * instance keeps serving for SHUTDOWN_DRAIN, so a load balancer notices and stops sending.
+   */
+  async drain(signal: string): Promise<void> {
     this.notReady = true;
     this.readiness.shuttingDown();
-    if (signal === undefined) {
-      this.closing = true;
-      return;
-    }
     const { shutdownDrainMs: drainMs, shutdownGraceMs: graceMs } = this.config;
     this.logger.log(
       `${signal}: not ready; serving ${drainMs} ms more, then finishing in-flight requests (at most ${graceMs} ms)`,
     );
     const answeredBefore = this.connections.requestsAnswered;
     await sleep(drainMs);
-    const servedDuringDrain = this.connections.requestsAnswered - answeredBefore;
+    this.drained = {
+      signal,
+      servedDuringDrain: this.connections.requestsAnswered - answeredBefore,
+    };
+  }
+
+  /** After drain(): closes the connections as they fall quiet. Without a drain (app.close() in tests) nothing is forced. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.notReady = true;
+    this.readiness.shuttingDown();
+    if (this.drained === undefined) {
+      this.closing = true;
+      return;
+    }
+    const { signal, servedDuringDrain } = this.drained;
+    const { shutdownDrainMs: drainMs, shutdownGraceMs: graceMs } = this.config;
 
     this.closing = true;
     this.stopAccepting();
