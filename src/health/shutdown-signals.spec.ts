@@ -21,23 +21,29 @@ function rig() {
   const before = new Map(
     (['SIGTERM', 'SIGINT', 'SIGHUP'] as const).map((signal) => [signal, process.listeners(signal)]),
   );
-  const exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
   closeOnShutdownSignals(app);
   const restore = () => {
-    exit.mockRestore();
     for (const [signal, listeners] of before) {
       for (const listener of process.listeners(signal))
         if (!listeners.includes(listener)) process.removeListener(signal, listener);
     }
   };
-  return { steps, shutdown, app, exit, restore, releaseDrain: () => releaseDrain() };
+  return { steps, shutdown, app, restore, releaseDrain: () => releaseDrain() };
 }
+
+// One double for the whole file: a shutdown left pending by a failing test may still call process.exit later.
+let exit: jest.SpyInstance;
+beforeAll(() => {
+  exit = jest.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+});
+beforeEach(() => exit.mockClear());
+afterAll(() => exit.mockRestore());
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('closeOnShutdownSignals', () => {
   it('drains before any shutdown hook runs (Nest would stop the jobs first), then exits 0', async () => {
-    const { steps, exit, restore, releaseDrain } = rig();
+    const { steps, restore, releaseDrain } = rig();
     try {
       process.emit('SIGTERM', 'SIGTERM');
       await settle();
@@ -66,7 +72,7 @@ describe('closeOnShutdownSignals', () => {
   });
 
   it('exits 1 when the shutdown fails', async () => {
-    const { app, exit, restore, releaseDrain } = rig();
+    const { app, restore, releaseDrain } = rig();
     (app.close as jest.Mock).mockRejectedValueOnce(new Error('pool would not close'));
     try {
       process.emit('SIGHUP', 'SIGHUP');
