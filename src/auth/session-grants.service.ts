@@ -68,6 +68,7 @@ export class SessionGrantsService {
     if (verified.upgradedHash !== undefined)
       await this.users.upgradePasswordHash(user, verified.upgradedHash);
     const { session, refreshToken } = await this.sessions.start(user.id, meta, amr);
+    await this.users.recordSignIn(user.id, meta.ip);
     await this.audit.record({
       action: AuditAction.LoginSuccess,
       outcome: 'success',

@@ -75,6 +75,16 @@ export class UsersRepository {
     await this.principals.write({ userId: id }, () => manager.update(User, { id }, changes));
   }
 
+  /**
+   * Not through PrincipalChangePublisher: when someone last signed in changes nothing a principal check reads,
+   * and invalidating every cached principal of the user on each login would only cost a reload.
+   */
+  async recordSignIn(id: string, at: Date, ip: string): Promise<void> {
+    await (
+      await this.unitOfWork.manager()
+    ).update(User, { id }, { lastSignInAt: at, lastSignInIp: ip.slice(0, 64) });
+  }
+
   /** One page in username order (unique, so the order is stable and the cursor exact). */
   async list(query: UserListQuery): Promise<User[]> {
     const builder = (await this.unitOfWork.manager()).createQueryBuilder(User, 'u');

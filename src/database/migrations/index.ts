@@ -12,6 +12,7 @@ import { PrincipalChangeNotifications1764202700000 } from './1764202700000-princ
 import { SecondFactorNotifications1764202800000 } from './1764202800000-second-factor-notifications';
 import { AuditChainLockAndHead1764202900000 } from './1764202900000-audit-chain-lock-and-head';
 import { OidcHashedTokenKeys1764203000000 } from './1764203000000-oidc-hashed-token-keys';
+import { UserLastSignIn1765200000000 } from './1765200000000-user-last-sign-in';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   SecondFactorNotifications1764202800000,
   AuditChainLockAndHead1764202900000,
   OidcHashedTokenKeys1764203000000,
+  UserLastSignIn1765200000000,
 ];
