@@ -49,6 +49,8 @@ export interface UserPage {
 
 export interface UserListFilter {
   usernamePrefix?: string;
+  /** A username prefix or part of a display name, either case. */
+  search?: string;
   role?: Role;
   isActive?: boolean;
   cursor?: string;
@@ -111,6 +113,10 @@ export class UserAdministrationService {
       filter.usernamePrefix === undefined ? undefined : canonicalForm(filter.usernamePrefix);
     const items = await this.users.list({
       usernamePrefix: prefix,
+      search:
+        filter.search === undefined
+          ? undefined
+          : { usernamePrefix: canonicalForm(filter.search), text: filter.search.toLowerCase() },
       role: filter.role,
       isActive: filter.isActive,
       afterUsername: filter.cursor !== undefined ? decodeCursor(filter.cursor) : undefined,

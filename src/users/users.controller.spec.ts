@@ -121,6 +121,7 @@ describe('UsersController: what it accepts', () => {
       .expect(200);
     expect(administration.list).toHaveBeenCalledWith({
       usernamePrefix: undefined,
+      search: undefined,
       role: Role.Admin,
       isActive: false,
       cursor: undefined,
@@ -141,6 +142,24 @@ describe('UsersController: what it accepts', () => {
     expect(administration.update).toHaveBeenCalledWith(expect.anything(), ID, {
       isActive: false,
     });
+  });
+});
+
+describe('UsersController: searching', () => {
+  it('passes the search text to the service as typed', async () => {
+    administration.list.mockResolvedValue({ items: [], nextCursor: null });
+    await rig.http().get('/users?q=Alice%20Ex').set(rig.bearer(ADMIN)).expect(200);
+    expect(administration.list).toHaveBeenCalledWith(
+      expect.objectContaining({ search: 'Alice Ex', limit: 50 }),
+    );
+  });
+
+  it('refuses an empty, overlong or control-character search (400), calling nothing', async () => {
+    for (const q of ['', 'a'.repeat(129), 'ali%0Ace']) {
+      const response = await rig.http().get(`/users?q=${q}`).set(rig.bearer(ADMIN)).expect(400);
+      expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(administration.list).not.toHaveBeenCalled();
   });
 });
 

@@ -61,11 +61,14 @@ export class UsersController {
 
   @Get()
   @ReadOnly()
-  @ApiOperation({ summary: 'List users in username order, filtered, one page at a time' })
+  @ApiOperation({
+    summary: 'List users in username order, filtered or searched, one page at a time',
+  })
   @ApiOkResponse({ type: UserPageDto })
   async listUsers(@Query() query: ListUsersQuery): Promise<UserPageDto> {
     const page = await this.administration.list({
       usernamePrefix: query.username_prefix,
+      search: query.q,
       role: query.role,
       isActive: query.active,
       cursor: query.cursor,

@@ -8,6 +8,8 @@ import { Role } from '../common/access/role';
 export interface UserListQuery {
   /** Canonical (normalised) username prefix. */
   usernamePrefix?: string;
+  /** Free text: a username starting with `search.usernamePrefix` or a display name containing `search.text`. */
+  search?: { usernamePrefix: string; text: string };
   role?: Role;
   isActive?: boolean;
   /** Exclusive: the last username of the previous page. */
@@ -92,6 +94,17 @@ export class UsersRepository {
       builder.andWhere("u.username LIKE :prefix ESCAPE '\\'", {
         prefix: `${escapeLike(query.usernamePrefix)}%`,
       });
+    }
+    if (query.search !== undefined) {
+      // The display name is matched anywhere in it, which no b-tree index serves: the page is still read in
+      // username order (the unique index) and stops once full, so a search reads until it finds a page.
+      builder.andWhere(
+        "(u.username LIKE :searchPrefix ESCAPE '\\' OR LOWER(u.display_name) LIKE :searchText ESCAPE '\\')",
+        {
+          searchPrefix: `${escapeLike(query.search.usernamePrefix)}%`,
+          searchText: `%${escapeLike(query.search.text)}%`,
+        },
+      );
     }
     if (query.role !== undefined) builder.andWhere('u.role = :role', { role: query.role });
     if (query.isActive !== undefined)
