@@ -30,7 +30,7 @@ describe("a user's own sessions", () => {
       .set('User-Agent', 'x');
     expect(response.status).toBe(200);
     const byId = Object.fromEntries(
-      response.body.map((session: { id: string }) => [session.id, session]),
+      response.body.items.map((session: { id: string }) => [session.id, session]),
     );
     expect(Object.keys(byId)).toEqual(expect.arrayContaining([laptop.sessionId, phone.sessionId]));
     expect(byId[gone.sessionId]).toBeUndefined();
@@ -44,7 +44,27 @@ describe("a user's own sessions", () => {
       .http()
       .get('/auth/sessions')
       .set('Authorization', `Bearer ${fresh.accessToken}`);
-    expect(after.body.map((session: { id: string }) => session.id)).toEqual([fresh.sessionId]);
+    expect(after.body.items.map((session: { id: string }) => session.id)).toEqual([
+      fresh.sessionId,
+    ]);
+  });
+
+  it('pages through the caller’s own sessions with limit and cursor', async () => {
+    const bob = await createUser(t);
+    const older = await logIn(t, bob);
+    t.clock.advance(1_000);
+    const newer = await logIn(t, bob);
+    const as = (path: string) =>
+      t.http().get(path).set('Authorization', `Bearer ${newer.accessToken}`);
+    const first = await as('/auth/sessions?limit=1');
+    expect(first.body.items).toEqual([
+      expect.objectContaining({ id: newer.sessionId, current: true }),
+    ]);
+    const second = await as(`/auth/sessions?limit=1&cursor=${first.body.next_cursor}`);
+    expect(second.body).toEqual({
+      items: [expect.objectContaining({ id: older.sessionId, current: false })],
+      next_cursor: null,
+    });
   });
 
   it("ends one of the caller's sessions, and answers 404 for someone else's", async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, Not } from 'typeorm';
+import type { SessionPosition } from './session-cursor';
 import { UnitOfWork } from '../database/unit-of-work';
 import { PrincipalChangePublisher } from '../events/principal-change-publisher';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
@@ -54,16 +55,29 @@ export class SessionsRepository {
   }
 
   /** The user's sessions that are neither revoked nor expired at `now`, most recently used first. */
-  async findLiveForUser(userId: string, now: Date): Promise<Session[]> {
-    return (await this.unitOfWork.manager()).find(Session, {
-      where: {
-        userId,
-        revokedAt: IsNull(),
-        idleExpiresAt: MoreThan(now),
-        absoluteExpiresAt: MoreThan(now),
-      },
-      order: { lastUsedAt: 'DESC', id: 'ASC' },
-    });
+  /** One page of the user's live sessions, newest first (creation time, then id: a stable order). */
+  async findLivePageForUser(
+    userId: string,
+    now: Date,
+    page: { after?: SessionPosition; limit: number },
+  ): Promise<Session[]> {
+    const builder = (await this.unitOfWork.manager())
+      .createQueryBuilder(Session, 's')
+      .where('s.user_id = :userId', { userId })
+      .andWhere('s.revoked_at IS NULL')
+      .andWhere('s.idle_expires_at > :now', { now })
+      .andWhere('s.absolute_expires_at > :now', { now });
+    if (page.after !== undefined) {
+      builder.andWhere(
+        '(s.created_at < :afterCreatedAt OR (s.created_at = :afterCreatedAt AND s.id < :afterId))',
+        { afterCreatedAt: page.after.createdAt, afterId: page.after.id },
+      );
+    }
+    return builder
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .take(page.limit)
+      .getMany();
   }
 
   /** Ends one live session of this user; false when there is none (unknown, someone else's, already ended). */

@@ -9,9 +9,12 @@ import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
-import type { Session } from '../sessions/entities/session.entity';
 import { SessionNotFoundError } from '../sessions/session.error';
-import { SessionsService } from '../sessions/sessions.service';
+import {
+  SessionsService,
+  type SessionPage,
+  type SessionPageRequest,
+} from '../sessions/sessions.service';
 import { type User } from './entities/user.entity';
 import { Role } from '../common/access/role';
 import { PasswordPolicy } from './password-policy';
@@ -232,9 +235,9 @@ export class UserAdministrationService {
     return { user, oneTimePassword };
   }
 
-  async listSessions(id: string): Promise<Session[]> {
+  async listSessions(id: string, page: SessionPageRequest): Promise<SessionPage> {
     await this.get(id);
-    return this.sessions.listLive(id);
+    return this.sessions.listLive(id, page);
   }
 
   async revokeSessions(actor: Actor, id: string): Promise<number> {
