@@ -222,6 +222,11 @@ export class SessionsService {
     throw new SessionError(SessionErrorCode.InvalidRefreshToken);
   }
 
+  /** Moves each session's `last_used_at` forward to its latest use (see SessionUseRecorder). */
+  recordUse(uses: ReadonlyArray<{ id: string; at: Date }>): Promise<number> {
+    return this.sessions.recordUse(uses);
+  }
+
   /** One page of the user's live sessions, newest first; `cursor` is the previous page's next cursor. */
   async listLive(userId: string, page: SessionPageRequest): Promise<SessionPage> {
     const items = await this.sessions.findLivePageForUser(userId, this.clock.now(), {
