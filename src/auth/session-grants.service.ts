@@ -73,6 +73,8 @@ export class SessionGrantsService {
       action: AuditAction.LoginSuccess,
       outcome: 'success',
       actorUserId: user.id,
+      actorUsername: user.username,
+      targetUsername: user.username,
       resourceType: 'auth',
       resourceId: user.id,
       details: {

@@ -27,6 +27,8 @@ import { UsersService } from './users.service';
 /** Who performs an administrative action: an admin over HTTP, or an operator at the CLI. */
 export interface Actor {
   userId: string | null;
+  /** Kept on the audit row as it is now. */
+  username?: string | null;
   meta?: RequestMeta;
   /** Extra audit details about the actor (e.g. the CLI's OS user). */
   details?: AuditDetails;
@@ -298,6 +300,8 @@ export class UserAdministrationService {
       action,
       outcome: 'success',
       actorUserId: actor.userId,
+      actorUsername: actor.username ?? null,
+      targetUsername: target.username,
       resourceType: 'user',
       resourceId: target.id,
       details: { ...actor.details, target_username: target.username, ...details },
