@@ -1,6 +1,7 @@
 import { AuditAction } from '../src/audit/audit-action';
 import { AuditVerificationService } from '../src/audit/audit-verification.service';
 import { createAdmin, type AdminFixture } from './factories/admin.factory';
+import { withTotp } from './factories/mfa.factory';
 import { logIn } from './factories/session.factory';
 import { createUser } from './factories/user.factory';
 import { createTestApp, type TestApp } from './support/test-app';
@@ -66,6 +67,22 @@ describe('audit events by name (actor_username, target_username)', () => {
         actor_username: 'bob',
         target_username: 'bob',
       }),
+    ]);
+  });
+
+  it('names the administrator and the account on a lockout clear and a second-factor reset', async () => {
+    const carol = await createUser(t, { username: 'carol' });
+    await withTotp(t, carol);
+    for (let attempt = 0; attempt < 5; attempt++)
+      await t.http().post('/auth/login').send({ username: 'carol', password: 'wrong password' });
+    expect((await as(admin.bearer).delete(`/users/${carol.user.id}/login-lockout`)).status).toBe(
+      204,
+    );
+    expect((await as(admin.bearer).delete(`/users/${carol.user.id}/mfa`)).status).toBe(204);
+    const about = await events('target_username=carol&resource_type=user');
+    expect(about.map((event) => [event.action, event.actor_username])).toEqual([
+      [AuditAction.MfaReset, admin.user.username],
+      [AuditAction.LoginLockoutCleared, admin.user.username],
     ]);
   });
 
