@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
+import { AccountSecurityModule } from './auth/account-security/account-security.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import type { AppConfig } from './config/app-config';
@@ -31,7 +32,7 @@ export class AppModule {
         RedisModule,
         MetricsModule,
         AuditModule,
-        UsersModule,
+        UsersModule.register(AccountSecurityModule),
         SessionsModule,
         MfaModule,
         AuthModule,

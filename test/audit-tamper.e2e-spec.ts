@@ -94,6 +94,23 @@ describe('audit verification against tampering', () => {
     });
   });
 
+  it.each([
+    ['its actor username replaced', { actorUsername: 'mallory' }],
+    ['its target username replaced', { targetUsername: 'mallory' }],
+    ['its chain version lowered to 1, whose hash covers no name', { chainVersion: 1 as const }],
+    ['its chain version raised', { chainVersion: 3 as unknown as 2 }],
+  ])("reports an event with %s, at that event's seq", async (_what, change) => {
+    const before = await events().findOneByOrFail({ seq: 4 });
+    expect(before).toMatchObject({ chainVersion: 2, targetUsername: 'probe-target' });
+    await asDatabaseOwner(t, () => events().update({ seq: 4 }, change));
+    expect(await verify()).toMatchObject({
+      ok: false,
+      firstBrokenSeq: 4,
+      reason: ChainBreak.HashMismatch,
+      checked: 3,
+    });
+  });
+
   it('reports a deleted event at its seq', async () => {
     await asDatabaseOwner(t, () => events().delete({ seq: 8 }));
     expect(await verify()).toMatchObject({

@@ -5,6 +5,7 @@ import { accessCookie, logIn, refreshCookie } from './factories/session.factory'
 import { createUser, type UserFixture } from './factories/user.factory';
 import { auditEvents } from './support/audit';
 import { setCookiesOf } from './support/cookies';
+import { SessionUseRecorder } from '../src/sessions/session-use/session-use-recorder';
 import { createTestApp, type TestApp } from './support/test-app';
 
 describe("a user's own sessions", () => {
@@ -30,7 +31,7 @@ describe("a user's own sessions", () => {
       .set('User-Agent', 'x');
     expect(response.status).toBe(200);
     const byId = Object.fromEntries(
-      response.body.map((session: { id: string }) => [session.id, session]),
+      response.body.items.map((session: { id: string }) => [session.id, session]),
     );
     expect(Object.keys(byId)).toEqual(expect.arrayContaining([laptop.sessionId, phone.sessionId]));
     expect(byId[gone.sessionId]).toBeUndefined();
@@ -44,7 +45,51 @@ describe("a user's own sessions", () => {
       .http()
       .get('/auth/sessions')
       .set('Authorization', `Bearer ${fresh.accessToken}`);
-    expect(after.body.map((session: { id: string }) => session.id)).toEqual([fresh.sessionId]);
+    expect(after.body.items.map((session: { id: string }) => session.id)).toEqual([
+      fresh.sessionId,
+    ]);
+  });
+
+  it('moves last_used_at forward with use, written by the flush job rather than by each request', async () => {
+    const carol = await createUser(t);
+    const session = await logIn(t, carol);
+    const loggedInAt = t.clock.now().toISOString();
+    const mine = async () => {
+      const response = await t
+        .http()
+        .get('/auth/sessions')
+        .set('Authorization', `Bearer ${session.accessToken}`);
+      expect(response.status).toBe(200);
+      return response.body.items[0] as { created_at: string; last_used_at: string };
+    };
+    // Inside the access token's five minutes.
+    t.clock.advance(2 * 60_000);
+    for (let request = 0; request < 5; request++)
+      expect((await mine()).last_used_at).toBe(loggedInAt);
+
+    t.clock.advance(60_000);
+    const usedAt = t.clock.now().toISOString();
+    await mine();
+    expect(await t.app.get(SessionUseRecorder).flush()).toBeGreaterThanOrEqual(1);
+    expect(await mine()).toMatchObject({ created_at: loggedInAt, last_used_at: usedAt });
+  });
+
+  it('pages through the caller’s own sessions with limit and cursor', async () => {
+    const bob = await createUser(t);
+    const older = await logIn(t, bob);
+    t.clock.advance(1_000);
+    const newer = await logIn(t, bob);
+    const as = (path: string) =>
+      t.http().get(path).set('Authorization', `Bearer ${newer.accessToken}`);
+    const first = await as('/auth/sessions?limit=1');
+    expect(first.body.items).toEqual([
+      expect.objectContaining({ id: newer.sessionId, current: true }),
+    ]);
+    const second = await as(`/auth/sessions?limit=1&cursor=${first.body.next_cursor}`);
+    expect(second.body).toEqual({
+      items: [expect.objectContaining({ id: older.sessionId, current: false })],
+      next_cursor: null,
+    });
   });
 
   it("ends one of the caller's sessions, and answers 404 for someone else's", async () => {

@@ -150,10 +150,11 @@ describe('user administration', () => {
       const second = await logIn(t, user);
       const list = await as(admin.bearer).get(`/users/${user.user.id}/sessions`);
       expect(list.status).toBe(200);
-      expect(list.body.map((session: { id: string }) => session.id).sort()).toEqual(
+      expect(list.body.items.map((session: { id: string }) => session.id).sort()).toEqual(
         [first.sessionId, second.sessionId].sort(),
       );
-      expect(list.body[0]).toEqual({
+      expect(list.body.next_cursor).toBeNull();
+      expect(list.body.items[0]).toEqual({
         id: expect.any(String),
         created_at: expect.any(String),
         last_used_at: expect.any(String),
@@ -187,11 +188,50 @@ describe('user administration', () => {
         (await t.http().get('/auth/me').set('Authorization', `Bearer ${second.accessToken}`))
           .status,
       ).toBe(401);
-      expect((await as(admin.bearer).get(`/users/${user.user.id}/sessions`)).body).toEqual([]);
+      expect((await as(admin.bearer).get(`/users/${user.user.id}/sessions`)).body).toEqual({
+        items: [],
+        next_cursor: null,
+      });
       expect(
         (await auditEvents(t, { action: AuditAction.SessionRevoked, resourceId: user.user.id }))
           .length,
       ).toBe(2);
+    });
+
+    it('pages through many sessions newest first, each once, with limit and cursor', async () => {
+      const user = await createUser(t);
+      const opened: string[] = [];
+      for (let index = 0; index < 5; index++) {
+        opened.push((await logIn(t, user)).sessionId);
+        t.clock.advance(1_000);
+      }
+      // Two sessions opened at the same instant: the id orders them, and neither is lost at a page edge.
+      opened.push((await logIn(t, user)).sessionId, (await logIn(t, user)).sessionId);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = cursor === null ? 'limit=2' : `limit=2&cursor=${cursor}`;
+        const page = await as(admin.bearer).get(`/users/${user.user.id}/sessions?${query}`);
+        expect(page.status).toBe(200);
+        expect(page.body.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.body.items.map((session: { id: string }) => session.id));
+        cursor = page.body.next_cursor as string | null;
+        pages++;
+      } while (cursor !== null && pages < 10);
+      expect(pages).toBe(4);
+      expect([...seen].sort()).toEqual([...opened].sort());
+      expect(seen.slice(0, 2).sort()).toEqual(opened.slice(5).sort());
+      expect(seen.slice(2)).toEqual(opened.slice(0, 5).reverse());
+    });
+
+    it('refuses a cursor it did not issue and a limit out of range (400)', async () => {
+      const user = await createUser(t);
+      for (const query of ['cursor=bm90LWEtY3Vyc29y', 'limit=0', 'limit=201']) {
+        const response = await as(admin.bearer).get(`/users/${user.user.id}/sessions?${query}`);
+        expect(response.status).toBe(400);
+        expect(response.body.code).toBe('VALIDATION_FAILED');
+      }
     });
   });
 });

@@ -60,3 +60,38 @@ describe('the audit hash chain', () => {
     );
   });
 });
+
+describe('chain format 2 (usernames)', () => {
+  const v2: ChainedFields = {
+    ...AUDIT_CHAIN_V1_VECTOR.event,
+    chainVersion: 2,
+    actorUsername: 'admin',
+    targetUsername: 'alice',
+  };
+
+  it('leaves version-1 rows hashed exactly as before', () => {
+    expect(chainHash(GENESIS_HASH, { ...AUDIT_CHAIN_V1_VECTOR.event, chainVersion: 1 })).toBe(
+      AUDIT_CHAIN_V1_VECTOR.hash,
+    );
+  });
+
+  it.each([
+    ['the actor username', { actorUsername: 'mallory' }],
+    ['the target username', { targetUsername: 'mallory' }],
+    ['the actor username removed', { actorUsername: null }],
+    ['the version, lowered to 1', { chainVersion: 1 as const }],
+    ['the version, raised', { chainVersion: 3 as unknown as 2 }],
+  ])('changes the hash when %s changes', (_what, change: Partial<ChainedFields>) => {
+    expect(chainHash(GENESIS_HASH, { ...v2, ...change })).not.toBe(chainHash(GENESIS_HASH, v2));
+  });
+
+  it('does not let a version-1 row gain a name unseen', () => {
+    expect(
+      chainHash(GENESIS_HASH, {
+        ...AUDIT_CHAIN_V1_VECTOR.event,
+        chainVersion: 1,
+        targetUsername: 'mallory',
+      }),
+    ).not.toBe(AUDIT_CHAIN_V1_VECTOR.hash);
+  });
+});

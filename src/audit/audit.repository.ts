@@ -10,6 +10,9 @@ import { AuditEvent, type AuditOutcome } from './entities/audit-event.entity';
 
 export interface AuditSearchFilter {
   actorUserId?: string;
+  /** Exact, as stored (usernames are stored in their canonical, case-folded form). */
+  actorUsername?: string;
+  targetUsername?: string;
   action?: string;
   resourceType?: string;
   resourceId?: string;
@@ -110,6 +113,12 @@ export class AuditRepository {
       query.andWhere('e.seq < :beforeSeq', { beforeSeq: filter.beforeSeq });
     if (filter.actorUserId !== undefined)
       query.andWhere('e.actorUserId = :actorUserId', { actorUserId: filter.actorUserId });
+    if (filter.actorUsername !== undefined)
+      query.andWhere('e.actorUsername = :actorUsername', { actorUsername: filter.actorUsername });
+    if (filter.targetUsername !== undefined)
+      query.andWhere('e.targetUsername = :targetUsername', {
+        targetUsername: filter.targetUsername,
+      });
     if (filter.action !== undefined)
       query.andWhere('e.action = :action', { action: filter.action });
     if (filter.resourceType !== undefined)

@@ -6,11 +6,16 @@ import { UnitOfWork } from '../database/unit-of-work';
 import type { AuditAction } from './audit-action';
 import { AuditEvent, type AuditDetails, type AuditOutcome } from './entities/audit-event.entity';
 import { AuditRepository } from './audit.repository';
+import { CURRENT_CHAIN_VERSION } from './audit-chain';
 
 export interface AuditEntry {
   action: AuditAction;
   outcome: AuditOutcome;
   actorUserId?: string | null;
+  /** The actor's username now (kept as it was: a later rename does not change the row). */
+  actorUsername?: string | null;
+  /** The username of the account the event is about, when it is about one. */
+  targetUsername?: string | null;
   resourceType: string;
   resourceId?: string | null;
   details?: AuditDetails;
@@ -40,7 +45,10 @@ export class AuditService {
     const event = new AuditEvent();
     event.id = randomUUID();
     event.occurredAt = this.clock.now();
+    event.chainVersion = CURRENT_CHAIN_VERSION;
     event.actorUserId = entry.actorUserId ?? null;
+    event.actorUsername = entry.actorUsername?.toWellFormed() ?? null;
+    event.targetUsername = entry.targetUsername?.toWellFormed() ?? null;
     event.action = entry.action;
     event.resourceType = entry.resourceType;
     event.resourceId = entry.resourceId ?? null;

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { SessionNotFoundError } from '../sessions/session.error';
 import { SESSION_COOKIE_HEADERS } from './auth-cookies';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -6,7 +6,9 @@ import type { FastifyReply } from 'fastify';
 import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { DEFAULT_SESSION_PAGE_SIZE, ListSessionsQuery } from '../sessions/dto/list-sessions.query';
 import { MySessionDto } from '../sessions/dto/session.dto';
+import { MySessionPageDto } from '../sessions/dto/session-page.dto';
 import { RevokedSessionsDto } from '../sessions/dto/revoked-sessions.dto';
 import { AuthCookies } from './auth-cookies';
 import { MySessionsService } from './my-sessions.service';
@@ -27,11 +29,23 @@ export class MySessionsController {
   @Get('sessions')
   @ReadOnly()
   @Authenticated()
-  @ApiOperation({ summary: "The caller's live sessions; `current` marks this one" })
-  @ApiOkResponse({ type: [MySessionDto] })
-  async listMySessions(@CurrentPrincipal() principal: Principal): Promise<MySessionDto[]> {
-    const sessions = await this.mySessions.list(principal);
-    return sessions.map((session) => MySessionDto.fromOwn(session, principal.session.id));
+  @ApiOperation({
+    summary:
+      "The caller's live sessions, newest first, one page at a time; `current` marks this one",
+  })
+  @ApiOkResponse({ type: MySessionPageDto })
+  async listMySessions(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ListSessionsQuery,
+  ): Promise<MySessionPageDto> {
+    const page = await this.mySessions.list(principal, {
+      cursor: query.cursor,
+      limit: query.limit ?? DEFAULT_SESSION_PAGE_SIZE,
+    });
+    return {
+      items: page.items.map((session) => MySessionDto.fromOwn(session, principal.session.id)),
+      next_cursor: page.nextCursor,
+    };
   }
 
   @Delete('sessions/:id')

@@ -15,10 +15,10 @@ const principal = () => ({ user: account(), session: session() });
 describe('MySessionsService', () => {
   it("lists the caller's live sessions", async () => {
     const { service, sessions } = setup();
-    const live = [session(), session({ id: 's-2' })];
+    const live = { items: [session(), session({ id: 's-2' })], nextCursor: null };
     sessions.listLive.mockResolvedValue(live);
-    await expect(service.list(principal())).resolves.toBe(live);
-    expect(sessions.listLive).toHaveBeenCalledWith('u-1');
+    await expect(service.list(principal(), { limit: 10 })).resolves.toBe(live);
+    expect(sessions.listLive).toHaveBeenCalledWith('u-1', { limit: 10 });
   });
 
   it.each([

@@ -3,9 +3,13 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../common/access/principal';
 import type { RequestMeta } from '../common/http/request-meta';
-import { SessionRevocationReason, type Session } from '../sessions/entities/session.entity';
+import { SessionRevocationReason } from '../sessions/entities/session.entity';
 import { SessionNotFoundError } from '../sessions/session.error';
-import { SessionsService } from '../sessions/sessions.service';
+import {
+  SessionsService,
+  type SessionPage,
+  type SessionPageRequest,
+} from '../sessions/sessions.service';
 
 /** The caller's own sessions: list them, end one, end all. */
 @Injectable()
@@ -15,8 +19,8 @@ export class MySessionsService {
     private readonly audit: AuditService,
   ) {}
 
-  list(principal: Principal): Promise<Session[]> {
-    return this.sessions.listLive(principal.user.id);
+  list(principal: Principal, page: SessionPageRequest): Promise<SessionPage> {
+    return this.sessions.listLive(principal.user.id, page);
   }
 
   /** Ends one of the caller's own sessions; someone else's (or an ended one) is "not found". */

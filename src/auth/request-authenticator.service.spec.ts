@@ -4,6 +4,7 @@ import { LivePrincipals } from '../sessions/principal-cache/live-principals';
 import { PrincipalCache } from '../sessions/principal-cache/principal-cache';
 import { PrincipalCacheFeed } from '../sessions/principal-cache/principal-cache-feed';
 import { SessionPrincipalRepository } from '../sessions/session-principal.repository';
+import { SessionUseRecorder } from '../sessions/session-use/session-use-recorder';
 import { automock } from '../../test/support/automock';
 import { account, codeOf, FrozenClock, NOW, session } from '../../test/support/auth-fixtures';
 import { AuthErrorCode } from './auth.error';
@@ -21,6 +22,7 @@ function setup() {
     sessions,
     unitOfWork,
     new AuthMetrics(),
+    automock(SessionUseRecorder),
   );
   const service = new RequestAuthenticator(principals, new FrozenClock());
   return { sessions, service };

@@ -60,6 +60,8 @@ describe('SessionGrantsService.login', () => {
       action: 'LOGIN_SUCCESS',
       outcome: 'success',
       actorUserId: 'u-1',
+      actorUsername: 'alice',
+      targetUsername: 'alice',
       resourceType: 'auth',
       resourceId: 'u-1',
       details: { username: 'alice', session_id: 's-1', amr: 'pwd' },

@@ -68,10 +68,13 @@ export class SessionGrantsService {
     if (verified.upgradedHash !== undefined)
       await this.users.upgradePasswordHash(user, verified.upgradedHash);
     const { session, refreshToken } = await this.sessions.start(user.id, meta, amr);
+    await this.users.recordSignIn(user.id, meta.ip);
     await this.audit.record({
       action: AuditAction.LoginSuccess,
       outcome: 'success',
       actorUserId: user.id,
+      actorUsername: user.username,
+      targetUsername: user.username,
       resourceType: 'auth',
       resourceId: user.id,
       details: {

@@ -15,6 +15,8 @@ interface JobDeclaration {
 }
 
 const HOUR_MS = 3_600_000;
+/** How often a session's last use is written: the precision of `last_used_at` an administrator reads. */
+const SESSION_USE_FLUSH_MS = 60_000;
 /** The first audit purge soon after start, so instances restarted more often than hourly still purge. */
 const FIRST_RETENTION_DELAY_MS = 60_000;
 
@@ -27,6 +29,10 @@ export const JOB_SCHEDULE = {
   'session-purge': {
     task: 'SessionPurge',
     timing: (config) => ({ intervalMs: config.sessionPurgeIntervalMs }),
+  },
+  'session-use-flush': {
+    task: 'SessionUseFlush',
+    timing: () => ({ intervalMs: SESSION_USE_FLUSH_MS }),
   },
   'login-lockout-purge': {
     task: 'LoginLockoutPurge',

@@ -31,6 +31,6 @@ export class MfaAdminController {
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
   ): Promise<void> {
-    await this.factors.resetForUser(id, principal.user.id, meta);
+    await this.factors.resetForUser(id, principal.user, meta);
   }
 }

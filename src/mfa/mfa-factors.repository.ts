@@ -51,6 +51,26 @@ export class MfaFactorsRepository {
     });
   }
 
+  /** How many confirmed factors of each kind each of these users has, in one query (users without any are absent). */
+  async countConfirmedByKind(
+    userIds: readonly string[],
+  ): Promise<Array<{ userId: string; kind: FactorKind; count: number }>> {
+    if (userIds.length === 0) return [];
+    const rows = await (
+      await this.unitOfWork.manager()
+    )
+      .createQueryBuilder(MfaFactor, 'f')
+      .select('f.user_id', 'userId')
+      .addSelect('f.kind', 'kind')
+      .addSelect('COUNT(*)', 'count')
+      .where('f.user_id IN (:...userIds)', { userIds })
+      .andWhere('f.confirmed_at IS NOT NULL')
+      .groupBy('f.user_id')
+      .addGroupBy('f.kind')
+      .getRawMany<{ userId: string; kind: FactorKind; count: number | string }>();
+    return rows.map((row) => ({ ...row, count: Number(row.count) }));
+  }
+
   /** Confirms a pending factor of the user; false when it was already confirmed (or is gone). */
   async confirm(userId: string, id: string, step: number, now: Date): Promise<boolean> {
     const manager = await this.unitOfWork.manager();

@@ -158,7 +158,9 @@ describe('MfaFactorsService.remove', () => {
 describe('MfaFactorsService.resetForUser', () => {
   it('removes every factor, code and ceremony, ends every session and tells waiting logins', async () => {
     const rig = setup();
-    await rig.service.resetForUser('u-1', 'admin-1', META, { ticket: 'T-1' });
+    await rig.service.resetForUser('u-1', { id: 'admin-1', username: 'root' }, META, {
+      ticket: 'T-1',
+    });
     expect(rig.factors.deleteAllOfUser).toHaveBeenCalledWith('u-1');
     expect(rig.recoveryCodes.deleteAllOfUser).toHaveBeenCalledWith('u-1');
     expect(rig.events.emitAsync).toHaveBeenCalledWith(
@@ -174,6 +176,8 @@ describe('MfaFactorsService.resetForUser', () => {
       action: AuditAction.MfaReset,
       outcome: 'success',
       actorUserId: 'admin-1',
+      actorUsername: 'root',
+      targetUsername: 'alice',
       resourceType: 'user',
       resourceId: 'u-1',
       details: { username: 'alice', factors_removed: 2, sessions_revoked: 4, ticket: 'T-1' },
@@ -191,9 +195,9 @@ describe('MfaFactorsService.resetForUser', () => {
 
   it('resets nothing for an unknown user', async () => {
     const rig = setup();
-    expect(await codeOf(rig.service.resetForUser('u-404', 'admin-1'))).toBe(
-      UserErrorCode.UserNotFound,
-    );
+    expect(
+      await codeOf(rig.service.resetForUser('u-404', { id: 'admin-1', username: 'root' })),
+    ).toBe(UserErrorCode.UserNotFound);
     expect(rig.factors.deleteAllOfUser).not.toHaveBeenCalled();
     expect(rig.events.emitAsync).not.toHaveBeenCalled();
     expect(rig.sessions.revokeAllForUser).not.toHaveBeenCalled();

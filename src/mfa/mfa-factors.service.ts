@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../common/access/principal';
+import type { Principal, PrincipalUser } from '../common/access/principal';
 import { Clock } from '../common/clock';
 import type { RequestMeta } from '../common/http/request-meta';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
@@ -103,7 +103,7 @@ export class MfaFactorsService {
    */
   async resetForUser(
     userId: string,
-    actorId: string | null,
+    actor: Pick<PrincipalUser, 'id' | 'username'> | null,
     meta?: RequestMeta,
     details: Record<string, string> = {},
   ): Promise<void> {
@@ -117,7 +117,9 @@ export class MfaFactorsService {
     await this.audit.record({
       action: AuditAction.MfaReset,
       outcome: 'success',
-      actorUserId: actorId,
+      actorUserId: actor?.id ?? null,
+      actorUsername: actor?.username ?? null,
+      targetUsername: user.username,
       resourceType: 'user',
       resourceId: user.id,
       details: {

@@ -36,6 +36,22 @@ export class RecoveryCodesRepository {
     return (await this.unitOfWork.manager()).countBy(RecoveryCode, { userId, usedAt: IsNull() });
   }
 
+  /** Unspent codes per user for each of these users, in one query (users without any are absent). */
+  async countUnusedOf(userIds: readonly string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await (
+      await this.unitOfWork.manager()
+    )
+      .createQueryBuilder(RecoveryCode, 'c')
+      .select('c.user_id', 'userId')
+      .addSelect('COUNT(*)', 'count')
+      .where('c.user_id IN (:...userIds)', { userIds })
+      .andWhere('c.used_at IS NULL')
+      .groupBy('c.user_id')
+      .getRawMany<{ userId: string; count: number | string }>();
+    return new Map(rows.map((row) => [row.userId, Number(row.count)]));
+  }
+
   async deleteAllOfUser(userId: string): Promise<void> {
     await (await this.unitOfWork.manager()).delete(RecoveryCode, { userId });
   }

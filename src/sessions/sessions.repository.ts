@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, Not } from 'typeorm';
+import type { SessionPosition } from './session-cursor';
 import { UnitOfWork } from '../database/unit-of-work';
 import { PrincipalChangePublisher } from '../events/principal-change-publisher';
 import { RetiredRefreshToken } from './entities/retired-refresh-token.entity';
@@ -12,6 +13,9 @@ import { SessionRotationRepository } from './session-rotation.repository';
  * PrincipalChangePublisher. Not `insert` (a new id nobody has cached) nor `rotate`: rotation only pushes the idle
  * expiry later, and the principal check re-reads any cached row that would refuse.
  */
+/** Sessions per UPDATE of recordUse: two parameters each, well inside every driver's limit. */
+const USE_CHUNK = 400;
+
 @Injectable()
 export class SessionsRepository {
   constructor(
@@ -54,16 +58,64 @@ export class SessionsRepository {
   }
 
   /** The user's sessions that are neither revoked nor expired at `now`, most recently used first. */
-  async findLiveForUser(userId: string, now: Date): Promise<Session[]> {
-    return (await this.unitOfWork.manager()).find(Session, {
-      where: {
-        userId,
-        revokedAt: IsNull(),
-        idleExpiresAt: MoreThan(now),
-        absoluteExpiresAt: MoreThan(now),
-      },
-      order: { lastUsedAt: 'DESC', id: 'ASC' },
-    });
+  /**
+   * Moves `last_used_at` forward to each session's latest use, in one statement per chunk of sessions; a value
+   * already later (a refresh since) is kept. Returns how many rows changed.
+   */
+  async recordUse(uses: ReadonlyArray<{ id: string; at: Date }>): Promise<number> {
+    const manager = await this.unitOfWork.manager();
+    // PostgreSQL types a bare parameter in CASE as text; SQLite stores instants as text already.
+    const instant = (name: string) =>
+      manager.dataSource.options.type === 'postgres' ? `CAST(${name} AS timestamptz)` : name;
+    let changed = 0;
+    for (let start = 0; start < uses.length; start += USE_CHUNK) {
+      const chunk = uses.slice(start, start + USE_CHUNK);
+      const parameters: Record<string, unknown> = {};
+      const cases = chunk
+        .map(({ id, at }, index) => {
+          parameters[`id${index}`] = id;
+          parameters[`at${index}`] = at;
+          return `WHEN :id${index} THEN ${instant(`:at${index}`)}`;
+        })
+        .join(' ');
+      const latest = `CASE id ${cases} END`;
+      const ids = chunk.map((_use, index) => `:id${index}`).join(', ');
+      const result = await manager
+        .createQueryBuilder()
+        .update(Session)
+        .set({ lastUsedAt: () => latest })
+        .where(`id IN (${ids})`)
+        .andWhere(`last_used_at < ${latest}`)
+        .setParameters(parameters)
+        .execute();
+      changed += result.affected ?? 0;
+    }
+    return changed;
+  }
+
+  /** One page of the user's live sessions, newest first (creation time, then id: a stable order). */
+  async findLivePageForUser(
+    userId: string,
+    now: Date,
+    page: { after?: SessionPosition; limit: number },
+  ): Promise<Session[]> {
+    const builder = (await this.unitOfWork.manager())
+      .createQueryBuilder(Session, 's')
+      .where('s.user_id = :userId', { userId })
+      .andWhere('s.revoked_at IS NULL')
+      .andWhere('s.idle_expires_at > :now', { now })
+      .andWhere('s.absolute_expires_at > :now', { now });
+    if (page.after !== undefined) {
+      builder.andWhere(
+        '(s.created_at < :afterCreatedAt OR (s.created_at = :afterCreatedAt AND s.id < :afterId))',
+        { afterCreatedAt: page.after.createdAt, afterId: page.after.id },
+      );
+    }
+    return builder
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .take(page.limit)
+      .getMany();
   }
 
   /** Ends one live session of this user; false when there is none (unknown, someone else's, already ended). */

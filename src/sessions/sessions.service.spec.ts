@@ -95,15 +95,51 @@ describe('SessionsService liveness', () => {
     expect(principals.findBySessionId).toHaveBeenCalledWith('s-1');
   });
 
-  it('counts and lists the sessions live at the current time', async () => {
+  it('counts the sessions live at the current time', async () => {
     const { service, repository, clock } = sessionsService();
     repository.countLive.mockResolvedValue(3);
-    const listed = [new Session()];
-    repository.findLiveForUser.mockResolvedValue(listed);
     expect(await service.countLive()).toBe(3);
     expect(repository.countLive).toHaveBeenCalledWith(clock.now());
-    expect(await service.listLive('user-1')).toBe(listed);
-    expect(repository.findLiveForUser).toHaveBeenCalledWith('user-1', clock.now());
+  });
+});
+
+describe('SessionsService.listLive', () => {
+  const ID_A = '00000000-0000-4000-8000-00000000000a';
+  const ID_B = '00000000-0000-4000-8000-00000000000b';
+  const CREATED = new Date('2026-01-01T00:00:00.000Z');
+  const live = (id: string) => Object.assign(new Session(), { id, createdAt: CREATED });
+
+  it('reads one more than a page to know whether another follows, and points the cursor at its last item', async () => {
+    const { service, repository, clock } = sessionsService();
+    repository.findLivePageForUser.mockResolvedValue([live(ID_B), live(ID_A)]);
+    const page = await service.listLive('user-1', { limit: 1 });
+    expect(repository.findLivePageForUser).toHaveBeenCalledWith('user-1', clock.now(), {
+      after: undefined,
+      limit: 2,
+    });
+    expect(page.items.map((session) => session.id)).toEqual([ID_B]);
+    expect(page.nextCursor).not.toBeNull();
+
+    repository.findLivePageForUser.mockResolvedValue([live(ID_A)]);
+    const next = await service.listLive('user-1', { limit: 1, cursor: page.nextCursor! });
+    expect(repository.findLivePageForUser).toHaveBeenLastCalledWith('user-1', clock.now(), {
+      after: { createdAt: CREATED, id: ID_B },
+      limit: 2,
+    });
+    expect(next).toEqual({ items: [live(ID_A)], nextCursor: null });
+  });
+
+  it.each([
+    ['not base64url', '!!'],
+    ['not a position', Buffer.from('hello').toString('base64url')],
+    ['a position with a bad id', Buffer.from('1700000000000.x').toString('base64url')],
+    ['empty', ''],
+  ])('refuses a cursor that is %s, reading nothing', async (_what, cursor) => {
+    const { service, repository } = sessionsService();
+    await expect(service.listLive('user-1', { limit: 1, cursor })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    expect(repository.findLivePageForUser).not.toHaveBeenCalled();
   });
 });
 

@@ -15,6 +15,7 @@ import {
   sessionIdOfRefreshToken,
 } from './refresh-token';
 import { SessionPrincipalRepository, type SessionPrincipal } from './session-principal.repository';
+import { decodeSessionCursor, encodeSessionCursor } from './session-cursor';
 import type { SessionAccount } from './refresh-rotation';
 import { EventBus } from '../events/event-bus';
 import { SessionError, SessionErrorCode } from './session.error';
@@ -44,6 +45,16 @@ export type RefreshOutcome =
   | { kind: 'rotated'; session: Session; refreshToken: string }
   /** The token was retired moments ago by a concurrent refresh (another tab): access only, no new refresh token. */
   | { kind: 'grace'; session: Session };
+
+export interface SessionPageRequest {
+  cursor?: string;
+  limit: number;
+}
+
+export interface SessionPage {
+  items: Session[];
+  nextCursor: string | null;
+}
 
 @Injectable()
 export class SessionsService {
@@ -211,8 +222,23 @@ export class SessionsService {
     throw new SessionError(SessionErrorCode.InvalidRefreshToken);
   }
 
-  listLive(userId: string): Promise<Session[]> {
-    return this.sessions.findLiveForUser(userId, this.clock.now());
+  /** Moves each session's `last_used_at` forward to its latest use (see SessionUseRecorder). */
+  recordUse(uses: ReadonlyArray<{ id: string; at: Date }>): Promise<number> {
+    return this.sessions.recordUse(uses);
+  }
+
+  /** One page of the user's live sessions, newest first; `cursor` is the previous page's next cursor. */
+  async listLive(userId: string, page: SessionPageRequest): Promise<SessionPage> {
+    const items = await this.sessions.findLivePageForUser(userId, this.clock.now(), {
+      after: page.cursor === undefined ? undefined : decodeSessionCursor(page.cursor),
+      limit: page.limit + 1,
+    });
+    const hasMore = items.length > page.limit;
+    const shown = hasMore ? items.slice(0, page.limit) : items;
+    return {
+      items: shown,
+      nextCursor: hasMore ? encodeSessionCursor(shown[shown.length - 1]) : null,
+    };
   }
 
   /** Ends a live session only if it belongs to `userId` (false otherwise: callers answer 404). */

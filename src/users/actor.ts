@@ -4,5 +4,5 @@ import type { Actor } from './user-administration.service';
 
 /** The administrator behind an HTTP request, for audit rows. */
 export function actorOf(principal: Principal, meta: RequestMeta): Actor {
-  return { userId: principal.user.id, meta };
+  return { userId: principal.user.id, username: principal.user.username, meta };
 }

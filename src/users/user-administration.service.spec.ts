@@ -153,10 +153,15 @@ describe('UserAdministrationService.resetPassword', () => {
 describe('UserAdministrationService sessions', () => {
   it('lists a user’s live sessions, and refuses an unknown user', async () => {
     const { service, sessions } = userAdministration();
-    sessions.listLive.mockResolvedValue([]);
-    expect(await service.listSessions('u-1')).toEqual([]);
-    expect(sessions.listLive).toHaveBeenCalledWith('u-1');
-    expect(await codeOf(service.listSessions('u-404'))).toBe(UserErrorCode.UserNotFound);
+    sessions.listLive.mockResolvedValue({ items: [], nextCursor: null });
+    expect(await service.listSessions('u-1', { limit: 5 })).toEqual({
+      items: [],
+      nextCursor: null,
+    });
+    expect(sessions.listLive).toHaveBeenCalledWith('u-1', { limit: 5 });
+    expect(await codeOf(service.listSessions('u-404', { limit: 5 }))).toBe(
+      UserErrorCode.UserNotFound,
+    );
     expect(sessions.listLive).toHaveBeenCalledTimes(1);
   });
 

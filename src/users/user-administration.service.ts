@@ -9,9 +9,12 @@ import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { EventBus } from '../events/event-bus';
 import { SessionRevocationReason } from '../sessions/entities/session.entity';
-import type { Session } from '../sessions/entities/session.entity';
 import { SessionNotFoundError } from '../sessions/session.error';
-import { SessionsService } from '../sessions/sessions.service';
+import {
+  SessionsService,
+  type SessionPage,
+  type SessionPageRequest,
+} from '../sessions/sessions.service';
 import { type User } from './entities/user.entity';
 import { Role } from '../common/access/role';
 import { PasswordPolicy } from './password-policy';
@@ -24,6 +27,8 @@ import { UsersService } from './users.service';
 /** Who performs an administrative action: an admin over HTTP, or an operator at the CLI. */
 export interface Actor {
   userId: string | null;
+  /** Kept on the audit row as it is now. */
+  username?: string | null;
   meta?: RequestMeta;
   /** Extra audit details about the actor (e.g. the CLI's OS user). */
   details?: AuditDetails;
@@ -49,6 +54,8 @@ export interface UserPage {
 
 export interface UserListFilter {
   usernamePrefix?: string;
+  /** A username prefix or part of a display name, either case. */
+  search?: string;
   role?: Role;
   isActive?: boolean;
   cursor?: string;
@@ -111,6 +118,10 @@ export class UserAdministrationService {
       filter.usernamePrefix === undefined ? undefined : canonicalForm(filter.usernamePrefix);
     const items = await this.users.list({
       usernamePrefix: prefix,
+      search:
+        filter.search === undefined
+          ? undefined
+          : { usernamePrefix: canonicalForm(filter.search), text: filter.search.toLowerCase() },
       role: filter.role,
       isActive: filter.isActive,
       afterUsername: filter.cursor !== undefined ? decodeCursor(filter.cursor) : undefined,
@@ -226,9 +237,9 @@ export class UserAdministrationService {
     return { user, oneTimePassword };
   }
 
-  async listSessions(id: string): Promise<Session[]> {
+  async listSessions(id: string, page: SessionPageRequest): Promise<SessionPage> {
     await this.get(id);
-    return this.sessions.listLive(id);
+    return this.sessions.listLive(id, page);
   }
 
   async revokeSessions(actor: Actor, id: string): Promise<number> {
@@ -289,6 +300,8 @@ export class UserAdministrationService {
       action,
       outcome: 'success',
       actorUserId: actor.userId,
+      actorUsername: actor.username ?? null,
+      targetUsername: target.username,
       resourceType: 'user',
       resourceId: target.id,
       details: { ...actor.details, target_username: target.username, ...details },

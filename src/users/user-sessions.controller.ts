@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { UserError, UserErrorCode } from './user.error';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../common/access/authenticated.decorator';
@@ -7,7 +7,9 @@ import type { Principal } from '../common/access/principal';
 import { Problems } from '../common/errors/problems.decorator';
 import { ClientMeta, type RequestMeta } from '../common/http/request-meta';
 import { UuidParamPipe } from '../common/http/uuid-param.pipe';
+import { DEFAULT_SESSION_PAGE_SIZE, ListSessionsQuery } from '../sessions/dto/list-sessions.query';
 import { SessionDto } from '../sessions/dto/session.dto';
+import { SessionPageDto } from '../sessions/dto/session-page.dto';
 import { SessionNotFoundError } from '../sessions/session.error';
 import { actorOf } from './actor';
 import { RevokedSessionsDto } from '../sessions/dto/revoked-sessions.dto';
@@ -24,10 +26,20 @@ export class UserSessionsController {
 
   @Get()
   @ReadOnly()
-  @ApiOperation({ summary: "A user's live sessions" })
-  @ApiOkResponse({ type: [SessionDto] })
-  async listUserSessions(@Param('id', UuidParamPipe) id: string): Promise<SessionDto[]> {
-    return (await this.administration.listSessions(id)).map((session) => SessionDto.from(session));
+  @ApiOperation({ summary: "A user's live sessions, newest first, one page at a time" })
+  @ApiOkResponse({ type: SessionPageDto })
+  async listUserSessions(
+    @Param('id', UuidParamPipe) id: string,
+    @Query() query: ListSessionsQuery,
+  ): Promise<SessionPageDto> {
+    const page = await this.administration.listSessions(id, {
+      cursor: query.cursor,
+      limit: query.limit ?? DEFAULT_SESSION_PAGE_SIZE,
+    });
+    return {
+      items: page.items.map((session) => SessionDto.from(session)),
+      next_cursor: page.nextCursor,
+    };
   }
 
   @Delete()

@@ -1,4 +1,4 @@
-import { caseFold } from 'unicode-case-folding';
+import { foldText } from '../common/text/fold-text';
 import unhomoglyph from 'unhomoglyph';
 
 export const USERNAME_MIN_LENGTH = 3;
@@ -48,15 +48,8 @@ export function legacyUsername(input: string): string | null {
   return valid ? username : null;
 }
 
-/**
- * Compatibility mapping (NFKC: also the width mapping of RFC 8265), then full Unicode case folding (status C
- * and F of CaseFolding.txt, never the Turkic T: `İ` → `i̇` and `I` → `i` whatever the locale, `ß` → `ss`,
- * `ς` → `σ`), applied twice so the result is a fixed point, then NFC (which NFKC output already is).
- */
-export function foldUsername(input: string): string {
-  const once = caseFold(input.normalize('NFKC')).normalize('NFKC');
-  return caseFold(once).normalize('NFKC');
-}
+/** The case- and width-insensitive form every stored username is in (see foldText). */
+export const foldUsername = foldText;
 
 /**
  * The canonical form of a username, following RFC 8265's UsernameCaseMapped profile, with full case folding

@@ -7,6 +7,7 @@ import {
 import { user } from '../../test/support/auth-fixtures';
 import { UserAdministrationService } from './user-administration.service';
 import { UsersController } from './users.controller';
+import { UserSecurityStates } from './user-security-state';
 import { UserError, UserErrorCode } from './user.error';
 
 const ID = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
@@ -14,13 +15,18 @@ const ADMIN = principalOf(Role.Admin);
 
 let rig: ControllerRig;
 let administration: jest.Mocked<UserAdministrationService>;
+let securityStates: jest.Mocked<UserSecurityStates>;
 
 beforeAll(async () => {
   rig = await controllerSetup(UsersController);
   administration = rig.double(UserAdministrationService);
+  securityStates = rig.double(UserSecurityStates);
 });
 afterAll(() => rig.close());
-beforeEach(() => jest.clearAllMocks());
+beforeEach(() => {
+  jest.clearAllMocks();
+  securityStates.of.mockResolvedValue(new Map());
+});
 
 describe('UsersController: who may call it', () => {
   it('answers 401 to a request without credentials, before any service runs', async () => {
@@ -115,6 +121,7 @@ describe('UsersController: what it accepts', () => {
       .expect(200);
     expect(administration.list).toHaveBeenCalledWith({
       usernamePrefix: undefined,
+      search: undefined,
       role: Role.Admin,
       isActive: false,
       cursor: undefined,
@@ -135,5 +142,73 @@ describe('UsersController: what it accepts', () => {
     expect(administration.update).toHaveBeenCalledWith(expect.anything(), ID, {
       isActive: false,
     });
+  });
+});
+
+describe('UsersController: searching', () => {
+  it('passes the search text to the service as typed', async () => {
+    administration.list.mockResolvedValue({ items: [], nextCursor: null });
+    await rig.http().get('/users?q=Alice%20Ex').set(rig.bearer(ADMIN)).expect(200);
+    expect(administration.list).toHaveBeenCalledWith(
+      expect.objectContaining({ search: 'Alice Ex', limit: 50 }),
+    );
+  });
+
+  it('refuses an empty, overlong or control-character search (400), calling nothing', async () => {
+    for (const q of ['', 'a'.repeat(129), 'ali%0Ace']) {
+      const response = await rig.http().get(`/users?q=${q}`).set(rig.bearer(ADMIN)).expect(400);
+      expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(administration.list).not.toHaveBeenCalled();
+  });
+});
+
+describe('UsersController: the record of each user', () => {
+  const LOCKED_ID = '0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b';
+
+  it('asks for the sign-in state of a whole page at once and shows it per user', async () => {
+    const signedInAt = new Date('2026-01-02T03:04:05.000Z');
+    administration.list.mockResolvedValue({
+      items: [
+        user({
+          id: LOCKED_ID,
+          username: 'alice',
+          lastSignInAt: signedInAt,
+          lastSignInIp: '192.0.2.7',
+        }),
+        user({ id: ID, username: 'bob' }),
+      ],
+      nextCursor: null,
+    });
+    securityStates.of.mockResolvedValue(
+      new Map([
+        [
+          LOCKED_ID,
+          {
+            lockedUntil: new Date('2026-01-02T04:00:00.000Z'),
+            secondFactors: { totp: true, passkeys: 2, recoveryCodesLeft: 7 },
+          },
+        ],
+      ]),
+    );
+    const response = await rig.http().get('/users').set(rig.bearer(ADMIN)).expect(200);
+    expect(securityStates.of).toHaveBeenCalledTimes(1);
+    expect(securityStates.of).toHaveBeenCalledWith([LOCKED_ID, ID]);
+    expect(response.body.items).toEqual([
+      expect.objectContaining({
+        username: 'alice',
+        locked_until: '2026-01-02T04:00:00.000Z',
+        second_factors: { totp: true, passkeys: 2, recovery_codes_left: 7 },
+        last_sign_in_at: '2026-01-02T03:04:05.000Z',
+        last_sign_in_ip: '192.0.2.7',
+      }),
+      expect.objectContaining({
+        username: 'bob',
+        locked_until: null,
+        second_factors: { totp: false, passkeys: 0, recovery_codes_left: 0 },
+        last_sign_in_at: null,
+        last_sign_in_ip: null,
+      }),
+    ]);
   });
 });

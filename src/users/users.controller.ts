@@ -15,6 +15,9 @@ import { UpdateUserDto } from './dto/update-user.dto';
 import { UserPageDto } from './dto/user-page.dto';
 import { UserWithPasswordDto } from './dto/user-with-password.dto';
 import { UserDto } from './dto/user.dto';
+import { UserRecordDto } from './dto/user-record.dto';
+import type { User } from './entities/user.entity';
+import { NO_SECURITY_STATE, UserSecurityStates } from './user-security-state';
 import { Role } from '../common/access/role';
 import { UserAdministrationService } from './user-administration.service';
 import { ReadOnly, Transactional } from '../database/transaction-mode.decorator';
@@ -26,7 +29,16 @@ const DEFAULT_PAGE_SIZE = 50;
 @Controller('users')
 @Authenticated({ roles: [Role.Admin] })
 export class UsersController {
-  constructor(private readonly administration: UserAdministrationService) {}
+  constructor(
+    private readonly administration: UserAdministrationService,
+    private readonly securityStates: UserSecurityStates,
+  ) {}
+
+  /** One lookup for the whole page: a fixed number of queries, never one per row. */
+  private async recordsOf(users: User[]): Promise<UserRecordDto[]> {
+    const states = await this.securityStates.of(users.map((user) => user.id));
+    return users.map((user) => UserRecordDto.of(user, states.get(user.id) ?? NO_SECURITY_STATE));
+  }
 
   @Post()
   @Transactional()
@@ -49,26 +61,30 @@ export class UsersController {
 
   @Get()
   @ReadOnly()
-  @ApiOperation({ summary: 'List users in username order, filtered, one page at a time' })
+  @ApiOperation({
+    summary: 'List users in username order, filtered or searched, one page at a time',
+  })
   @ApiOkResponse({ type: UserPageDto })
   async listUsers(@Query() query: ListUsersQuery): Promise<UserPageDto> {
     const page = await this.administration.list({
       usernamePrefix: query.username_prefix,
+      search: query.q,
       role: query.role,
       isActive: query.active,
       cursor: query.cursor,
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
     });
-    return { items: page.items.map((user) => UserDto.from(user)), next_cursor: page.nextCursor };
+    return { items: await this.recordsOf(page.items), next_cursor: page.nextCursor };
   }
 
   @Get(':id')
   @ReadOnly()
-  @ApiOperation({ summary: 'One user' })
-  @ApiOkResponse({ type: UserDto })
+  @ApiOperation({ summary: 'One user, with its lockout, second factors and last sign-in' })
+  @ApiOkResponse({ type: UserRecordDto })
   @Problems(new UserError(UserErrorCode.UserNotFound))
-  async getUser(@Param('id', UuidParamPipe) id: string): Promise<UserDto> {
-    return UserDto.from(await this.administration.get(id));
+  async getUser(@Param('id', UuidParamPipe) id: string): Promise<UserRecordDto> {
+    const [record] = await this.recordsOf([await this.administration.get(id)]);
+    return record;
   }
 
   @Patch(':id')

@@ -8,6 +8,8 @@ import { Role } from '../common/access/role';
 export interface UserListQuery {
   /** Canonical (normalised) username prefix. */
   usernamePrefix?: string;
+  /** Free text: a username starting with `search.usernamePrefix` or a display name containing `search.text`. */
+  search?: { usernamePrefix: string; text: string };
   role?: Role;
   isActive?: boolean;
   /** Exclusive: the last username of the previous page. */
@@ -75,6 +77,16 @@ export class UsersRepository {
     await this.principals.write({ userId: id }, () => manager.update(User, { id }, changes));
   }
 
+  /**
+   * Not through PrincipalChangePublisher: when someone last signed in changes nothing a principal check reads,
+   * and invalidating every cached principal of the user on each login would only cost a reload.
+   */
+  async recordSignIn(id: string, at: Date, ip: string): Promise<void> {
+    await (
+      await this.unitOfWork.manager()
+    ).update(User, { id }, { lastSignInAt: at, lastSignInIp: ip.slice(0, 64) });
+  }
+
   /** One page in username order (unique, so the order is stable and the cursor exact). */
   async list(query: UserListQuery): Promise<User[]> {
     const builder = (await this.unitOfWork.manager()).createQueryBuilder(User, 'u');
@@ -82,6 +94,17 @@ export class UsersRepository {
       builder.andWhere("u.username LIKE :prefix ESCAPE '\\'", {
         prefix: `${escapeLike(query.usernamePrefix)}%`,
       });
+    }
+    if (query.search !== undefined) {
+      // The display name is matched anywhere in it, which no b-tree index serves: the page is still read in
+      // username order (the unique index) and stops once full, so a search reads until it finds a page.
+      builder.andWhere(
+        "(u.username LIKE :searchPrefix ESCAPE '\\' OR LOWER(u.display_name) LIKE :searchText ESCAPE '\\')",
+        {
+          searchPrefix: `${escapeLike(query.search.usernamePrefix)}%`,
+          searchText: `%${escapeLike(query.search.text)}%`,
+        },
+      );
     }
     if (query.role !== undefined) builder.andWhere('u.role = :role', { role: query.role });
     if (query.isActive !== undefined)

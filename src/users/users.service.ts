@@ -105,6 +105,8 @@ export class UsersService {
       isActive: true,
       mustChangePassword: input.mustChangePassword,
       passwordChangedAt: now,
+      lastSignInAt: null,
+      lastSignInIp: null,
       createdAt: now,
       updatedAt: now,
     });
@@ -137,5 +139,10 @@ export class UsersService {
   async upgradePasswordHash(user: User, passwordHash: string): Promise<void> {
     await this.users.update(user.id, { passwordHash });
     user.passwordHash = passwordHash;
+  }
+
+  /** A login completed: when and from where, for the administrator's view of the account. */
+  async recordSignIn(userId: string, ip: string): Promise<void> {
+    await this.users.recordSignIn(userId, this.clock.now(), ip);
   }
 }

@@ -30,6 +30,7 @@ export function recordProbeEvent(
       action: AuditAction.AccessDenied,
       outcome: 'failure',
       resourceType: 'test',
+      targetUsername: 'probe-target',
       details,
     }),
   );

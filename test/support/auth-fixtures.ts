@@ -28,6 +28,8 @@ export function user(overrides: Partial<User> = {}): User {
     isActive: true,
     mustChangePassword: false,
     passwordChangedAt: NOW,
+    lastSignInAt: null,
+    lastSignInIp: null,
     createdAt: NOW,
     updatedAt: NOW,
     ...overrides,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { Type } from '@nestjs/common';
+import type { Abstract, Type } from '@nestjs/common';
 import { PARAMTYPES_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -38,8 +38,8 @@ const ONE_HOUR_MS = 3_600_000;
 
 export interface ControllerRig {
   http: () => ReturnType<typeof request>;
-  /** The double of one of the controller's services. */
-  double<T extends object>(type: Type<T>): jest.Mocked<T>;
+  /** The double of one of the controller's services (or of a port it depends on, an abstract class). */
+  double<T extends object>(type: Type<T> | Abstract<T>): jest.Mocked<T>;
   /** Signs `principal` in: an `Authorization` header whose token resolves to it (and nothing else does). */
   bearer(principal: Principal): { Authorization: string };
   /** Ends the session of `principal`: its tokens no longer resolve. */
@@ -101,7 +101,7 @@ export async function controllerSetup(controller: Type): Promise<ControllerRig> 
   const clock = app.get(Clock);
   return {
     http: () => request(app.getHttpServer()),
-    double: <T extends object>(type: Type<T>) => {
+    double: <T extends object>(type: Type<T> | Abstract<T>) => {
       const service = services.find((entry) => entry.provide === type);
       if (!service) throw new Error(`${controller.name} does not depend on ${type.name}`);
       return service.useValue as jest.Mocked<T>;

@@ -12,7 +12,12 @@ import { FrozenClock, META, user } from './auth-fixtures';
 import { newTestService, provide } from './test-service';
 
 /** The administrator of the user administration specs, as the HTTP layer describes them. */
-export const ADMIN: Actor = { userId: 'admin-1', meta: META, details: { via: 'spec' } };
+export const ADMIN: Actor = {
+  userId: 'admin-1',
+  username: 'root',
+  meta: META,
+  details: { via: 'spec' },
+};
 
 /**
  * UserAdministrationService with the real password policy and doubles for the rest: one user, `u-1` (alice,
@@ -46,6 +51,8 @@ export const adminAudit = (action: AuditAction, details: Record<string, unknown>
   action,
   outcome: 'success',
   actorUserId: 'admin-1',
+  actorUsername: 'root',
+  targetUsername: 'alice',
   resourceType: 'user',
   resourceId: expect.any(String) as string,
   details: { via: 'spec', target_username: 'alice', ...details },

@@ -94,7 +94,7 @@ export async function fullFlow(baseUrl: string): Promise<string> {
   if (refreshed.error) return refreshed.error.code;
   const sessions = await client.GET('/auth/sessions', { headers });
   if (sessions.error) return sessions.error.code;
-  const current: boolean = sessions.data[0].current;
+  const current: boolean = sessions.data.items[0].current;
   await client.POST('/auth/logout', { body: {} });
   return `${me.data.username} ${user.data.role} ${page.data.items.length} ${String(current)} ${factors.data.recovery_codes_left} ${clients.data.length}`;
 }

@@ -21,6 +21,27 @@ export class AuditEventDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   actor_user_id!: string | null;
 
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The actor's username when the event happened (null on rows of chain version 1)",
+  })
+  actor_username!: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The username of the account the event is about, as it was then',
+  })
+  target_username!: string | null;
+
+  @ApiProperty({
+    enum: [1, 2],
+    description:
+      'The hash format of the row: 2 covers the usernames, 1 (older rows) does not have them',
+  })
+  chain_version!: number;
+
   @ApiProperty({ enum: AuditAction, enumName: 'AuditAction' })
   action!: string;
 
@@ -64,6 +85,9 @@ export class AuditEventDto {
       id: event.id,
       occurred_at: event.occurredAt.toISOString(),
       actor_user_id: event.actorUserId,
+      actor_username: event.actorUsername,
+      target_username: event.targetUsername,
+      chain_version: event.chainVersion,
       action: event.action,
       resource_type: event.resourceType,
       resource_id: event.resourceId,

@@ -14,6 +14,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { NoControlCharacters } from '../../common/http/no-control-characters';
+import { foldText } from '../../common/text/fold-text';
 import { AuditAction } from '../audit-action';
 import type { AuditSearchFilter } from '../audit.repository';
 import type { AuditOutcome } from '../entities/audit-event.entity';
@@ -28,6 +29,27 @@ export class AuditEventsQueryDto extends TimeRangeQueryDto {
   @IsOptional()
   @IsUUID('all')
   actor?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'The acting user by name as it was when the event happened (exact; compared case-insensitively, like usernames)',
+    example: 'admin',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @NoControlCharacters()
+  actor_username?: string;
+
+  @ApiPropertyOptional({
+    description: 'The account the event is about, by name as it was then (exact, case-insensitive)',
+    example: 'alice',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  @NoControlCharacters()
+  target_username?: string;
 
   @ApiPropertyOptional({ enum: AuditAction, enumName: 'AuditAction' })
   @IsOptional()
@@ -86,6 +108,9 @@ export class AuditEventsQueryDto extends TimeRangeQueryDto {
     return {
       ...this.toRange(),
       actorUserId: this.actor,
+      actorUsername: this.actor_username === undefined ? undefined : foldText(this.actor_username),
+      targetUsername:
+        this.target_username === undefined ? undefined : foldText(this.target_username),
       action: this.action,
       resourceType: this.resource_type,
       resourceId: this.resource_id,

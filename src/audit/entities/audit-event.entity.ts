@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintNumber } from '../../database/bigint-number.transformer';
 
 export type AuditOutcome = 'success' | 'failure';
+export type ChainVersion = 1 | 2;
 /** Flat, scalar details: easy to search, and canonical to serialise. */
 export type AuditDetails = Record<string, string | number | boolean | null>;
 
@@ -43,6 +44,18 @@ export class AuditEvent {
 
   @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
   requestId!: string | null;
+
+  /** The chain format the row's hash uses (audit-chain.ts): 1 for rows written before usernames were kept. */
+  @Column({ name: 'chain_version', type: 'integer' })
+  chainVersion!: ChainVersion;
+
+  /** The actor's username when the event happened (null: no actor, or a version-1 row). */
+  @Column({ name: 'actor_username', type: 'varchar', length: 64, nullable: true })
+  actorUsername!: string | null;
+
+  /** The username of the account the event is about, when it is about one, as it was then. */
+  @Column({ name: 'target_username', type: 'varchar', length: 64, nullable: true })
+  targetUsername!: string | null;
 
   /** Position in the chain: 1, 2, 3… with no gaps (retention only ever removes a prefix). */
   @Column({ type: 'bigint', transformer: bigintNumber })

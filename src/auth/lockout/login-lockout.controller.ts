@@ -32,6 +32,6 @@ export class LoginLockoutController {
     @CurrentPrincipal() principal: Principal,
     @ClientMeta() meta: RequestMeta,
   ): Promise<void> {
-    await this.lockouts.clearForUser(id, principal.user.id, meta);
+    await this.lockouts.clearForUser(id, principal.user, meta);
   }
 }

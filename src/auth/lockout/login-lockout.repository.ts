@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In, MoreThan } from 'typeorm';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { LoginLockout } from './login-lockout.entity';
 
@@ -113,6 +114,18 @@ export class LoginLockoutRepository {
 
   async find(accountKey: string): Promise<LoginLockout | null> {
     return (await this.unitOfWork.manager()).findOneBy(LoginLockout, { accountKey });
+  }
+
+  /** The locks still running at `nowMs` among these keys: key → end of the lock (ms), in one query. */
+  async runningLocks(accountKeys: readonly string[], nowMs: number): Promise<Map<string, number>> {
+    if (accountKeys.length === 0) return new Map();
+    const rows = await (
+      await this.unitOfWork.manager()
+    ).find(LoginLockout, {
+      select: { accountKey: true, lockedUntilMs: true },
+      where: { accountKey: In([...accountKeys]), lockedUntilMs: MoreThan(nowMs) },
+    });
+    return new Map(rows.map((row) => [row.accountKey, row.lockedUntilMs ?? nowMs]));
   }
 
   /** Deletes counters with no attempt since `beforeMs` and no lock still running then; returns how many. */

@@ -154,12 +154,14 @@ describe('LoginLockoutService.clearForUser', () => {
   it("lifts every budget of the user's account and audits who did it", async () => {
     const { service, lockouts, audit, unitOfWork } = setup();
     lockouts.clearAccount.mockResolvedValue(true);
-    await service.clearForUser('u-1', 'admin-1', META, { via: 'cli' });
+    await service.clearForUser('u-1', { id: 'admin-1', username: 'root' }, META, { via: 'cli' });
     expect(lockouts.clearAccount).toHaveBeenCalledWith('u-1');
     expect(audit.record).toHaveBeenCalledWith({
       action: 'LOGIN_LOCKOUT_CLEARED',
       outcome: 'success',
       actorUserId: 'admin-1',
+      actorUsername: 'root',
+      targetUsername: 'alice',
       resourceType: 'user',
       resourceId: 'u-1',
       details: { username: 'alice', had_lockout: true, via: 'cli' },
@@ -183,9 +185,9 @@ describe('LoginLockoutService.clearForUser', () => {
   it('refuses an unknown user, clearing and auditing nothing', async () => {
     const { service, users, lockouts, audit } = setup();
     users.findById.mockResolvedValue(null);
-    expect(await codeOf(service.clearForUser('nobody', 'admin-1', META))).toBe(
-      UserErrorCode.UserNotFound,
-    );
+    expect(
+      await codeOf(service.clearForUser('nobody', { id: 'admin-1', username: 'root' }, META)),
+    ).toBe(UserErrorCode.UserNotFound);
     expect(lockouts.clearAccount).not.toHaveBeenCalled();
     expect(audit.record).not.toHaveBeenCalled();
   });

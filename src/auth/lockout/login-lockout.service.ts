@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { AuditAction } from '../../audit/audit-action';
 import { AuditService } from '../../audit/audit.service';
 import { Clock } from '../../common/clock';
+import type { PrincipalUser } from '../../common/access/principal';
 import type { RequestMeta } from '../../common/http/request-meta';
 import { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
@@ -123,7 +124,7 @@ export class LoginLockoutService {
    */
   async clearForUser(
     userId: string,
-    adminId: string | null,
+    admin: Pick<PrincipalUser, 'id' | 'username'> | null,
     meta?: RequestMeta,
     details: Record<string, string> = {},
   ): Promise<void> {
@@ -133,7 +134,9 @@ export class LoginLockoutService {
     await this.audit.record({
       action: AuditAction.LoginLockoutCleared,
       outcome: 'success',
-      actorUserId: adminId,
+      actorUserId: admin?.id ?? null,
+      actorUsername: admin?.username ?? null,
+      targetUsername: user.username,
       resourceType: 'user',
       resourceId: user.id,
       details: { username: user.username, had_lockout: hadLockout, ...details },

@@ -13,6 +13,8 @@ import { SecondFactorNotifications1764202800000 } from './1764202800000-second-f
 import { AuditChainLockAndHead1764202900000 } from './1764202900000-audit-chain-lock-and-head';
 import { OidcHashedTokenKeys1764203000000 } from './1764203000000-oidc-hashed-token-keys';
 import { SigningKeyPurpose1765100000000 } from './1765100000000-signing-key-purpose';
+import { UserLastSignIn1765200000000 } from './1765200000000-user-last-sign-in';
+import { AuditUsernames1765200100000 } from './1765200100000-audit-usernames';
 
 /** Every migration, in order. Listed as classes so the same list works from ts-node, Jest and the build. */
 export const MIGRATIONS = [
@@ -31,4 +33,6 @@ export const MIGRATIONS = [
   AuditChainLockAndHead1764202900000,
   OidcHashedTokenKeys1764203000000,
   SigningKeyPurpose1765100000000,
+  UserLastSignIn1765200000000,
+  AuditUsernames1765200100000,
 ];

@@ -5,7 +5,11 @@ import type { Session } from '../entities/session.entity';
 export class SessionDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
-  @ApiProperty({ format: 'date-time', description: 'Login or last refresh' }) last_used_at!: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Login, refresh or last request (requests are recorded once a minute)',
+  })
+  last_used_at!: string;
   @ApiProperty({ format: 'date-time' }) expires_at!: string;
   @ApiProperty({ type: String, nullable: true }) ip!: string | null;
   @ApiProperty({ type: String, nullable: true }) user_agent!: string | null;

@@ -6,6 +6,7 @@ import { SessionPrincipalRepository } from '../session-principal.repository';
 import { LivePrincipals } from './live-principals';
 import { PrincipalCache } from './principal-cache';
 import { PrincipalCacheFeed } from './principal-cache-feed';
+import { SessionUseRecorder } from '../session-use/session-use-recorder';
 
 function setup() {
   const repository = automock(SessionPrincipalRepository);
@@ -18,8 +19,9 @@ function setup() {
   const feed = automock(PrincipalCacheFeed);
   const cache = new PrincipalCache(10, 5_000);
   cache.resume();
-  const live = new LivePrincipals(cache, feed, repository, unitOfWork, new AuthMetrics());
-  return { live, repository, unitOfWork, feed, cache };
+  const uses = automock(SessionUseRecorder);
+  const live = new LivePrincipals(cache, feed, repository, unitOfWork, new AuthMetrics(), uses);
+  return { live, repository, unitOfWork, feed, cache, uses };
 }
 
 describe('LivePrincipals', () => {
@@ -69,5 +71,16 @@ describe('LivePrincipals', () => {
     await live.find('s-1', 'u-1', NOW);
     expect(repository.findBySessionId).toHaveBeenCalledTimes(2);
     expect(cache.size).toBe(0);
+  });
+
+  it('reports each accepted request to the use recorder, from memory or from the database, and no refusal', async () => {
+    const { live, repository, uses } = setup();
+    await live.find('s-1', 'u-1', NOW);
+    await live.find('s-1', 'u-1', NOW);
+    expect(repository.findBySessionId).toHaveBeenCalledTimes(1);
+    expect(uses.seen).toHaveBeenCalledTimes(2);
+    expect(uses.seen).toHaveBeenCalledWith('s-1', NOW);
+    expect(await live.find('s-1', 'someone-else', NOW)).toBeNull();
+    expect(uses.seen).toHaveBeenCalledTimes(2);
   });
 });

@@ -5,6 +5,7 @@ import { isSessionLiveAt } from '../entities/session.entity';
 import { SessionPrincipalRepository, type SessionPrincipal } from '../session-principal.repository';
 import { PrincipalCache } from './principal-cache';
 import { PrincipalCacheFeed } from './principal-cache-feed';
+import { SessionUseRecorder } from '../session-use/session-use-recorder';
 
 const accepts = (found: SessionPrincipal, userId: string, now: Date): boolean =>
   isSessionLiveAt(found.session, now) && found.user.id === userId && found.user.isActive;
@@ -14,7 +15,8 @@ const accepts = (found: SessionPrincipal, userId: string, now: Date): boolean =>
  * and its user is active. The row comes from the principal cache when it can; only an acceptance is ever
  * decided from memory — an entry that would refuse is read again, so a change the cache did not hear about
  * that extends a session (a refresh pushing its idle expiry, on any instance) never refuses wrongly. Inside a
- * unit of work the cache is not used at all: the transaction may hold uncommitted writes.
+ * unit of work the cache is not used at all: the transaction may hold uncommitted writes. Each acceptance is
+ * reported to SessionUseRecorder, which writes `last_used_at` later, in batches.
  */
 @Injectable()
 export class LivePrincipals {
@@ -24,6 +26,7 @@ export class LivePrincipals {
     private readonly principals: SessionPrincipalRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly metrics: AuthMetrics,
+    private readonly uses: SessionUseRecorder,
   ) {}
 
   async find(sessionId: string, userId: string, now: Date): Promise<SessionPrincipal | null> {
@@ -33,6 +36,7 @@ export class LivePrincipals {
       const cached = this.cache.get(sessionId);
       if (cached !== undefined && accepts(cached, userId, now)) {
         this.metrics.principalLookedUp('hit');
+        this.uses.seen(sessionId, now);
         return cached;
       }
     }
@@ -41,6 +45,8 @@ export class LivePrincipals {
     const found = await this.principals.findBySessionId(sessionId);
     if (found === null) return null;
     if (cacheable) this.cache.store(ticket, found);
-    return accepts(found, userId, now) ? found : null;
+    if (!accepts(found, userId, now)) return null;
+    this.uses.seen(sessionId, now);
+    return found;
   }
 }

@@ -4,6 +4,7 @@ import { LivePrincipals } from './live-principals';
 import { PrincipalCache } from './principal-cache';
 import { PrincipalCacheFeed } from './principal-cache-feed';
 import { PrincipalCacheInvalidator } from './principal-cache-invalidator';
+import { SessionUseRecorder } from '../session-use/session-use-recorder';
 
 /** The principal cache of a serving instance, sized and bounded by configuration. */
 export const PRINCIPAL_CACHE_PROVIDERS: Provider[] = [
@@ -16,4 +17,5 @@ export const PRINCIPAL_CACHE_PROVIDERS: Provider[] = [
   PrincipalCacheFeed,
   PrincipalCacheInvalidator,
   LivePrincipals,
+  SessionUseRecorder,
 ];

@@ -9,6 +9,7 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
 } from 'class-validator';
 import { NoControlCharacters } from '../../common/http/no-control-characters';
 import { Role } from '../../common/access/role';
@@ -22,6 +23,19 @@ export class ListUsersQuery {
   @MaxLength(64)
   @NoControlCharacters()
   username_prefix?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Search: usernames starting with it (compared like username_prefix) or display names containing it, ' +
+      'either case (on SQLite, only ASCII letters of a display name match either case)',
+    example: 'ali',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  @NoControlCharacters()
+  q?: string;
 
   @ApiPropertyOptional({ enum: Role })
   @IsOptional()

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { UserDto } from './user.dto';
+import { UserRecordDto } from './user-record.dto';
 
 export class UserPageDto {
-  @ApiProperty({ type: [UserDto] }) items!: UserDto[];
+  @ApiProperty({ type: [UserRecordDto] }) items!: UserRecordDto[];
   @ApiProperty({
     type: String,
     nullable: true,

@@ -37,6 +37,13 @@ export class User {
   @Column({ name: 'password_changed_at', type: Date })
   passwordChangedAt!: Date;
 
+  /** Set when a login completes (every first factor, after any second): null until the first one. */
+  @Column({ name: 'last_sign_in_at', type: Date, nullable: true })
+  lastSignInAt!: Date | null;
+
+  @Column({ name: 'last_sign_in_ip', type: 'varchar', length: 64, nullable: true })
+  lastSignInIp!: string | null;
+
   @Column({ name: 'created_at', type: Date })
   createdAt!: Date;
 
