@@ -52,7 +52,7 @@ describe('MfaAdminController', () => {
       .expect(204);
     expect(factors.resetForUser).toHaveBeenCalledWith(
       ID,
-      'admin-1',
+      expect.objectContaining({ id: 'admin-1', username: 'admin-one' }),
       expect.objectContaining({ userAgent: 'admin-console' }),
     );
     expect(rig.unitOfWork.run).toHaveBeenCalledTimes(1);

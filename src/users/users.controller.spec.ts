@@ -21,6 +21,8 @@ beforeAll(async () => {
   rig = await controllerSetup(UsersController);
   administration = rig.double(UserAdministrationService);
   securityStates = rig.double(UserSecurityStates);
+  // An abstract method has nothing on the prototype for the double to copy.
+  securityStates.of = jest.fn();
 });
 afterAll(() => rig.close());
 beforeEach(() => {
@@ -100,6 +102,7 @@ describe('UsersController: what it accepts', () => {
     expect(administration.create).toHaveBeenCalledWith(
       {
         userId: 'admin-1',
+        username: 'admin-one',
         meta: expect.objectContaining({ userAgent: 'admin-console' }) as unknown,
       },
       { username: 'bob', role: Role.User, displayName: 'Bob', password: undefined },

@@ -3,6 +3,7 @@ import type { Abstract, Type } from '@nestjs/common';
 import { PARAMTYPES_METADATA } from '@nestjs/common/constants';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { exportJWK, generateKeyPair } from 'jose';
 import { PassportModule } from '@nestjs/passport';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -10,6 +11,10 @@ import request from 'supertest';
 import { configureApp, createFastifyAdapter } from '../../src/app.setup';
 import { RefusalAudit } from '../../src/audit/refusal-audit.service';
 import { AccessTokenKeys } from '../../src/auth/access-token-keys';
+import {
+  SigningKeyStore,
+  type OpenedSigningKey,
+} from '../../src/signing-keys/signing-key-store.service';
 import { AccessTokenService } from '../../src/auth/access-token.service';
 import { AuthCookies } from '../../src/auth/auth-cookies';
 import { GLOBAL_GUARDS } from '../../src/auth/guards/global-guards';
@@ -72,6 +77,7 @@ export async function controllerSetup(controller: Type): Promise<ControllerRig> 
   // What @Transactional() wraps the handler in: run as given, so a spec can see which routes use it.
   const unitOfWork = automock(UnitOfWork);
   unitOfWork.run.mockImplementation((work) => work());
+  const keyStore = await oneAccessTokenKeyStore();
   const moduleRef = await Test.createTestingModule({
     imports: [ConfigModule.forRoot(config), LoggingModule, PassportModule, JwtModule.register({})],
     controllers: [controller],
@@ -86,6 +92,7 @@ export async function controllerSetup(controller: Type): Promise<ControllerRig> 
       { provide: LivePrincipals, useValue: principals },
       { provide: RefusalAudit, useValue: refusals },
       { provide: UnitOfWork, useValue: unitOfWork },
+      { provide: SigningKeyStore, useValue: keyStore },
       // The chain the application registers, in its order.
       ...GLOBAL_GUARDS.map(({ guard }) => ({ provide: APP_GUARD, useClass: guard })),
     ],
@@ -120,6 +127,23 @@ export async function controllerSetup(controller: Type): Promise<ControllerRig> 
     unitOfWork,
     close: () => app.close(),
   };
+}
+
+/** A key store holding one active ES256 access-token key, as the database would after the first start. */
+async function oneAccessTokenKeyStore(): Promise<jest.Mocked<SigningKeyStore>> {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const key: OpenedSigningKey = {
+    kid: 'controller-rig',
+    alg: 'ES256',
+    activatesAt: new Date(0),
+    retiredAt: null,
+    privateJwk: await exportJWK(privateKey),
+  };
+  const store = automock(SigningKeyStore);
+  store.keysOf.mockResolvedValue([key]);
+  store.stampOf.mockResolvedValue(key.kid);
+  store.keepMs.mockReturnValue(ONE_HOUR_MS);
+  return store;
 }
 
 /**
