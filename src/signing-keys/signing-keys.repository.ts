@@ -19,7 +19,9 @@ export class SigningKeysRepository {
     return this.unitOfWork.join(async () =>
       (await this.unitOfWork.manager()).find(SigningKey, {
         where: { purpose },
-        order: { createdAt: 'DESC', kid: 'ASC' },
+        // Keys of one rotation share their creation time: ES256 (the default) before RS256, on every database,
+        // so discovery and the JWKS list them in the same order everywhere.
+        order: { createdAt: 'DESC', alg: 'ASC', kid: 'ASC' },
       }),
     );
   }
