@@ -159,7 +159,7 @@ describe('MfaFactorsService.resetForUser', () => {
   it('removes every factor, code and ceremony, ends every session and tells waiting logins', async () => {
     const rig = setup();
     await rig.service.resetForUser('u-1', { id: 'admin-1', username: 'root' }, META, {
-      ticket: 'T-1',
+      source: 'cli',
     });
     expect(rig.factors.deleteAllOfUser).toHaveBeenCalledWith('u-1');
     expect(rig.recoveryCodes.deleteAllOfUser).toHaveBeenCalledWith('u-1');
@@ -180,7 +180,7 @@ describe('MfaFactorsService.resetForUser', () => {
       targetUsername: 'alice',
       resourceType: 'user',
       resourceId: 'u-1',
-      details: { username: 'alice', factors_removed: 2, sessions_revoked: 4, ticket: 'T-1' },
+      details: { target_username: 'alice', factors_removed: 2, sessions_revoked: 4, source: 'cli' },
       meta: META,
     });
   });

@@ -123,7 +123,7 @@ export class MfaFactorsService {
       resourceType: 'user',
       resourceId: user.id,
       details: {
-        username: user.username,
+        target_username: user.username,
         factors_removed: removed,
         sessions_revoked: revoked,
         ...details,

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import {
   CliCommand,
   type CliCommandRunner,
   type CliOutput,
   type CliValues,
 } from '../../common/cli/cli-command';
+import { cliOperator } from '../../common/cli/cli-operator';
 import { DomainError } from '../../common/errors/domain-error';
 import { UnitOfWork } from '../../database/unit-of-work';
 import {
@@ -141,7 +141,7 @@ export class ClientsCreateCommand implements CliCommandRunner {
     try {
       const { client, secret } = await this.unitOfWork.run(() =>
         this.clients.create(
-          { userId: null, details: { via: 'cli', os_user: userInfo().username } },
+          cliOperator(),
           {
             name: values.name as string,
             redirectUris: list(values['redirect-uri']),
