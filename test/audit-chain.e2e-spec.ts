@@ -182,12 +182,12 @@ describe('the audit hash chain', () => {
         ]);
         const count = await expectUnbrokenChain(t);
         const events = await chain(t);
-        expect(events.filter((event) => String(event.details.reason).startsWith('second '))).toHaveLength(
-          perInstance,
-        );
-        expect(events.filter((event) => String(event.details.reason).startsWith('first '))).toHaveLength(
-          perInstance,
-        );
+        expect(
+          events.filter((event) => String(event.details.reason).startsWith('second ')),
+        ).toHaveLength(perInstance);
+        expect(
+          events.filter((event) => String(event.details.reason).startsWith('first ')),
+        ).toHaveLength(perInstance);
         expect(count).toBe(events.length);
       } finally {
         await second.close();

@@ -7,7 +7,8 @@ const AUDIT_DOC = readFileSync(resolve(__dirname, '../../docs/audit.md'), 'utf8'
 /** Keys the guide documents once, below the table, for every action that writes them. */
 const DOCUMENTED_BELOW_THE_TABLE = new Set(['source', 'operator', 'suppressed']);
 
-const quoted = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+const quoted = (cell: string): string[] =>
+  [...cell.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
 
 /** The "Actions" table of docs/audit.md: each action named in a row's first cell, with its details cell. */
 function documentedDetails(): Map<string, string[]> {
@@ -44,9 +45,11 @@ describe('the detail schema of every audit action', () => {
     for (const action of actions) {
       const keys = Object.keys(AUDIT_DETAIL_SCHEMAS[action]);
       if (keys.includes('username'))
-        expect([AuditAction.LoginSuccess, AuditAction.LoginFailed, AuditAction.PasskeyLogin]).toContain(
-          action,
-        );
+        expect([
+          AuditAction.LoginSuccess,
+          AuditAction.LoginFailed,
+          AuditAction.PasskeyLogin,
+        ]).toContain(action);
     }
   });
 });
@@ -67,11 +70,7 @@ describe('detailProblems', () => {
   it('names an unknown key, a wrong type, a null where none is allowed and a missing required key', () => {
     expect(
       detailProblems(AuditAction.LoginLockoutCleared, { username: 'alice', had_lockout: 'yes' }),
-    ).toEqual([
-      'unknown key username',
-      'had_lockout must be boolean',
-      'missing target_username',
-    ]);
+    ).toEqual(['unknown key username', 'had_lockout must be boolean', 'missing target_username']);
     expect(detailProblems(AuditAction.UserUpdated, { target_username: null })).toEqual([
       'target_username must be string',
     ]);

@@ -18,7 +18,11 @@ export interface EventBody {
 /** Details that fit the schema of the actions the audit specs write. */
 const FITTING_DETAILS: Partial<Record<AuditAction, AuditEntry['details']>> = {
   [AuditAction.UserUpdated]: { target_username: 'someone' },
-  [AuditAction.RoleChanged]: { target_username: 'someone', role_before: 'user', role_after: 'admin' },
+  [AuditAction.RoleChanged]: {
+    target_username: 'someone',
+    role_before: 'user',
+    role_after: 'admin',
+  },
 };
 
 /** Writes one audit event through the application, as a feature would (a document update by default). */

@@ -140,24 +140,21 @@ export class ClientsCreateCommand implements CliCommandRunner {
     }
     try {
       const { client, secret } = await this.unitOfWork.run(() =>
-        this.clients.create(
-          cliOperator(),
-          {
-            name: values.name as string,
-            redirectUris: list(values['redirect-uri']),
-            postLogoutRedirectUris: list(values['post-logout-redirect-uri']),
-            backchannelLogoutUri: (values['backchannel-logout-uri'] as string | undefined) ?? null,
-            backchannelLogoutSessionRequired:
-              values['backchannel-logout-without-sid'] === true ? false : undefined,
-            isPublic: values.public === true,
-            grantTypes: (grants.length > 0 ? grants : ['authorization_code']) as ClientGrantType[],
-            idTokenSigningAlg: alg,
-            tokenEndpointAuthMethod: method as ConfidentialAuthMethod | undefined,
-            jwks,
-            jwksUri: (values['jwks-uri'] as string | undefined) ?? null,
-            introspectionResources: list(values['introspection-resource']),
-          },
-        ),
+        this.clients.create(cliOperator(), {
+          name: values.name as string,
+          redirectUris: list(values['redirect-uri']),
+          postLogoutRedirectUris: list(values['post-logout-redirect-uri']),
+          backchannelLogoutUri: (values['backchannel-logout-uri'] as string | undefined) ?? null,
+          backchannelLogoutSessionRequired:
+            values['backchannel-logout-without-sid'] === true ? false : undefined,
+          isPublic: values.public === true,
+          grantTypes: (grants.length > 0 ? grants : ['authorization_code']) as ClientGrantType[],
+          idTokenSigningAlg: alg,
+          tokenEndpointAuthMethod: method as ConfidentialAuthMethod | undefined,
+          jwks,
+          jwksUri: (values['jwks-uri'] as string | undefined) ?? null,
+          introspectionResources: list(values['introspection-resource']),
+        }),
       );
       if (values.json === true)
         output.out(
