@@ -16,7 +16,7 @@ describe('audit retention (AUDIT_RETENTION_DAYS=30)', () => {
 
   const record = async (count: number) => {
     for (let i = 0; i < count; i++)
-      await recordProbeEvent(t.app.get(AuditService), t.app.get(UnitOfWork), { i });
+      await recordProbeEvent(t.app.get(AuditService), t.app.get(UnitOfWork), `probe ${i}`);
   };
   const purge = () => t.app.get(AuditRetentionService).purge();
   const verify = () => t.app.get(AuditVerificationService).verify();

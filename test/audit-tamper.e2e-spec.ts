@@ -35,7 +35,7 @@ describe('audit verification against tampering', () => {
   const events = () => t.dataSource.getRepository(AuditEvent);
   const record = async (count: number) => {
     for (let i = 0; i < count; i++)
-      await recordProbeEvent(t.app.get(AuditService), t.app.get(UnitOfWork), { i });
+      await recordProbeEvent(t.app.get(AuditService), t.app.get(UnitOfWork), `probe ${i}`);
   };
 
   /** Edits the event at `seq` and recomputes every hash from there on, as a careful attacker would. */

@@ -58,7 +58,6 @@ describe('user administration', () => {
       expect(created[0]).toMatchObject({
         actorUserId: admin.user.id,
         details: {
-          username: 'olivia',
           role: 'user',
           password_generated: true,
           target_username: 'olivia',

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '../common/clock';
 import type { RequestMeta } from '../common/http/request-meta';
+import { AppConfig } from '../config/app-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { AuditAction } from './audit-action';
+import { detailProblems } from './audit-detail-schemas';
 import { AuditEvent, type AuditDetails, type AuditOutcome } from './entities/audit-event.entity';
 import { AuditRepository } from './audit.repository';
 import { CURRENT_CHAIN_VERSION } from './audit-chain';
@@ -22,26 +24,41 @@ export interface AuditEntry {
   meta?: RequestMeta;
 }
 
+/** Details that do not fit their action's schema (audit-detail-schemas.ts): a programming error at the call site. */
+export class AuditDetailsError extends Error {
+  constructor(action: AuditAction, problems: string[]) {
+    super(`Audit details of ${action} do not fit its schema: ${problems.join('; ')}`);
+    this.name = 'AuditDetailsError';
+  }
+}
+
 @Injectable()
 export class AuditService {
+  private readonly logger = new Logger('Audit');
+  private readonly strict: boolean;
+
   constructor(
     private readonly repository: AuditRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.strict = config.env !== 'production';
+  }
 
   /** Records an event in the current unit of work: it commits with the change it describes, or not at all. */
-  record(entry: AuditEntry): Promise<void> {
-    return this.repository.insert(this.toEvent(entry));
+  async record(entry: AuditEntry): Promise<void> {
+    await this.repository.insert(this.toEvent(entry));
   }
 
   /** Records an event that must survive the request's failure (a refused login, a replayed token). */
-  recordIndependently(entry: AuditEntry): Promise<void> {
+  async recordIndependently(entry: AuditEntry): Promise<void> {
     const event = this.toEvent(entry);
-    return this.unitOfWork.runIndependently(() => this.repository.insert(event));
+    await this.unitOfWork.runIndependently(() => this.repository.insert(event));
   }
 
   private toEvent(entry: AuditEntry): AuditEvent {
+    this.checkDetails(entry);
     const event = new AuditEvent();
     event.id = randomUUID();
     event.occurredAt = this.clock.now();
@@ -68,5 +85,18 @@ export class AuditService {
     event.userAgent = entry.meta?.userAgent?.toWellFormed() ?? null;
     event.requestId = entry.meta?.requestId ?? null;
     return event;
+  }
+
+  /**
+   * Outside production a row whose details break its action's schema is refused, so that the test suites
+   * catch the call site; in production the row is written anyway (an audit row is never lost over a detail
+   * key) and the mismatch is logged.
+   */
+  private checkDetails(entry: AuditEntry): void {
+    const problems = detailProblems(entry.action, entry.details ?? {});
+    if (problems.length === 0) return;
+    const error = new AuditDetailsError(entry.action, problems);
+    if (this.strict) throw error;
+    this.logger.warn(error.message);
   }
 }

@@ -76,6 +76,8 @@ export class CredentialVerificationService {
         action: AuditAction.LoginFailed,
         outcome: 'failure',
         actorUserId: user?.id ?? null,
+        actorUsername: user?.username ?? null,
+        targetUsername: user?.username ?? null,
         resourceType: 'auth',
         resourceId: user?.id ?? null,
         details: { username: loginName.slice(0, MAX_AUDITED_USERNAME), reason },

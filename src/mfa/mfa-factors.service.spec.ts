@@ -81,6 +81,8 @@ describe('MfaFactorsService.regenerateRecoveryCodes', () => {
       action: AuditAction.RecoveryCodesRegenerated,
       outcome: 'success',
       actorUserId: 'u-1',
+      actorUsername: 'alice',
+      targetUsername: 'alice',
       resourceType: 'user',
       resourceId: 'u-1',
       details: { count: RECOVERY_CODE_COUNT },
@@ -113,6 +115,8 @@ describe('MfaFactorsService.remove', () => {
       action: AuditAction.MfaRemoved,
       outcome: 'success',
       actorUserId: 'u-1',
+      actorUsername: 'alice',
+      targetUsername: 'alice',
       resourceType: 'mfa_factor',
       resourceId: 'f-key',
       details: { kind: FactorKind.WebAuthn, factors_left: 1 },
@@ -159,7 +163,7 @@ describe('MfaFactorsService.resetForUser', () => {
   it('removes every factor, code and ceremony, ends every session and tells waiting logins', async () => {
     const rig = setup();
     await rig.service.resetForUser('u-1', { id: 'admin-1', username: 'root' }, META, {
-      ticket: 'T-1',
+      source: 'cli',
     });
     expect(rig.factors.deleteAllOfUser).toHaveBeenCalledWith('u-1');
     expect(rig.recoveryCodes.deleteAllOfUser).toHaveBeenCalledWith('u-1');
@@ -180,7 +184,7 @@ describe('MfaFactorsService.resetForUser', () => {
       targetUsername: 'alice',
       resourceType: 'user',
       resourceId: 'u-1',
-      details: { username: 'alice', factors_removed: 2, sessions_revoked: 4, ticket: 'T-1' },
+      details: { target_username: 'alice', factors_removed: 2, sessions_revoked: 4, source: 'cli' },
       meta: META,
     });
   });

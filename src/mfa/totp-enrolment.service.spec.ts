@@ -127,6 +127,8 @@ describe('TotpEnrolmentService.confirm', () => {
       action: AuditAction.MfaEnrolled,
       outcome: 'success',
       actorUserId: 'u-1',
+      actorUsername: 'alice',
+      targetUsername: 'alice',
       resourceType: 'mfa_factor',
       resourceId: stored.id,
       details: { kind: FactorKind.Totp, recovery_codes_issued: 2 },

@@ -110,6 +110,8 @@ export class TotpEnrolmentService {
       action: AuditAction.MfaEnrolled,
       outcome: 'success',
       actorUserId: userId,
+      actorUsername: principal.user.username,
+      targetUsername: principal.user.username,
       resourceType: 'mfa_factor',
       resourceId: factor.id,
       details: { kind: FactorKind.Totp, recovery_codes_issued: recoveryCodes.length },

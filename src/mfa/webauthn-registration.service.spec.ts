@@ -122,6 +122,8 @@ describe('WebAuthnRegistrationService.register', () => {
       action: AuditAction.MfaEnrolled,
       outcome: 'success',
       actorUserId: 'u-1',
+      actorUsername: 'alice',
+      targetUsername: 'alice',
       resourceType: 'mfa_factor',
       resourceId: factor.id,
       details: { kind: FactorKind.WebAuthn, recovery_codes_issued: 1, user_verified: true },

@@ -160,6 +160,8 @@ export class WebAuthnRegistrationService {
       action: AuditAction.MfaEnrolled,
       outcome: 'success',
       actorUserId: userId,
+      actorUsername: principal.user.username,
+      targetUsername: principal.user.username,
       resourceType: 'mfa_factor',
       resourceId: factor.id,
       details: {

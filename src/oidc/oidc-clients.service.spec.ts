@@ -66,7 +66,7 @@ describe('OidcClientsService.create', () => {
   it('audits the registration with who did it, never the secret', async () => {
     const { service, audit } = setup();
     const { client, secret } = await service.create(
-      { ...ADMIN, details: { os_user: 'ops' } },
+      { ...ADMIN, details: { operator: 'ops' } },
       webApp(),
     );
     expect(audit.record).toHaveBeenCalledTimes(1);
@@ -82,7 +82,7 @@ describe('OidcClientsService.create', () => {
         token_endpoint_auth_method: 'client_secret_basic',
         grant_types: 'authorization_code',
         redirect_uris: 'https://wiki.example/callback',
-        os_user: 'ops',
+        operator: 'ops',
       },
       meta: META,
     });
@@ -190,7 +190,7 @@ describe('OidcClientsService.delete, get and list', () => {
   it('deletes a client and audits it', async () => {
     const { service, audit, rows } = setup();
     const { client } = await service.create(ADMIN, webApp());
-    await service.delete({ ...ADMIN, details: { os_user: 'ops' } }, client.id);
+    await service.delete({ ...ADMIN, details: { operator: 'ops' } }, client.id);
     expect(rows.has(client.id)).toBe(false);
     expect(audit.record).toHaveBeenLastCalledWith({
       action: AuditAction.OidcClientDeleted,
@@ -198,7 +198,7 @@ describe('OidcClientsService.delete, get and list', () => {
       actorUserId: 'admin-1',
       resourceType: 'oidc_client',
       resourceId: client.id,
-      details: { os_user: 'ops' },
+      details: { operator: 'ops' },
       meta: META,
     });
   });

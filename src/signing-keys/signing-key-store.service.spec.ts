@@ -59,7 +59,7 @@ describe('SigningKeyStore', () => {
     const { store, rows, audit } = setup();
     for (const purpose of Object.values(SigningKeyPurpose)) await store.keysOf(purpose);
     const before = rows.map((row) => row.kid);
-    const added = await store.rotate({ userId: null, details: { via: 'cli' } });
+    const added = await store.rotate({ userId: null, details: { source: 'cli' } });
     expect(added).toHaveLength(3);
     const activation = new Date(NOW.getTime() + MINUTE);
     for (const row of rows) {
@@ -72,7 +72,7 @@ describe('SigningKeyStore', () => {
     ]);
     expect(audit.record.mock.calls[1][0]).toMatchObject({
       resourceType: 'access_token_key',
-      details: { added: added[2], activates_at: activation.toISOString(), via: 'cli' },
+      details: { added: added[2], activates_at: activation.toISOString(), source: 'cli' },
     });
   });
 

@@ -50,8 +50,9 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
           action: AuditAction.UserCreated,
           outcome: 'success',
           resourceType: 'user',
+          targetUsername: admin.username,
           resourceId: admin.id,
-          details: { username: admin.username, role: admin.role, source: 'bootstrap' },
+          details: { target_username: admin.username, role: admin.role, source: 'bootstrap' },
         });
         return true;
       })

@@ -25,7 +25,6 @@ describe('UserAdministrationService.create', () => {
     });
     expect(audit.record).toHaveBeenCalledWith(
       adminAudit(AuditAction.UserCreated, {
-        username: 'alice',
         role: Role.User,
         display_name: null,
         password_generated: false,

@@ -105,7 +105,6 @@ export class UserAdministrationService {
       mustChangePassword: true,
     });
     await this.record(actor, AuditAction.UserCreated, user, {
-      username: user.username,
       role: user.role,
       display_name: user.displayName,
       password_generated: oneTimePassword !== undefined,

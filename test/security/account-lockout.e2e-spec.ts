@@ -255,7 +255,7 @@ describe('security: per-account login backoff', () => {
         actorUserId: admin.user.id,
         resourceId: gina.user.id,
         outcome: 'success',
-        details: { username: gina.username, had_lockout: true },
+        details: { target_username: gina.username, had_lockout: true },
       });
     });
 

@@ -15,13 +15,25 @@ export interface EventBody {
   hash: string;
 }
 
+/** Details that fit the schema of the actions the audit specs write. */
+const FITTING_DETAILS: Partial<Record<AuditAction, AuditEntry['details']>> = {
+  [AuditAction.UserUpdated]: { target_username: 'someone' },
+  [AuditAction.RoleChanged]: {
+    target_username: 'someone',
+    role_before: 'user',
+    role_after: 'admin',
+  },
+};
+
 /** Writes one audit event through the application, as a feature would (a document update by default). */
 export function record(t: TestApp, entry: Partial<AuditEntry> = {}): Promise<void> {
+  const action = entry.action ?? AuditAction.UserUpdated;
   return t.app.get(UnitOfWork).run(() =>
     t.app.get(AuditService).record({
-      action: AuditAction.UserUpdated,
+      action,
       outcome: 'success',
       resourceType: 'document',
+      details: FITTING_DETAILS[action],
       ...entry,
     }),
   );

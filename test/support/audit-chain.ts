@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { AuditModule } from '../../src/audit/audit.module';
-import { AuditService, type AuditEntry } from '../../src/audit/audit.service';
+import { AuditService } from '../../src/audit/audit.service';
 import { AuditChainAnchor } from '../../src/audit/entities/audit-chain-anchor.entity';
 import { AuditCheckpoint } from '../../src/audit/entities/audit-checkpoint.entity';
 import { AuditEvent } from '../../src/audit/entities/audit-event.entity';
@@ -19,11 +19,14 @@ export function chain(t: TestApp): Promise<AuditEvent[]> {
   return t.dataSource.getRepository(AuditEvent).find({ order: { seq: 'ASC' } });
 }
 
-/** An arbitrary event recorded straight through the service (no HTTP), in its own unit of work. */
+/**
+ * An arbitrary event recorded straight through the service (no HTTP), in its own unit of work; `label` tells
+ * the events apart (its details must still fit the action's schema).
+ */
 export function recordProbeEvent(
   audit: AuditService,
   unitOfWork: UnitOfWork,
-  details: AuditEntry['details'] = {},
+  label = 'probe',
 ): Promise<void> {
   return unitOfWork.run(() =>
     audit.record({
@@ -31,7 +34,7 @@ export function recordProbeEvent(
       outcome: 'failure',
       resourceType: 'test',
       targetUsername: 'probe-target',
-      details,
+      details: { reason: label },
     }),
   );
 }

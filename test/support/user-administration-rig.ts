@@ -16,7 +16,7 @@ export const ADMIN: Actor = {
   userId: 'admin-1',
   username: 'root',
   meta: META,
-  details: { via: 'spec' },
+  details: { source: 'spec' },
 };
 
 /**
@@ -55,6 +55,6 @@ export const adminAudit = (action: AuditAction, details: Record<string, unknown>
   targetUsername: 'alice',
   resourceType: 'user',
   resourceId: expect.any(String) as string,
-  details: { via: 'spec', target_username: 'alice', ...details },
+  details: { source: 'spec', target_username: 'alice', ...details },
   meta: META,
 });

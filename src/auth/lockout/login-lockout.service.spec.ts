@@ -154,7 +154,7 @@ describe('LoginLockoutService.clearForUser', () => {
   it("lifts every budget of the user's account and audits who did it", async () => {
     const { service, lockouts, audit, unitOfWork } = setup();
     lockouts.clearAccount.mockResolvedValue(true);
-    await service.clearForUser('u-1', { id: 'admin-1', username: 'root' }, META, { via: 'cli' });
+    await service.clearForUser('u-1', { id: 'admin-1', username: 'root' }, META, { source: 'cli' });
     expect(lockouts.clearAccount).toHaveBeenCalledWith('u-1');
     expect(audit.record).toHaveBeenCalledWith({
       action: 'LOGIN_LOCKOUT_CLEARED',
@@ -164,7 +164,7 @@ describe('LoginLockoutService.clearForUser', () => {
       targetUsername: 'alice',
       resourceType: 'user',
       resourceId: 'u-1',
-      details: { username: 'alice', had_lockout: true, via: 'cli' },
+      details: { target_username: 'alice', had_lockout: true, source: 'cli' },
       meta: META,
     });
     expect(unitOfWork.runStatementIndependently).not.toHaveBeenCalled();
@@ -177,7 +177,7 @@ describe('LoginLockoutService.clearForUser', () => {
     expect(audit.record).toHaveBeenCalledWith(
       expect.objectContaining({
         actorUserId: null,
-        details: { username: 'alice', had_lockout: false },
+        details: { target_username: 'alice', had_lockout: false },
       }),
     );
   });

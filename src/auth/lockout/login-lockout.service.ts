@@ -139,7 +139,7 @@ export class LoginLockoutService {
       targetUsername: user.username,
       resourceType: 'user',
       resourceId: user.id,
-      details: { username: user.username, had_lockout: hadLockout, ...details },
+      details: { target_username: user.username, had_lockout: hadLockout, ...details },
       meta,
     });
   }

@@ -61,6 +61,8 @@ describe('LoginService.afterPassword', () => {
       action: 'LOGIN_FAILED',
       outcome: 'failure',
       actorUserId: 'u-1',
+      actorUsername: 'alice',
+      targetUsername: 'alice',
       resourceType: 'auth',
       resourceId: 'u-1',
       details: { username: user().username, reason: 'mfa_enrolment_required' },

@@ -71,6 +71,8 @@ export class LoginService {
         action: AuditAction.LoginFailed,
         outcome: 'failure',
         actorUserId: user.id,
+        actorUsername: user.username,
+        targetUsername: user.username,
         resourceType: 'auth',
         resourceId: user.id,
         details: { username: user.username, reason: 'mfa_enrolment_required' },

@@ -28,6 +28,8 @@ describe('SecondFactorStepService.withCode', () => {
           action: 'MFA_VERIFIED',
           outcome: 'success',
           actorUserId: 'u-1',
+          actorUsername: 'alice',
+          targetUsername: 'alice',
           resourceType: 'auth',
           resourceId: 'u-1',
           details: { method: 'totp' },

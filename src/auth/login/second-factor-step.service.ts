@@ -199,6 +199,8 @@ export class SecondFactorStepService {
       action: AuditAction.MfaVerified,
       outcome: 'success',
       actorUserId: user.id,
+      actorUsername: user.username,
+      targetUsername: user.username,
       resourceType: 'auth',
       resourceId: user.id,
       details: { method },

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
 import {
   CliCommand,
   type CliCommandRunner,
   type CliOutput,
   type CliValues,
 } from '../../common/cli/cli-command';
+import { cliOperator } from '../../common/cli/cli-operator';
 import { DomainError } from '../../common/errors/domain-error';
 import { UnitOfWork } from '../../database/unit-of-work';
 import {
@@ -140,24 +140,21 @@ export class ClientsCreateCommand implements CliCommandRunner {
     }
     try {
       const { client, secret } = await this.unitOfWork.run(() =>
-        this.clients.create(
-          { userId: null, details: { via: 'cli', os_user: userInfo().username } },
-          {
-            name: values.name as string,
-            redirectUris: list(values['redirect-uri']),
-            postLogoutRedirectUris: list(values['post-logout-redirect-uri']),
-            backchannelLogoutUri: (values['backchannel-logout-uri'] as string | undefined) ?? null,
-            backchannelLogoutSessionRequired:
-              values['backchannel-logout-without-sid'] === true ? false : undefined,
-            isPublic: values.public === true,
-            grantTypes: (grants.length > 0 ? grants : ['authorization_code']) as ClientGrantType[],
-            idTokenSigningAlg: alg,
-            tokenEndpointAuthMethod: method as ConfidentialAuthMethod | undefined,
-            jwks,
-            jwksUri: (values['jwks-uri'] as string | undefined) ?? null,
-            introspectionResources: list(values['introspection-resource']),
-          },
-        ),
+        this.clients.create(cliOperator(), {
+          name: values.name as string,
+          redirectUris: list(values['redirect-uri']),
+          postLogoutRedirectUris: list(values['post-logout-redirect-uri']),
+          backchannelLogoutUri: (values['backchannel-logout-uri'] as string | undefined) ?? null,
+          backchannelLogoutSessionRequired:
+            values['backchannel-logout-without-sid'] === true ? false : undefined,
+          isPublic: values.public === true,
+          grantTypes: (grants.length > 0 ? grants : ['authorization_code']) as ClientGrantType[],
+          idTokenSigningAlg: alg,
+          tokenEndpointAuthMethod: method as ConfidentialAuthMethod | undefined,
+          jwks,
+          jwksUri: (values['jwks-uri'] as string | undefined) ?? null,
+          introspectionResources: list(values['introspection-resource']),
+        }),
       );
       if (values.json === true)
         output.out(

@@ -1,5 +1,5 @@
-import { userInfo } from 'node:os';
 import { CliCommand, type CliCommandRunner, type CliOutput } from '../../common/cli/cli-command';
+import { cliOperator } from '../../common/cli/cli-operator';
 import { AppConfig } from '../../config/app-config';
 import { UnitOfWork } from '../../database/unit-of-work';
 import { SigningKeyPurpose } from '../signing-key-kinds';
@@ -24,9 +24,7 @@ export class KeysRotateCommand implements CliCommandRunner {
 
   async run(_values: unknown, output: CliOutput): Promise<number> {
     for (const purpose of Object.values(SigningKeyPurpose)) await this.keys.keysOf(purpose);
-    const added = await this.unitOfWork.run(() =>
-      this.keys.rotate({ userId: null, details: { via: 'cli', os_user: userInfo().username } }),
-    );
+    const added = await this.unitOfWork.run(() => this.keys.rotate(cliOperator()));
     output.out(`New signing keys: ${added.join(', ')}`);
     output.out(
       `Running servers publish them within SIGNING_KEY_POLL_INTERVAL and sign with them in ${Math.ceil(this.config.signingKeys.activationDelayMs / 1000)} s.`,
