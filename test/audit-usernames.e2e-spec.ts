@@ -2,7 +2,7 @@ import { AuditAction } from '../src/audit/audit-action';
 import { AuditVerificationService } from '../src/audit/audit-verification.service';
 import { createAdmin, type AdminFixture } from './factories/admin.factory';
 import { withTotp } from './factories/mfa.factory';
-import { logIn } from './factories/session.factory';
+import { logIn, refreshCookie } from './factories/session.factory';
 import { createUser } from './factories/user.factory';
 import { createTestApp, type TestApp } from './support/test-app';
 import { asBearer } from './support/users-admin-rig';
@@ -67,6 +67,21 @@ describe('audit events by name (actor_username, target_username)', () => {
         actor_username: 'bob',
         target_username: 'bob',
       }),
+    ]);
+  });
+
+  it('names the account on a refresh and on a detected refresh-token reuse', async () => {
+    const dave = await createUser(t, { username: 'dave' });
+    const session = await logIn(t, dave);
+    const refresh = (token: string) =>
+      t.http().post('/auth/refresh').set('Cookie', refreshCookie(token));
+    expect((await refresh(session.refreshToken)).status).toBe(200);
+    t.clock.advance(120_000);
+    expect((await refresh(session.refreshToken)).status).toBe(401);
+    const found = await events(`actor_username=dave&resource_type=session`);
+    expect(found.map((event) => [event.action, event.actor_username])).toEqual([
+      [AuditAction.RefreshTokenReused, 'dave'],
+      [AuditAction.TokenRefreshed, 'dave'],
     ]);
   });
 

@@ -1,5 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { createUser, type UserFixture } from './factories/user.factory';
+import { AuditAction } from '../src/audit/audit-action';
+import { auditEvents } from './support/audit';
 import { credentialsOf } from './support/oidc';
 import { TestBrowser } from './support/oidc-browser';
 import {
@@ -54,6 +56,11 @@ describe('OpenID Connect: authorization code flow with a real relying party (ope
     expect(verified.protectedHeader.alg).toBe('ES256');
     const userinfo = await client.fetchUserInfo(rp.config, tokens.access_token, alice.user.id);
     expect(userinfo).toMatchObject({ sub: alice.user.id, preferred_username: alice.username });
+    const [signIn] = await auditEvents(t, {
+      action: AuditAction.OidcSignIn,
+      actorUserId: alice.user.id,
+    });
+    expect(signIn).toMatchObject({ actorUsername: alice.username, targetUsername: alice.username });
   });
 
   it('shows the form again with a message that says what to do after a wrong password', async () => {

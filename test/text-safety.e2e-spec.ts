@@ -82,7 +82,10 @@ describe('well-formed text everywhere', () => {
           action: AuditAction.UserUpdated,
           outcome: 'success',
           resourceType: 'user',
-          details: { display_name_after: 'lone \uD800 high, \uDFFF low, \u2066isolate\u2069' },
+          details: {
+            target_username: 'mallory',
+            display_name_after: 'lone \uD800 high, \uDFFF low, \u2066isolate\u2069',
+          },
           meta: {
             ip: '203.0.113.5',
             userAgent: 'ua \uDBFF\u2028',

@@ -16,7 +16,7 @@ import { SessionGrantsService } from './session-grants.service';
 /** What identifyForRefresh finds: the session, and its account (null when the user row is gone). */
 const forRefresh = (account: { isActive: boolean; mustChangePassword: boolean } | null) => ({
   presented: { session: session(), hash: 'h' },
-  account,
+  account: account === null ? null : { ...account, username: 'alice' },
 });
 const ACTIVE = { isActive: true, mustChangePassword: false };
 
@@ -133,6 +133,7 @@ describe('SessionGrantsService.refresh', () => {
       action: 'TOKEN_REFRESHED',
       outcome: 'success',
       actorUserId: 'u-1',
+      actorUsername: 'alice',
       resourceType: 'session',
       resourceId: 's-1',
       details: { rotated: true },

@@ -133,11 +133,12 @@ export class SessionGrantsService {
     }
     if (account.mustChangePassword) throw new AuthError(AuthErrorCode.PasswordChangeRequired);
 
-    const outcome = await this.sessions.refresh(presented, meta);
+    const outcome = await this.sessions.refresh(presented, meta, account.username);
     await this.audit.record({
       action: AuditAction.TokenRefreshed,
       outcome: 'success',
       actorUserId: outcome.session.userId,
+      actorUsername: account.username,
       resourceType: 'session',
       resourceId: outcome.session.id,
       details: { rotated: outcome.kind === 'rotated' },

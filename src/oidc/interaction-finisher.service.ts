@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors, type InteractionResults } from 'oidc-provider';
 import { AuditAction } from '../audit/audit-action';
 import { AuditService } from '../audit/audit.service';
+import { UsersService } from '../users/users.service';
 import type { RequestMeta } from '../common/http/request-meta';
 import { AppConfig } from '../config/app-config';
 import { acrOf } from './acr';
@@ -45,6 +46,7 @@ export class InteractionFinisher {
     private readonly providers: OidcProviderService,
     private readonly links: SessionLinksService,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
     private readonly config: AppConfig,
   ) {}
 
@@ -152,16 +154,20 @@ export class InteractionFinisher {
     return grantId;
   }
 
-  private recordSignIn(
+  /** Names the account as well (one read per tool sign-in, not per request). */
+  private async recordSignIn(
     details: InteractionDetails,
     userId: string,
     amr: string[],
     meta: RequestMeta,
   ) {
-    return this.audit.record({
+    const username = (await this.users.findById(userId))?.username ?? null;
+    await this.audit.record({
       action: AuditAction.OidcSignIn,
       outcome: 'success',
       actorUserId: userId,
+      actorUsername: username,
+      targetUsername: username,
       resourceType: 'oidc_client',
       resourceId: String(details.params.client_id),
       details: { scopes: textParam(details.params.scope), amr: amr.join(' ') },

@@ -18,6 +18,8 @@ export interface Rotation {
 export interface SessionAccount {
   isActive: boolean;
   mustChangePassword: boolean;
+  /** For the audit rows of a refresh: the name as it is now. */
+  username: string;
 }
 
 /** A session with its account; `account` is null when the user row is gone. */

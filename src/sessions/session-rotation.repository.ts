@@ -9,7 +9,7 @@ import type { Rotation, SessionAccount, SessionWithAccount } from './refresh-rot
 
 /** The users table and its columns, named rather than imported: sessions needs nothing from the users feature. */
 const USERS = 'users';
-const ACCOUNT_COLUMNS = ['id', 'isActive', 'mustChangePassword'] as const;
+const ACCOUNT_COLUMNS = ['id', 'isActive', 'mustChangePassword', 'username'] as const;
 
 type Run = (values: Record<string, unknown>) => Promise<StatementResult>;
 

@@ -55,6 +55,7 @@ describe('SessionsService.refresh', () => {
       service.refresh(
         { session: rows.get(session.id)!, hash: hashRefreshToken(refreshToken) },
         META,
+        'alice',
       ),
     );
     expect(error.code).toBe(SessionErrorCode.RefreshTokenReused);
@@ -67,6 +68,7 @@ describe('SessionsService.refresh', () => {
       action: 'REFRESH_TOKEN_REUSED',
       outcome: 'failure',
       actorUserId: 'user-1',
+      actorUsername: 'alice',
       resourceType: 'session',
       resourceId: session.id,
       details: { retired_at: rotatedAt.toISOString(), session_revoked: true },

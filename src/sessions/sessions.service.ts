@@ -169,7 +169,12 @@ export class SessionsService {
    * why: ended session, or a retired token inside the grace window (two tabs racing), or after it (theft:
    * the whole session is revoked and audited, and that survives this request's failure).
    */
-  async refresh(presented: PresentedRefreshToken, meta: RequestMeta): Promise<RefreshOutcome> {
+  /** `username` names the account in the audit row of a detected reuse. */
+  async refresh(
+    presented: PresentedRefreshToken,
+    meta: RequestMeta,
+    username: string | null = null,
+  ): Promise<RefreshOutcome> {
     const now = this.clock.now();
     const { session, hash } = presented;
     const successor = newRefreshToken(session.id);
@@ -210,6 +215,7 @@ export class SessionsService {
           action: AuditAction.RefreshTokenReused,
           outcome: 'failure',
           actorUserId: current.userId,
+          actorUsername: username,
           resourceType: 'session',
           resourceId: current.id,
           details: { retired_at: retiredAt.toISOString(), session_revoked: true },
